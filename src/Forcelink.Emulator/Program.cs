@@ -1,0 +1,6 @@
+namespace Forcelink.Emulator;
+
+internal static class Program
+{
+    public static int Main() => 0;
+}

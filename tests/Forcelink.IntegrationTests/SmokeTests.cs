@@ -1,0 +1,7 @@
+namespace Forcelink.IntegrationTests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void ProductName_IsForcelink() => Assert.Equal("Forcelink", ForcelinkInfo.ProductName);
+}
