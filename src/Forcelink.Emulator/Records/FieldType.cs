@@ -1,0 +1,22 @@
+namespace Forcelink.Emulator.Records;
+
+/// <summary>The describe <c>type</c> of a field, as the emulator stores and renders it.</summary>
+internal enum FieldType
+{
+    Id,
+    String,
+    TextArea,
+    Picklist,
+    MultiPicklist,
+    Email,
+    Phone,
+    Url,
+    Boolean,
+    Int,
+    Double,
+    Currency,
+    Percent,
+    Date,
+    DateTime,
+    Reference,
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Forcelink.Emulator.Records;
+
+namespace Forcelink.Emulator.Soql;
+
+// The boundary between the REST layer (record store, endpoints) and the SOQL/SOSL engine.
+// The engine reads through ISoqlCatalog and never touches storage directly.
+
+/// <summary>What the SOQL and SOSL engines may read. Names are matched case-insensitively.</summary>
+internal interface ISoqlCatalog
+{
+    /// <summary>The sObject's schema, or <see langword="null"/> when the org has no such object.</summary>
+    SoqlObjectInfo? FindObject(string name);
+
+    /// <summary>Every record of the object; soft-deleted ones (<c>IsDeleted = true</c>) only when asked.</summary>
+    IEnumerable<SoqlRecord> Scan(string objectName, bool includeDeleted);
+
+    /// <summary>The record with this 15- or 18-character id, of any object, or <see langword="null"/>.</summary>
+    SoqlRecord? FindById(string id);
+}
+
+/// <summary>A stored record: field values keyed by field name (case-insensitive), 18-character <c>Id</c> included.</summary>
+internal sealed record SoqlRecord(string ObjectName, IReadOnlyDictionary<string, object?> Fields);
+
+internal sealed record SoqlObjectInfo(string Name, string Label, string KeyPrefix, bool Custom, IReadOnlyList<SoqlFieldInfo> Fields)
+{
+    public SoqlFieldInfo? FindField(string name) =>
+        Fields.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <param name="RelationshipName">For reference fields, the name used in parent paths (<c>OwnerId</c> → <c>Owner</c>).</param>
+/// <param name="ReferenceTo">For reference fields, the object types it may point to.</param>
+internal sealed record SoqlFieldInfo(
+    string Name,
+    string Label,
+    FieldType Type,
+    bool Custom,
+    bool Createable,
+    bool Updateable,
+    bool Filterable,
+    bool Sortable,
+    string? RelationshipName,
+    IReadOnlyList<string> ReferenceTo);
+
+/// <summary>A SOQL or SOSL error with Salesforce's <c>errorCode</c> (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE, MALFORMED_SEARCH, ...).</summary>
+internal sealed class SoqlException(string errorCode, string message) : Exception(message)
+{
+    public string ErrorCode { get; } = errorCode;
+}
