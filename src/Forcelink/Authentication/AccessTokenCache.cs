@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Logging;
+
+namespace Forcelink.Authentication;
+
+/// <summary>
+/// Keeps one token per credential. Single flight: however many callers need a token at once, one exchange runs and
+/// they all await it. A token is renewed <c>refreshMargin</c> before its assumed end (issue time + the org's session
+/// timeout); a token that failed with 401 is dropped only if it is still the current one, so a burst of 401s
+/// causes one new login, not one per request.
+/// </summary>
+internal sealed partial class AccessTokenCache
+{
+    private readonly SalesforceCredential _credential;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _lifetime;
+    private readonly TimeSpan _refreshMargin;
+    private readonly ILogger _logger;
+    private readonly Lock _lock = new();
+    private Entry? _current;
+    private Task<Entry>? _pending;
+
+    public AccessTokenCache(SalesforceCredential credential, TimeProvider timeProvider, TimeSpan lifetime, TimeSpan refreshMargin, ILogger logger)
+    {
+        _credential = credential;
+        _timeProvider = timeProvider;
+        _lifetime = lifetime;
+        _refreshMargin = refreshMargin;
+        _logger = logger;
+    }
+
+    /// <summary>How many token exchanges this cache has started.</summary>
+    public int ExchangeCount { get; private set; }
+
+    public async ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        Entry? stale;
+        Task<Entry> pending;
+        lock (_lock)
+        {
+            var now = _timeProvider.GetUtcNow();
+            if (_current is { } current && now < current.RefreshOn)
+            {
+                return current.Token;
+            }
+
+            stale = _current is { } c && now < c.ExpiresOn ? c : null;
+            pending = _pending ??= StartExchange();
+        }
+
+        try
+        {
+            var entry = await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return entry.Token;
+        }
+        catch (SalesforceException e) when (stale is not null)
+        {
+            // Renewal ahead of time failed, but the current token has not reached its end yet: keep working with it.
+            LogRenewalFailed(_logger, e.ErrorCode ?? "?", e);
+            return stale.Token;
+        }
+    }
+
+    /// <summary>Drops <paramref name="failed"/> if it is still the current token; a newer token stays.</summary>
+    public void Invalidate(AccessToken failed)
+    {
+        lock (_lock)
+        {
+            if (_current is { } current && ReferenceEquals(current.Token, failed))
+            {
+                _current = null;
+            }
+        }
+    }
+
+    private Task<Entry> StartExchange()
+    {
+        ExchangeCount++;
+        return ExchangeAsync();
+    }
+
+    private async Task<Entry> ExchangeAsync()
+    {
+        // Leave the caller's lock before doing any work.
+        await Task.Yield();
+        try
+        {
+            var startedAt = _timeProvider.GetUtcNow();
+
+            // Not tied to one caller's token: the exchange serves every waiter, and each waiter can stop waiting on its own.
+            var token = await _credential.GetTokenAsync(CancellationToken.None).ConfigureAwait(false);
+            var expiresOn = startedAt + _lifetime;
+            var entry = new Entry(token, expiresOn, expiresOn - _refreshMargin);
+            lock (_lock)
+            {
+                _current = entry;
+                _pending = null;
+            }
+
+            return entry;
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                _pending = null;
+            }
+
+            throw;
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Renewing the Salesforce token ahead of time failed ({ErrorCode}); the current token stays in use until its end")]
+    private static partial void LogRenewalFailed(ILogger logger, string errorCode, Exception exception);
+
+    private sealed record Entry(AccessToken Token, DateTimeOffset ExpiresOn, DateTimeOffset RefreshOn);
+}

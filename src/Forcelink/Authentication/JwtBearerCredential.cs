@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Forcelink.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Forcelink.Authentication;
+
+/// <summary>
+/// The OAuth 2.0 JWT bearer flow: signs a short-lived RS256 assertion (<c>iss</c> consumer key, <c>sub</c> username,
+/// <c>aud</c> audience, <c>exp</c>) and exchanges it at <c>{LoginUrl}/services/oauth2/token</c> for an access token.
+/// Each call is a Salesforce login (3,600 per user per hour): put a cache in front, as <see cref="SalesforceClient"/> does.
+/// </summary>
+public sealed partial class JwtBearerCredential : SalesforceCredential
+{
+    private const string GrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+    // Only a clock this far behind Salesforce's is worth correcting; smaller differences are rounding.
+    private static readonly TimeSpan SkewWorthCorrecting = TimeSpan.FromSeconds(5);
+
+    private readonly RsaSigningKey _key;
+    private readonly HttpClient _httpClient;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly string _consumerKey;
+    private readonly string _username;
+    private readonly TimeSpan _assertionLifetime;
+    private readonly bool _correctClockSkew;
+    private readonly TokenRequestFacts _facts;
+    private TimeSpan _clockOffset;
+
+    /// <summary>Creates the credential. Validates <paramref name="options"/> and reports every problem at once.</summary>
+    /// <param name="options">Who logs in, where, through which app.</param>
+    /// <param name="signingKey">The private key of the certificate uploaded to the app. The caller keeps ownership.</param>
+    /// <param name="httpClient">The client for the token endpoint; by default a new one. Its base address is ignored.</param>
+    /// <param name="timeProvider">The clock for <c>exp</c>; by default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Receives one event per login, never with secrets; by default none.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem and its fix.</exception>
+    public JwtBearerCredential(
+        JwtBearerCredentialOptions options,
+        RsaSigningKey signingKey,
+        HttpClient? httpClient = null,
+        TimeProvider? timeProvider = null,
+        ILogger<JwtBearerCredential>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(signingKey);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(
+                $"The JWT bearer settings are invalid:{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", errors)}",
+                nameof(options));
+        }
+
+        _key = signingKey;
+        _httpClient = httpClient ?? new HttpClient();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _consumerKey = options.ConsumerKey!;
+        _username = options.Username!;
+        _assertionLifetime = options.AssertionLifetime;
+        _correctClockSkew = options.CorrectClockSkew;
+        Audience = options.ResolveAudience();
+        LoginUrl = options.LoginUrl;
+        TokenEndpoint = new Uri(options.LoginUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/services/oauth2/token");
+        _facts = new TokenRequestFacts(_username, Redaction.Secret(_consumerKey), Audience, LoginUrl, TokenEndpoint);
+    }
+
+    /// <summary>The login URL.</summary>
+    public Uri LoginUrl { get; }
+
+    /// <summary>Where assertions are posted: <c>{LoginUrl}/services/oauth2/token</c>.</summary>
+    public Uri TokenEndpoint { get; }
+
+    /// <summary>The <c>aud</c> claim sent.</summary>
+    public string Audience { get; }
+
+    /// <summary>Signs a new assertion, valid for the configured lifetime from now. The result is a secret.</summary>
+    public string CreateAssertion() =>
+        JwtAssertion.Create(_key, _consumerKey, _username, Audience, _timeProvider.GetUtcNow() + _clockOffset + _assertionLifetime);
+
+    /// <inheritdoc/>
+    public override async ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
+    {
+        var (response, serverDate) = await ExchangeAsync(cancellationToken).ConfigureAwait(false);
+        if (response is TokenOutcome.Refused { IsExpiredAssertion: true } && _correctClockSkew && serverDate is { } date)
+        {
+            var offset = date - _timeProvider.GetUtcNow();
+            if (offset > SkewWorthCorrecting)
+            {
+                LogClockBehind(_logger, (long)offset.TotalSeconds);
+                _clockOffset = offset;
+                (response, _) = await ExchangeAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return response switch
+        {
+            TokenOutcome.Granted granted => granted.Token,
+            TokenOutcome.Refused refused => throw refused.Exception,
+            _ => throw new InvalidOperationException("Unreachable token outcome."),
+        };
+    }
+
+    private async Task<(TokenOutcome Outcome, DateTimeOffset? ServerDate)> ExchangeAsync(CancellationToken cancellationToken)
+    {
+        var requestedAt = _timeProvider.GetUtcNow();
+        using var request = new HttpRequestMessage(HttpMethod.Post, TokenEndpoint)
+        {
+            Content = new FormUrlEncodedContent([
+                new("grant_type", GrantType),
+                new("assertion", CreateAssertion()),
+            ]),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new SalesforceException(
+                $"Could not reach the token endpoint {TokenEndpoint}: {e.Message}. Check the login URL and that this function can reach the internet (VPC NAT or endpoint).",
+                e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SalesforceException($"The token endpoint {TokenEndpoint} did not answer in time.", e);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var serverDate = response.Headers.Date;
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var token = ParseSuccess(body, requestedAt);
+                LogLoggedIn(_logger, _username, token.InstanceUrl, token.OrganizationId ?? "?");
+                return (new TokenOutcome.Granted(token), serverDate);
+            }
+
+            var refused = ParseFailure((int)response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
+            LogRefused(_logger, _username, (int)response.StatusCode, refused.ErrorCode ?? "?");
+            var isExpired = refused.ErrorCode == "invalid_grant"
+                && refused.Description?.Contains("expired authorization code", StringComparison.OrdinalIgnoreCase) == true;
+            return (new TokenOutcome.Refused(refused, isExpired), serverDate);
+        }
+    }
+
+    private AccessToken ParseSuccess(byte[] body, DateTimeOffset requestedAt)
+    {
+        TokenResponse? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize(body, ForcelinkJsonContext.Default.TokenResponse);
+        }
+        catch (JsonException e)
+        {
+            throw new SalesforceException(
+                $"The token endpoint {TokenEndpoint} answered 200 with a body that is not JSON. Check that the login URL is Salesforce's login host or My Domain.",
+                200, "ERROR_HTTP_200", innerException: e);
+        }
+
+        if (parsed?.AccessToken is not { Length: > 0 } accessToken
+            || !Uri.TryCreate(parsed.InstanceUrl, UriKind.Absolute, out var instanceUrl))
+        {
+            throw new SalesforceException(
+                $"The token endpoint {TokenEndpoint} answered 200 without access_token and instance_url. Check that the login URL is Salesforce's login host or My Domain.",
+                200, "ERROR_HTTP_200");
+        }
+
+        var issuedAt = long.TryParse(parsed.IssuedAt, out var milliseconds)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : requestedAt;
+        Uri.TryCreate(parsed.Id, UriKind.Absolute, out var identityUrl);
+        var scopes = parsed.Scope?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        return new AccessToken(accessToken, instanceUrl, issuedAt, identityUrl, scopes, parsed.TokenType ?? "Bearer");
+    }
+
+    private SalesforceException ParseFailure(int statusCode, byte[] body, string? mediaType)
+    {
+        OAuthErrorBody? error = null;
+        if (mediaType is null || mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                error = JsonSerializer.Deserialize(body, ForcelinkJsonContext.Default.OAuthErrorBody);
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        if (error?.Error is { Length: > 0 } code)
+        {
+            var description = error.ErrorDescription ?? "";
+            return new SalesforceException(
+                TokenErrorExplanation.Explain(code, description, _facts),
+                statusCode,
+                code,
+                [new SalesforceError(code, description, [])]);
+        }
+
+        var title = HtmlTitle(body);
+        return new SalesforceException(
+            TokenErrorExplanation.ExplainNonJson(statusCode, title, _facts),
+            statusCode,
+            $"ERROR_HTTP_{statusCode}",
+            [new SalesforceError($"ERROR_HTTP_{statusCode}", title ?? "(not JSON)", [])]);
+    }
+
+    private static string? HtmlTitle(byte[] body)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 8192));
+        var match = TitlePattern().Match(text);
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value).Trim() : null;
+    }
+
+    [GeneratedRegex("<title[^>]*>(.*?)</title>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex TitlePattern();
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Salesforce login for {Username} succeeded: instance {InstanceUrl}, org {OrganizationId}")]
+    private static partial void LogLoggedIn(ILogger logger, string username, Uri instanceUrl, string organizationId);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Salesforce login for {Username} refused: HTTP {StatusCode} {ErrorCode}")]
+    private static partial void LogRefused(ILogger logger, string username, int statusCode, string errorCode);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "This machine's clock is {Seconds} s behind Salesforce's; signing assertions against Salesforce's clock. Synchronise the clock (NTP).")]
+    private static partial void LogClockBehind(ILogger logger, long seconds);
+
+    private abstract record TokenOutcome
+    {
+        public sealed record Granted(AccessToken Token) : TokenOutcome;
+
+        public sealed record Refused(SalesforceException Exception, bool IsExpiredAssertion) : TokenOutcome;
+    }
+}

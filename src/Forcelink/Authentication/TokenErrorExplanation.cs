@@ -1,0 +1,66 @@
+namespace Forcelink.Authentication;
+
+/// <summary>
+/// Turns a token-endpoint refusal into a message that says what is wrong and which setup step fixes it
+/// (salesforce-protocol.md §1.6; setup guide steps 2 and 3).
+/// </summary>
+internal static class TokenErrorExplanation
+{
+    public static string Explain(string error, string description, in TokenRequestFacts facts)
+    {
+        var said = $"Salesforce refused the JWT bearer login ({error}: {description}).";
+        var fix = (error.ToLowerInvariant(), description.ToLowerInvariant()) switch
+        {
+            ("invalid_grant", var d) when d.Contains("hasn't approved this consumer", StringComparison.Ordinal) =>
+                $"The user '{facts.Username}' is not pre-authorized for the connected app. Fix (setup guide step 3): in Setup > App Manager > your app > Manage > Edit Policies, " +
+                "set Permitted Users to 'Admin approved users are pre-authorized', then add the user's profile under Manage Profiles or a permission set assigned to the user " +
+                "under Manage Permission Sets. A new or changed app can take a few minutes to replicate. If it persists, check that the audience " +
+                $"'{facts.Audience}' matches the org (https://login.salesforce.com for production, https://test.salesforce.com for sandboxes).",
+            ("invalid_app_access", _) =>
+                $"The app is set to 'Admin approved users are pre-authorized' but the user '{facts.Username}' has neither an assigned profile nor a permission set for it. " +
+                "Fix (setup guide step 3): Manage > Manage Profiles or Manage Permission Sets, and assign the one the user has.",
+            ("invalid_grant", var d) when d.Contains("audience", StringComparison.Ordinal) =>
+                $"The audience (aud) '{facts.Audience}' is not accepted by this org. Use https://login.salesforce.com for production and Developer Edition, " +
+                "https://test.salesforce.com for sandboxes, the site URL for Experience Cloud sites, or the org's My Domain URL for External Client Apps; " +
+                "set it explicitly with the Audience option (FORCELINK_AUDIENCE).",
+            ("invalid_grant", var d) when d.Contains("invalid assertion", StringComparison.Ordinal) || d.Contains("validate jwt", StringComparison.Ordinal) =>
+                "The assertion was not accepted as a signed JWT from this app: most often the private key does not belong to the certificate uploaded to the connected app. " +
+                "Fix (setup guide step 2.7): check the pair with 'forcelink cert check --key server.key --cert server.crt' and upload the matching certificate " +
+                "under 'Use digital signatures'; make sure the consumer key is of the app holding that certificate.",
+            ("invalid_grant", var d) when d.Contains("expired authorization code", StringComparison.Ordinal) =>
+                "Salesforce considers the assertion already expired (its exp claim is in the past by Salesforce's clock). " +
+                "Fix: synchronise this machine's clock (NTP); Forcelink signs exp a few minutes ahead, so only a clock that is minutes behind causes this.",
+            ("invalid_grant", var d) when d.Contains("login rate exceeded", StringComparison.Ordinal) =>
+                $"The user '{facts.Username}' has logged in more than 3,600 times in the past hour, Salesforce's limit: every JWT exchange is a login. " +
+                "Fix: reuse tokens (one SalesforceClient per process) and share them across Lambda containers (FORCELINK_TOKEN_TABLE); logins resume within the hour.",
+            ("invalid_grant", var d) when d.Contains("authentication failure", StringComparison.Ordinal) =>
+                $"The user '{facts.Username}' could not be logged in: check that the username exists in this org (sandbox usernames carry a suffix such as .dev), " +
+                "and that the user is active, not frozen, and not locked out.",
+            ("invalid_client_id", _) =>
+                $"The consumer key '{facts.ConsumerKeyPrefix}' (iss) is not known to the org behind {facts.LoginUrl}. " +
+                "Fix (setup guide step 2): copy the Consumer Key from Setup > App Manager > your app > View > Manage Consumer Details, " +
+                "and use the login URL of the org where that app lives (test.salesforce.com for a sandbox). A new app can take a few minutes to be available.",
+            ("app_not_found", _) =>
+                "This org's External Client App did not accept the login: since Spring '26 they reject the generic audiences. " +
+                "Fix: set the audience to the org's My Domain URL (FORCELINK_AUDIENCE=https://<mydomain>.my.salesforce.com), post to that My Domain, " +
+                "and check that the app's JWT bearer flow is enabled and its policies are installed in this org.",
+            ("unsupported_grant_type", _) =>
+                $"The login URL {facts.LoginUrl} does not offer the JWT bearer grant. Fix: use https://login.salesforce.com, https://test.salesforce.com or the My Domain URL " +
+                "(not a Lightning or Visualforce URL), and make sure the connected app has 'Use digital signatures' enabled with the certificate uploaded.",
+            ("invalid_request", _) =>
+                "The token request was malformed. This is a defect in the caller: report it with the description above.",
+            _ =>
+                "Check the connected app setup (setup guide steps 2 and 3): the consumer key, the uploaded certificate, the pre-authorized user, and the login URL and audience.",
+        };
+        return $"{said} {fix}";
+    }
+
+    public static string ExplainNonJson(int statusCode, string? title, in TokenRequestFacts facts) =>
+        $"The token endpoint {facts.TokenEndpoint} answered HTTP {statusCode} with a page that is not Salesforce's JSON" +
+        (string.IsNullOrWhiteSpace(title) ? "." : $" ('{title.Trim()}').") +
+        " The org may be down for maintenance or still being created ('Data Not Available'), or the login URL points to a host without the OAuth endpoint. " +
+        "Fix: check the login URL (https://login.salesforce.com, https://test.salesforce.com or the My Domain URL) and the org's status at status.salesforce.com, then try again.";
+}
+
+/// <summary>What the explanation may mention about the request. Never the assertion or the key.</summary>
+internal readonly record struct TokenRequestFacts(string Username, string ConsumerKeyPrefix, string Audience, Uri LoginUrl, Uri TokenEndpoint);

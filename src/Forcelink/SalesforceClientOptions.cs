@@ -1,0 +1,63 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Forcelink;
+
+/// <summary>Settings of <see cref="SalesforceClient"/>. Validated once when the client is created; every problem is reported together.</summary>
+public sealed class SalesforceClientOptions
+{
+    /// <summary>The REST API version, such as <c>62.0</c>.</summary>
+    /// <value>The default (<see langword="null"/>) uses the newest version the org offers, read once from <c>/services/data</c>.</value>
+    public string? ApiVersion { get; set; }
+
+    /// <summary>How long a token is assumed valid after it is issued: the session timeout of the connected app, else of the org.</summary>
+    /// <value>The default is 2 hours, Salesforce's default session timeout. Set it to the app's timeout (the setup guide uses 15 minutes);
+    /// if it is longer than the real timeout, the first call after expiry gets 401 and is re-sent once after a new login.</value>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How long before the end of <see cref="TokenLifetime"/> the token is renewed.</summary>
+    /// <value>The default is 5 minutes. Must be shorter than <see cref="TokenLifetime"/>.</value>
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The clock for token lifetimes and retries.</summary>
+    /// <value>The default is <see cref="System.TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Receives request, retry and login events; secrets are never logged.</summary>
+    /// <value>The default (<see langword="null"/>) logs nothing.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The handler that sends requests on the network.</summary>
+    /// <value>The default (<see langword="null"/>) is a <see cref="SocketsHttpHandler"/> owned by the client, recycling connections every 5 minutes.
+    /// A handler given here is not disposed by the client.</value>
+    public HttpMessageHandler? Transport { get; set; }
+
+    /// <summary>Lists every problem with these settings, each with its fix; empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (ApiVersion is { } version
+            && !(decimal.TryParse(version, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
+                 && version.Contains('.', StringComparison.Ordinal) && number >= 20m))
+        {
+            errors.Add($"ApiVersion '{version}' is not a REST API version: write it as major.minor without 'v', such as 62.0.");
+        }
+
+        if (TokenLifetime < TimeSpan.FromMinutes(1) || TokenLifetime > TimeSpan.FromHours(24))
+        {
+            errors.Add($"TokenLifetime {TokenLifetime} is out of range: use the session timeout of the app or org, between 1 minute and 24 hours.");
+        }
+
+        if (TokenRefreshMargin < TimeSpan.Zero || TokenRefreshMargin >= TokenLifetime)
+        {
+            errors.Add($"TokenRefreshMargin {TokenRefreshMargin} must be at least zero and shorter than TokenLifetime {TokenLifetime}.");
+        }
+
+        if (TimeProvider is null)
+        {
+            errors.Add("TimeProvider is required: leave it at TimeProvider.System unless testing.");
+        }
+
+        return errors;
+    }
+}
