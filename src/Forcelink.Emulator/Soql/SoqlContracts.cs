@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Forcelink.Emulator.Records;
 
 namespace Forcelink.Emulator.Soql;
@@ -28,8 +27,8 @@ internal sealed record SoqlObjectInfo(string Name, string Label, string KeyPrefi
         Fields.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 }
 
-/// <param name="RelationshipName">For reference fields, the name used in parent paths (<c>OwnerId</c> → <c>Owner</c>).</param>
-/// <param name="ReferenceTo">For reference fields, the object types it may point to.</param>
+// RelationshipName: for reference fields, the name used in parent paths (OwnerId → Owner).
+// ReferenceTo: for reference fields, the object types it may point to.
 internal sealed record SoqlFieldInfo(
     string Name,
     string Label,
