@@ -1,0 +1,31 @@
+using Forcelink.Authentication;
+
+namespace Forcelink.Tests.TestDoubles;
+
+/// <summary>Issues numbered tokens and counts exchanges; can be held open (to pile up concurrent callers) or made to fail.</summary>
+public sealed class FakeCredential(TimeProvider timeProvider, string instanceUrl = "https://acme.my.salesforce.com") : SalesforceCredential
+{
+    private int _count;
+
+    public int Calls => Volatile.Read(ref _count);
+
+    public TaskCompletionSource? Gate { get; set; }
+
+    public Exception? FailWith { get; set; }
+
+    public override async ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
+    {
+        var n = Interlocked.Increment(ref _count);
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        if (FailWith is { } failure)
+        {
+            throw failure;
+        }
+
+        return new AccessToken($"00D000000000001!token-{n:D4}-abcdefghijkl", new Uri(instanceUrl), timeProvider.GetUtcNow());
+    }
+}
