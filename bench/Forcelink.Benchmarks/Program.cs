@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Forcelink.Benchmarks.JwtAssertionBenchmarks).Assembly).Run(args);
