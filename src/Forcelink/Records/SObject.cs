@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Forcelink.Records;
+
+/// <summary>
+/// A record of any sObject: its type, its id and the fields it holds, in order. Holds exactly the fields that were read
+/// or set, so an update sends only the fields you set, and setting a field to <see langword="null"/> clears it in Salesforce.
+/// Typed records (<see cref="Lead"/>, <see cref="Case"/>) derive from it and keep custom fields they do not declare.
+/// </summary>
+[JsonConverter(typeof(SObjectJsonConverter))]
+public class SObject
+{
+    private JsonObject _fields;
+
+    /// <summary>Creates an empty record of an object.</summary>
+    /// <param name="objectName">The sObject's API name, such as <c>Account</c> or <c>Invoice__c</c>.</param>
+    public SObject(string objectName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(objectName);
+        ObjectType = objectName;
+        _fields = [];
+    }
+
+    /// <summary>The sObject's API name.</summary>
+    public string ObjectType { get; private set; }
+
+    /// <summary>The record id (18 characters as Salesforce returns it); <see langword="null"/> before it is created.</summary>
+    public string? Id
+    {
+        get => GetString(nameof(Id));
+        set
+        {
+            if (value is null)
+            {
+                _fields.Remove(nameof(Id));
+            }
+            else
+            {
+                _fields[nameof(Id)] = value;
+            }
+        }
+    }
+
+    /// <summary>The names of the fields this record holds, <c>Id</c> included when set.</summary>
+    public IEnumerable<string> FieldNames => _fields.Select(p => p.Key);
+
+    /// <summary>A field's JSON value: <see langword="null"/> both when the field is null and when it is absent (see <see cref="Has"/>).
+    /// Setting a field to <see langword="null"/> clears it in Salesforce on update.</summary>
+    public JsonNode? this[string field]
+    {
+        get => _fields[field];
+        set
+        {
+            ArgumentException.ThrowIfNullOrEmpty(field);
+            _fields[field] = value?.Parent is null ? value : value.DeepClone();
+        }
+    }
+
+    /// <summary>Whether the record holds the field (set, or read from Salesforce), even with a null value.</summary>
+    public bool Has(string field) => _fields.ContainsKey(field);
+
+    /// <summary>Removes a field so that it is neither sent nor read.</summary>
+    public bool Remove(string field) => _fields.Remove(field);
+
+    /// <summary>A text field's value.</summary>
+    public string? GetString(string field) => _fields[field] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        var other => other.ToJsonString(),
+    };
+
+    /// <summary>A number field's value.</summary>
+    public decimal? GetDecimal(string field) => _fields[field] is JsonValue v
+        ? v.TryGetValue<decimal>(out var d) ? d : decimal.TryParse(v.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d) ? d : null
+        : null;
+
+    /// <summary>An integer field's value.</summary>
+    public int? GetInt32(string field) => GetDecimal(field) is { } d ? (int)d : null;
+
+    /// <summary>A checkbox field's value.</summary>
+    public bool? GetBoolean(string field) => _fields[field] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+
+    /// <summary>A datetime field's value.</summary>
+    public DateTimeOffset? GetDateTime(string field) =>
+        SalesforceDateTime.TryParse(GetString(field), out var value) ? value : null;
+
+    /// <summary>A date field's value.</summary>
+    public DateOnly? GetDate(string field) =>
+        DateOnly.TryParseExact(GetString(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) ? value : null;
+
+    /// <summary>A parent record read through a relationship in a query, such as <c>Owner</c> in <c>SELECT Owner.Name FROM Lead</c>.</summary>
+    public SObject? GetRelated(string relationshipName) =>
+        _fields[relationshipName] is JsonObject related ? FromJson(related.DeepClone().AsObject()) : null;
+
+    /// <summary>Sets a text field; <see langword="null"/> clears it.</summary>
+    public void Set(string field, string? value) => this[field] = value is null ? null : JsonValue.Create(value);
+
+    /// <summary>Sets a number field; <see langword="null"/> clears it.</summary>
+    public void Set(string field, decimal? value) => this[field] = value is null ? null : JsonValue.Create(value.Value);
+
+    /// <summary>Sets an integer field; <see langword="null"/> clears it.</summary>
+    public void Set(string field, int? value) => this[field] = value is null ? null : JsonValue.Create(value.Value);
+
+    /// <summary>Sets a checkbox field; <see langword="null"/> clears it.</summary>
+    public void Set(string field, bool? value) => this[field] = value is null ? null : JsonValue.Create(value.Value);
+
+    /// <summary>Sets a datetime field (sent in UTC); <see langword="null"/> clears it.</summary>
+    public void Set(string field, DateTimeOffset? value) => this[field] = value is null ? null : JsonValue.Create(SalesforceDateTime.Format(value.Value));
+
+    /// <summary>Sets a date field; <see langword="null"/> clears it.</summary>
+    public void Set(string field, DateOnly? value) => this[field] = value is null ? null : JsonValue.Create(SalesforceDateTime.Format(value.Value));
+
+    /// <summary>The record as Salesforce JSON: its fields, without <c>attributes</c>.</summary>
+    public string ToJson() => _fields.ToJsonString();
+
+    /// <summary>A short description: type and id only, since field values may be personal data.</summary>
+    public override string ToString() => $"{ObjectType} {Id ?? "(new)"} ({_fields.Count} fields)";
+
+    /// <summary>Reads a record from Salesforce JSON, taking the type from <c>attributes.type</c>.</summary>
+    /// <exception cref="ArgumentException">The JSON has no <c>attributes.type</c>.</exception>
+    public static SObject FromJson(JsonObject json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var type = (json["attributes"] as JsonObject)?["type"]?.GetValue<string>()
+            ?? throw new ArgumentException("The record JSON has no attributes.type; use a typed record or say which object it is.", nameof(json));
+        var record = new SObject(type);
+        record.Load(json);
+        return record;
+    }
+
+    /// <summary>Creates a typed record from Salesforce JSON.</summary>
+    public static T FromJson<T>(JsonObject json)
+        where T : SObject, new()
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var record = new T();
+        record.Load(json);
+        return record;
+    }
+
+    internal JsonObject Fields => _fields;
+
+    internal void Load(JsonObject json)
+    {
+        if (json["attributes"] is JsonObject attributes && attributes["type"]?.GetValue<string>() is { Length: > 0 } type)
+        {
+            ObjectType = type;
+        }
+
+        json.Remove("attributes");
+        _fields = json;
+    }
+
+    /// <summary>The fields to send on create, update or upsert: everything set, except <c>Id</c> and <paramref name="exclude"/>.</summary>
+    internal JsonObject ToWriteBody(string? exclude = null, bool withAttributes = false)
+    {
+        var body = new JsonObject();
+        if (withAttributes)
+        {
+            body["attributes"] = new JsonObject { ["type"] = ObjectType };
+        }
+
+        foreach (var (name, value) in _fields)
+        {
+            if (name == nameof(Id) || string.Equals(name, exclude, StringComparison.OrdinalIgnoreCase) || value is JsonObject)
+            {
+                continue;
+            }
+
+            body[name] = value?.DeepClone();
+        }
+
+        return body;
+    }
+
+    internal void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("attributes");
+        writer.WriteString("type", ObjectType);
+        writer.WriteEndObject();
+        foreach (var (name, value) in _fields)
+        {
+            writer.WritePropertyName(name);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>Reads and writes records in Salesforce's JSON shape, without reflection.</summary>
+internal sealed class SObjectJsonConverter : JsonConverter<SObject>
+{
+    public override SObject? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (JsonNode.Parse(ref reader) is not JsonObject json)
+        {
+            return null;
+        }
+
+        return SObject.FromJson(json);
+    }
+
+    public override void Write(Utf8JsonWriter writer, SObject value, JsonSerializerOptions options) => value.WriteTo(writer);
+}
+
+/// <summary>Reads and writes a typed record in Salesforce's JSON shape, without reflection.</summary>
+internal sealed class SObjectJsonConverter<T> : JsonConverter<T>
+    where T : SObject, new()
+{
+    public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        JsonNode.Parse(ref reader) is JsonObject json ? SObject.FromJson<T>(json) : null;
+
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => value.WriteTo(writer);
+}
