@@ -1,3 +1,8 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Forcelink.Authentication;
 using Forcelink.Rest;
 using Microsoft.Extensions.Logging;
@@ -6,15 +11,25 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Forcelink;
 
 /// <summary>
-/// The Salesforce REST API through one HTTP pipeline: each request gets the cached access token of the credential
-/// (renewed before its end, and once more after a 401 <c>INVALID_SESSION_ID</c>) and goes to that token's instance.
+/// The Salesforce REST API through one HTTP pipeline: retries of transient failures, then the cached access token of the
+/// credential (renewed before its end, and once more after a 401 <c>INVALID_SESSION_ID</c>), then the token's instance.
 /// Create one per process and reuse it: it owns the token and the connections.
 /// </summary>
-public class SalesforceClient : IDisposable
+public partial class SalesforceClient : IDisposable
 {
+    /// <summary>The name of the <see cref="ActivitySource"/> whose spans cover each operation ("create Lead", "query Lead", ...).</summary>
+    public const string ActivitySourceName = "Forcelink";
+
+    internal static readonly ActivitySource Activities = new(ActivitySourceName);
+
     private readonly HttpClient? _httpClient;
     private readonly AccessTokenCache? _tokenCache;
     private readonly HttpMessageHandler? _ownedTransport;
+    private readonly ILogger _logger = NullLogger.Instance;
+    private readonly Lock _versionLock = new();
+    private Task<string>? _apiVersion;
+    private ApiUsage? _apiUsage;
+    private int _retryCount;
 
     /// <summary>Creates a client.</summary>
     /// <param name="credential">Where tokens come from, usually a <see cref="JwtBearerCredential"/>.</param>
@@ -34,11 +49,24 @@ public class SalesforceClient : IDisposable
 
         Options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        _tokenCache = new AccessTokenCache(credential, options.TimeProvider, options.TokenLifetime, options.TokenRefreshMargin, loggerFactory.CreateLogger<SalesforceClient>());
+        _logger = loggerFactory.CreateLogger<SalesforceClient>();
+        if (options.ApiVersion is { } version)
+        {
+            _apiVersion = Task.FromResult(version);
+        }
+
+        _tokenCache = new AccessTokenCache(credential, options.TimeProvider, options.TokenLifetime, options.TokenRefreshMargin, _logger);
         var transport = options.Transport ?? (_ownedTransport = CreateTransport());
-        var pipeline = new BearerTokenHandler(_tokenCache, loggerFactory.CreateLogger<SalesforceClient>(), transport);
-        _httpClient = new HttpClient(pipeline, disposeHandler: false) { BaseAddress = BearerTokenHandler.InstanceBaseAddress };
+        var telemetry = new TelemetryHandler(_logger, options.TimeProvider, usage => Volatile.Write(ref _apiUsage, usage), transport);
+        var bearer = new BearerTokenHandler(_tokenCache, _logger, telemetry);
+        var retry = new RetryHandler(options, _logger, () => Interlocked.Increment(ref _retryCount), bearer);
+        _httpClient = new HttpClient(retry, disposeHandler: true)
+        {
+            BaseAddress = BearerTokenHandler.InstanceBaseAddress,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
         _httpClient.DefaultRequestHeaders.UserAgent.ParseAdd($"{ForcelinkInfo.ProductName}/{typeof(SalesforceClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"}");
+        _httpClient.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 
     /// <summary>For mocking only.</summary>
@@ -50,10 +78,34 @@ public class SalesforceClient : IDisposable
     /// <summary>How many times this client has exchanged a token (logged in).</summary>
     public int LoginCount => _tokenCache?.ExchangeCount ?? 0;
 
+    /// <summary>How many times this client has retried a request after a transient failure.</summary>
+    public int RetryCount => Volatile.Read(ref _retryCount);
+
+    /// <summary>The org's daily API usage from the latest response's <c>Sforce-Limit-Info</c> header; <see langword="null"/> before the first response.</summary>
+    public ApiUsage? ApiUsage => Volatile.Read(ref _apiUsage);
+
     /// <summary>The current access token, logging in first when there is none or it is due for renewal.</summary>
     /// <exception cref="SalesforceException">The login failed; the message says how to fix it.</exception>
     public virtual async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default) =>
         await TokenCache.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The API version in use: <see cref="SalesforceClientOptions.ApiVersion"/>, or else the newest the org offers,
+    /// read once from <c>/services/data</c>.</summary>
+    public virtual Task<string> GetApiVersionAsync(CancellationToken cancellationToken = default)
+    {
+        Task<string> task;
+        lock (_versionLock)
+        {
+            if (_apiVersion is { IsFaulted: true } or { IsCanceled: true })
+            {
+                _apiVersion = null;
+            }
+
+            task = _apiVersion ??= DiscoverApiVersionAsync();
+        }
+
+        return task.WaitAsync(cancellationToken);
+    }
 
     /// <summary>Creates the default transport: pooled connections renewed every 5 minutes so DNS changes are seen.</summary>
     public static SocketsHttpHandler CreateTransport() => new()
@@ -82,11 +134,21 @@ public class SalesforceClient : IDisposable
 
     internal AccessTokenCache TokenCache => _tokenCache ?? throw new InvalidOperationException("This client was created for mocking.");
 
-    internal HttpClient Http => _httpClient ?? throw new InvalidOperationException("This client was created for mocking.");
+    private HttpClient Http => _httpClient ?? throw new InvalidOperationException("This client was created for mocking.");
 
     /// <summary>Sends a request through the pipeline and turns any non-success status into <see cref="SalesforceException"/>.</summary>
-    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool idempotent, CancellationToken cancellationToken)
     {
+        if (Options.MaxApiUsageShare is { } share && ApiUsage is { } usage && usage.Share >= share)
+        {
+            throw new SalesforceException(
+                $"Refusing to start {request.Method} {request.RequestUri?.AbsolutePath}: the org has used {usage.Used:N0} of {usage.Max:N0} daily API requests " +
+                $"({usage.Share:P0}), past the configured MaxApiUsageShare of {share:P0}. Wait for the 24-hour window to move, or raise the share.",
+                0,
+                "API_USAGE_GUARD");
+        }
+
+        request.Options.Set(RequestOptionsKeys.Idempotent, idempotent);
         var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {
@@ -98,4 +160,61 @@ public class SalesforceClient : IDisposable
             throw await RestErrors.ToExceptionAsync(response, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    internal async Task<string> DataPathAsync(string relative, CancellationToken cancellationToken) =>
+        $"services/data/v{await GetApiVersionAsync(cancellationToken).ConfigureAwait(false)}/{relative}";
+
+    internal static HttpContent JsonBody(JsonNode body) =>
+        new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString())) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "UTF-8" } } };
+
+    internal static Activity? StartActivity(string operation, string? objectName)
+    {
+        var activity = Activities.StartActivity(objectName is null ? operation : $"{operation} {objectName}", ActivityKind.Client);
+        activity?.SetTag("salesforce.operation", operation);
+        if (objectName is not null)
+        {
+            activity?.SetTag("salesforce.object", objectName);
+        }
+
+        return activity;
+    }
+
+    internal static string CheckObjectName(string objectName, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(objectName))] string? parameter = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(objectName, parameter);
+        if (!ObjectNamePattern().IsMatch(objectName))
+        {
+            throw new ArgumentException($"'{objectName}' is not an sObject API name (letters, digits and underscores, such as Lead or Invoice__c).", parameter);
+        }
+
+        return objectName;
+    }
+
+    internal static string CheckId(string id, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(id))] string? parameter = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id, parameter);
+        if (!IdPattern().IsMatch(id))
+        {
+            throw new ArgumentException($"'{id}' is not a Salesforce record id: ids have 15 or 18 letters and digits, such as 00Q5e00000AbCdEEAV.", parameter);
+        }
+
+        return id;
+    }
+
+    private async Task<string> DiscoverApiVersionAsync()
+    {
+        var versions = await GetApiVersionsAsync(CancellationToken.None).ConfigureAwait(false);
+        if (versions.Count == 0)
+        {
+            throw new SalesforceException("The org listed no REST API versions at /services/data; set SalesforceClientOptions.ApiVersion (FORCELINK_API_VERSION).");
+        }
+
+        return versions.MaxBy(v => decimal.Parse(v.Version, System.Globalization.CultureInfo.InvariantCulture))!.Version;
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,79}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ObjectNamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdPattern();
 }

@@ -19,6 +19,29 @@ public sealed class SalesforceClientOptions
     /// <value>The default is 5 minutes. Must be shorter than <see cref="TokenLifetime"/>.</value>
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How many times a transient failure (502, 503, 504, <c>SERVER_UNAVAILABLE</c>, <c>UNABLE_TO_LOCK_ROW</c>, a dropped
+    /// connection, a timeout) is retried. Only requests that are safe to repeat are retried: reads, updates, upserts and deletes,
+    /// never a plain create, whose repeat would make a second record.</summary>
+    /// <value>The default is 3; 0 turns retries off.</value>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The first retry's delay; each further retry doubles it, with jitter.</summary>
+    /// <value>The default is 500 milliseconds.</value>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>No retry starts once this much time has passed since the first attempt.</summary>
+    /// <value>The default is 30 seconds.</value>
+    public TimeSpan MaxRetryDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one attempt may take.</summary>
+    /// <value>The default is 120 seconds (Salesforce allows up to 10 minutes for long queries).</value>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Refuses to start a request once the org's daily API usage (as last reported by <c>Sforce-Limit-Info</c>) reaches this
+    /// share of its limit, leaving the rest for other integrations.</summary>
+    /// <value>The default (<see langword="null"/>) never refuses. For example 0.9 stops at 90%.</value>
+    public double? MaxApiUsageShare { get; set; }
+
     /// <summary>The clock for token lifetimes and retries.</summary>
     /// <value>The default is <see cref="System.TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -51,6 +74,31 @@ public sealed class SalesforceClientOptions
         if (TokenRefreshMargin < TimeSpan.Zero || TokenRefreshMargin >= TokenLifetime)
         {
             errors.Add($"TokenRefreshMargin {TokenRefreshMargin} must be at least zero and shorter than TokenLifetime {TokenLifetime}.");
+        }
+
+        if (MaxRetries is < 0 or > 10)
+        {
+            errors.Add($"MaxRetries {MaxRetries} is out of range: use 0 (no retries) to 10.");
+        }
+
+        if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"RetryDelay {RetryDelay} is out of range: use 0 to 1 minute.");
+        }
+
+        if (MaxRetryDuration < TimeSpan.Zero)
+        {
+            errors.Add($"MaxRetryDuration {MaxRetryDuration} must not be negative.");
+        }
+
+        if (RequestTimeout < TimeSpan.FromSeconds(1) || RequestTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"RequestTimeout {RequestTimeout} is out of range: use 1 second to 10 minutes (Salesforce's own limit).");
+        }
+
+        if (MaxApiUsageShare is { } share && (share <= 0 || share > 1 || double.IsNaN(share)))
+        {
+            errors.Add($"MaxApiUsageShare {share} is out of range: use a share above 0 and at most 1, such as 0.9.");
         }
 
         if (TimeProvider is null)

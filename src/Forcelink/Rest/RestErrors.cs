@@ -11,8 +11,20 @@ internal static class RestErrors
     {
         var status = (int)response.StatusCode;
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var errors = Parse(body);
         var what = $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}";
+        if (response.StatusCode == HttpStatusCode.MultipleChoices)
+        {
+            var urls = ParseUrls(body);
+            return new SalesforceException(
+                $"Salesforce refused {what}: {urls.Count} records have this external id ({string.Join(", ", urls)}). " +
+                "Make the external id field unique, or update one of them by id.",
+                status,
+                "MULTIPLE_CHOICES",
+                [new SalesforceError("MULTIPLE_CHOICES", "Multiple records found", [])]);
+        }
+
+        var errors = Parse(body);
+        what = $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.AbsolutePath}";
         if (errors.Count == 0)
         {
             var code = $"ERROR_HTTP_{status}";
@@ -36,6 +48,18 @@ internal static class RestErrors
         {
             var list = JsonSerializer.Deserialize(body, ForcelinkJsonContext.Default.ListRestErrorBody);
             return list is null ? [] : [.. list.Select(e => e.ToError())];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    private static List<string> ParseUrls(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, ForcelinkJsonContext.Default.ListString) ?? [];
         }
         catch (JsonException)
         {

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Forcelink.Rest;
+
+/// <summary>Observes every response on the wire: logs it (path only, never the query string or headers) and records
+/// the <c>Sforce-Limit-Info</c> API usage.</summary>
+internal sealed partial class TelemetryHandler(ILogger logger, TimeProvider timeProvider, Action<ApiUsage> onApiUsage, HttpMessageHandler innerHandler)
+    : DelegatingHandler(innerHandler)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var elapsed = timeProvider.GetElapsedTime(started);
+        LogResponse(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode, elapsed.TotalMilliseconds);
+        if (response.Headers.TryGetValues("Sforce-Limit-Info", out var values) && TryParseApiUsage(values.FirstOrDefault(), out var usage))
+        {
+            onApiUsage(usage);
+        }
+
+        Activity.Current?.SetTag("http.response.status_code", (int)response.StatusCode);
+        return response;
+    }
+
+    /// <summary>Reads <c>api-usage=used/max</c>, tolerating further <c>; key=value</c> parts.</summary>
+    internal static bool TryParseApiUsage(string? header, out ApiUsage usage)
+    {
+        usage = new ApiUsage(0, 0);
+        if (header is null)
+        {
+            return false;
+        }
+
+        foreach (var part in header.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!part.StartsWith("api-usage=", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var numbers = part["api-usage=".Length..].Split('/');
+            if (numbers.Length == 2
+                && long.TryParse(numbers[0], NumberStyles.None, CultureInfo.InvariantCulture, out var used)
+                && long.TryParse(numbers[1], NumberStyles.None, CultureInfo.InvariantCulture, out var max))
+            {
+                usage = new ApiUsage(used, max);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "{Method} {Path} -> {StatusCode} in {ElapsedMs:F1} ms")]
+    private static partial void LogResponse(ILogger logger, string method, string path, int statusCode, double elapsedMs);
+}

@@ -1,0 +1,154 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Forcelink.Records;
+using Forcelink.Rest;
+using Forcelink.Serialization;
+
+namespace Forcelink;
+
+public partial class SalesforceClient
+{
+    /// <summary>The most records one sObject Collections call takes.</summary>
+    public const int CollectionLimit = 200;
+
+    /// <summary>Creates any number of records, 200 per sObject Collections call, and sets each created record's id.
+    /// Results come in input order. Not retried (a repeat would create duplicates).</summary>
+    /// <param name="records">The records; several objects may be mixed.</param>
+    /// <param name="allOrNone">When <see langword="true"/>, a failure rolls back the other records of the same call of 200
+    /// (Salesforce has no transaction across calls).</param>
+    /// <param name="cancellationToken">Stops between calls and during one.</param>
+    public virtual Task<IReadOnlyList<SaveResult>> CreateManyAsync(IEnumerable<SObject> records, bool allOrNone = false, CancellationToken cancellationToken = default) =>
+        WriteManyAsync(records, CollectionWrite.Create, null, allOrNone, cancellationToken);
+
+    /// <summary>Updates any number of records (each needs its id), 200 per call; each sends only the fields it holds.</summary>
+    public virtual Task<IReadOnlyList<SaveResult>> UpdateManyAsync(IEnumerable<SObject> records, bool allOrNone = false, CancellationToken cancellationToken = default) =>
+        WriteManyAsync(records, CollectionWrite.Update, null, allOrNone, cancellationToken);
+
+    /// <summary>Upserts any number of records of one object by an external id field, 200 per call; results say which were created.</summary>
+    public virtual Task<IReadOnlyList<SaveResult>> UpsertManyAsync(IEnumerable<SObject> records, string externalIdField, bool allOrNone = false, CancellationToken cancellationToken = default) =>
+        WriteManyAsync(records, CollectionWrite.Upsert, CheckObjectName(externalIdField), allOrNone, cancellationToken);
+
+    /// <summary>Deletes any number of records by id, 200 per call.</summary>
+    public virtual async Task<IReadOnlyList<SaveResult>> DeleteManyAsync(IEnumerable<string> ids, bool allOrNone = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var results = new List<SaveResult>();
+        foreach (var chunk in ids.Chunk(CollectionLimit))
+        {
+            foreach (var id in chunk)
+            {
+                CheckId(id, nameof(ids));
+            }
+
+            using var activity = StartActivity("deleteMany", null);
+            var path = await DataPathAsync($"composite/sobjects?ids={string.Join(",", chunk)}&allOrNone={(allOrNone ? "true" : "false")}", cancellationToken).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Delete, path);
+            using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
+            var bodies = await ReadAsync(response, ForcelinkJsonContext.Default.ListSaveResultBody, cancellationToken).ConfigureAwait(false);
+            results.AddRange(bodies.Select(b => b.ToResult()));
+        }
+
+        return results;
+    }
+
+    /// <summary>Streams records through upserts of 200 per call, yielding each call's results as they come: memory stays at one chunk.</summary>
+    public virtual async IAsyncEnumerable<SaveResult> UpsertManyAsync(
+        IAsyncEnumerable<SObject> records,
+        string externalIdField,
+        bool allOrNone = false,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        CheckObjectName(externalIdField);
+        await foreach (var chunk in records.Chunk(CollectionLimit).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var result in await WriteChunkAsync(chunk, CollectionWrite.Upsert, externalIdField, allOrNone, cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
+    }
+
+    /// <summary>Streams records through creates of 200 per call, yielding each call's results as they come.</summary>
+    public virtual async IAsyncEnumerable<SaveResult> CreateManyAsync(
+        IAsyncEnumerable<SObject> records,
+        bool allOrNone = false,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await foreach (var chunk in records.Chunk(CollectionLimit).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var result in await WriteChunkAsync(chunk, CollectionWrite.Create, null, allOrNone, cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<SaveResult>> WriteManyAsync(IEnumerable<SObject> records, CollectionWrite kind, string? externalIdField, bool allOrNone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var results = new List<SaveResult>();
+        foreach (var chunk in records.Chunk(CollectionLimit))
+        {
+            results.AddRange(await WriteChunkAsync(chunk, kind, externalIdField, allOrNone, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    private async Task<IReadOnlyList<SaveResult>> WriteChunkAsync(SObject[] records, CollectionWrite kind, string? externalIdField, bool allOrNone, CancellationToken cancellationToken)
+    {
+        var array = new JsonArray();
+        foreach (var record in records)
+        {
+            ArgumentNullException.ThrowIfNull(record, nameof(records));
+            CheckObjectName(record.ObjectType, nameof(records));
+            var body = record.ToWriteBody(withAttributes: true);
+            switch (kind)
+            {
+                case CollectionWrite.Update:
+                    body["id"] = CheckId(record.Id ?? throw new ArgumentException($"A record to update has no Id ({record}).", nameof(records)), nameof(records));
+                    break;
+                case CollectionWrite.Upsert when records[0].ObjectType != record.ObjectType:
+                    throw new ArgumentException($"An upsert takes records of one object: found {records[0].ObjectType} and {record.ObjectType}.", nameof(records));
+                case CollectionWrite.Upsert when string.IsNullOrEmpty(record.GetString(externalIdField!)):
+                    throw new ArgumentException($"A record to upsert has no value for {externalIdField} ({record}).", nameof(records));
+            }
+
+            array.Add((JsonNode)body);
+        }
+
+        var relative = kind == CollectionWrite.Upsert ? $"composite/sobjects/{records[0].ObjectType}/{externalIdField}" : "composite/sobjects";
+        using var activity = StartActivity(kind switch { CollectionWrite.Create => "createMany", CollectionWrite.Update => "updateMany", _ => "upsertMany" }, records[0].ObjectType);
+        using var request = new HttpRequestMessage(kind == CollectionWrite.Create ? HttpMethod.Post : HttpMethod.Patch, await DataPathAsync(relative, cancellationToken).ConfigureAwait(false))
+        {
+            Content = JsonBody(new JsonObject { ["allOrNone"] = allOrNone, [nameof(records)] = array }),
+        };
+        using var response = await SendAsync(request, idempotent: kind != CollectionWrite.Create, cancellationToken).ConfigureAwait(false);
+        var bodies = await ReadAsync(response, ForcelinkJsonContext.Default.ListSaveResultBody, cancellationToken).ConfigureAwait(false);
+        if (bodies.Count != records.Length)
+        {
+            throw new SalesforceException($"Salesforce answered {records.Length} records with {bodies.Count} results.", (int)response.StatusCode, "ERROR_HTTP_200");
+        }
+
+        var results = new SaveResult[records.Length];
+        for (var i = 0; i < records.Length; i++)
+        {
+            results[i] = bodies[i].ToResult();
+            if (results[i].Success && results[i].Id is { } id)
+            {
+                records[i].Id = id;
+            }
+        }
+
+        return results;
+    }
+
+    private enum CollectionWrite
+    {
+        Create,
+        Update,
+        Upsert,
+    }
+}

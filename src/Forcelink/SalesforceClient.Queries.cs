@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Forcelink.Records;
+using Forcelink.Rest;
+using Forcelink.Soql;
+
+namespace Forcelink;
+
+public partial class SalesforceClient
+{
+    /// <summary>Streams the records of a query as typed records, fetching the next page only when the previous one is consumed,
+    /// so memory stays at one page (up to 2,000 records) whatever the total.</summary>
+    public virtual IAsyncEnumerable<T> QueryAsync<T>(SoqlQuery query, QueryOptions? options = null, CancellationToken cancellationToken = default)
+        where T : SObject, new()
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return QueryCoreAsync(query.Text, "query", options, SObject.FromJson<T>, cancellationToken);
+    }
+
+    /// <summary>Streams the records of a query whose holes are bound by type: <c>QueryAsync&lt;Lead&gt;($"SELECT Id FROM Lead WHERE Email = {email}")</c>.</summary>
+    public IAsyncEnumerable<T> QueryAsync<T>(SoqlInterpolatedStringHandler query, QueryOptions? options = null, CancellationToken cancellationToken = default)
+        where T : SObject, new() =>
+        QueryAsync<T>(new SoqlQuery(query), options, cancellationToken);
+
+    /// <summary>Streams the records of a query over any object.</summary>
+    public virtual IAsyncEnumerable<SObject> QueryAsync(SoqlQuery query, QueryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return QueryCoreAsync(query.Text, "query", options, SObject.FromJson, cancellationToken);
+    }
+
+    /// <summary>Streams the records of a query, including deleted records still in the Recycle Bin (<c>queryAll</c>).</summary>
+    public virtual IAsyncEnumerable<T> QueryAllAsync<T>(SoqlQuery query, QueryOptions? options = null, CancellationToken cancellationToken = default)
+        where T : SObject, new()
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return QueryCoreAsync(query.Text, "queryAll", options, SObject.FromJson<T>, cancellationToken);
+    }
+
+    /// <summary>Counts the records a <c>SELECT COUNT() FROM ...</c> query matches.</summary>
+    public virtual async Task<int> CountAsync(SoqlQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var page = await GetQueryPageAsync(await DataPathAsync($"query?q={Uri.EscapeDataString(query.Text)}", cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+        return page["totalSize"]?.GetValue<int>() ?? 0;
+    }
+
+    /// <summary>Counts with a bound query: <c>CountAsync($"SELECT COUNT() FROM Lead WHERE Status = {status}")</c>.</summary>
+    public Task<int> CountAsync(SoqlInterpolatedStringHandler query, CancellationToken cancellationToken = default) =>
+        CountAsync(new SoqlQuery(query), cancellationToken);
+
+    /// <summary>Runs a SOSL search and returns the matching records of every object, in Salesforce's order.</summary>
+    public virtual async Task<IReadOnlyList<SObject>> SearchAsync(SoslSearch search, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        return await SearchRawAsync(search.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs SOSL exactly as written. Nothing is escaped: never put untrusted input in it; use <see cref="SoslSearch"/>.</summary>
+    public virtual async Task<IReadOnlyList<SObject>> SearchRawAsync(string sosl, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sosl);
+        using var activity = StartActivity("search", null);
+        using var request = new HttpRequestMessage(HttpMethod.Get, await DataPathAsync($"search?q={Uri.EscapeDataString(sosl)}", cancellationToken).ConfigureAwait(false));
+        using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var body = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+            // Old API versions answer with a bare array; current ones with {"searchRecords":[...]}.
+            var records = body as JsonArray ?? body?["searchRecords"] as JsonArray ?? [];
+            var items = records.ToArray();
+            records.Clear();
+            return [.. items.OfType<JsonObject>().Select(SObject.FromJson)];
+        }
+    }
+
+    private async IAsyncEnumerable<T> QueryCoreAsync<T>(
+        string soql,
+        string resource,
+        QueryOptions? options,
+        Func<JsonObject, T> map,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(soql);
+        if (options?.BatchSize is { } size && size is < 200 or > 2000)
+        {
+            throw new ArgumentException($"BatchSize {size} is out of range: Salesforce accepts 200 to 2,000.", nameof(options));
+        }
+
+        var objectName = FromObject(soql);
+        using var activity = StartActivity(resource, objectName);
+        string? next = await DataPathAsync($"{resource}?q={Uri.EscapeDataString(soql)}", cancellationToken).ConfigureAwait(false);
+        while (next is not null)
+        {
+            var page = await GetQueryPageAsync(next, options, cancellationToken).ConfigureAwait(false);
+            next = page["nextRecordsUrl"]?.GetValue<string>()?.TrimStart('/');
+            if (page["records"] is not JsonArray records)
+            {
+                yield break;
+            }
+
+            // Detach the records so each can be handed out and the page collected as they are consumed.
+            var items = records.ToArray();
+            records.Clear();
+            for (var i = 0; i < items.Length; i++)
+            {
+                var item = items[i];
+                items[i] = null;
+                if (item is JsonObject json)
+                {
+                    yield return map(json);
+                }
+            }
+        }
+    }
+
+    private async Task<JsonObject> GetQueryPageAsync(string path, QueryOptions? options, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (options?.BatchSize is { } size)
+        {
+            request.Headers.TryAddWithoutValidation("Sforce-Query-Options", string.Create(CultureInfo.InvariantCulture, $"batchSize={size}"));
+        }
+
+        using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
+        return await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> NameEnd = System.Buffers.SearchValues.Create(" \n\r\t,)");
+
+    // Names the span only; the query itself is never logged or traced, as its values may be personal data.
+    private static string? FromObject(string soql)
+    {
+        var index = soql.IndexOf(" FROM ", StringComparison.OrdinalIgnoreCase);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var rest = soql.AsSpan(index + 6).TrimStart();
+        var end = rest.IndexOfAny(NameEnd);
+        var name = (end < 0 ? rest : rest[..end]).ToString();
+        return SoqlIdentifier.IsValid(name) ? name : null;
+    }
+}
