@@ -1,7 +1,7 @@
 namespace Forcelink.Emulator.Soql;
 
 /// <summary>Parses and runs SOQL and SOSL against an <see cref="ISoqlCatalog"/>; every failure is a Salesforce-shaped <see cref="SoqlException"/>.</summary>
-internal sealed class SoqlEngine(ISoqlCatalog catalog, TimeProvider timeProvider)
+internal sealed partial class SoqlEngine(ISoqlCatalog catalog, TimeProvider timeProvider)
 {
     private const int MaxOffset = 2000;
 
