@@ -32,6 +32,9 @@ internal sealed class SoqlQueryResult
 
     public int RowCount => _rows.Count;
 
+    /// <summary>The stored record behind a row, for callers (and tests) that need more than its JSON.</summary>
+    internal SoqlRecord RecordAt(int rowIndex) => _rows[rowIndex];
+
     public void WriteRecord(Utf8JsonWriter writer, int rowIndex, string apiVersion) =>
         SoqlProjection.WriteRecord(writer, _rows[rowIndex], _entity.Name, _projection.Roots, apiVersion, _catalog);
 
