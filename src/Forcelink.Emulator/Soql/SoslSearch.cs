@@ -31,7 +31,13 @@ internal static class SoslParser
         var i = SkipWhitespace(sosl, 0);
         if (!(i + 4 <= sosl.Length && sosl.AsSpan(i, 4).Equals("FIND", StringComparison.OrdinalIgnoreCase)))
         {
-            var first = SoqlLexer.Tokenize(sosl, SoqlErrors.MalformedSearch)[0];
+            var end = i;
+            while (end < sosl.Length && !char.IsWhiteSpace(sosl[end]) && sosl[end] != '{')
+            {
+                end++;
+            }
+
+            var first = new SoqlToken(end > i ? SoqlTokenKind.Identifier : SoqlTokenKind.End, sosl[i..end], i);
             throw SoqlErrors.UnexpectedToken(SoqlErrors.MalformedSearch, sosl, first);
         }
 
