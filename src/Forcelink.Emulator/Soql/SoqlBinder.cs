@@ -35,6 +35,10 @@ internal sealed class SoqlFieldAccessor(IReadOnlyList<SoqlFieldInfo> relationshi
 /// <summary>Turns parsed SOQL into schema-checked accessors and compiled predicates, reporting errors the way Salesforce does.</summary>
 internal sealed class SoqlBinder(ISoqlCatalog catalog, string source, DateOnly today, string syntaxErrorCode)
 {
+    public string Source => source;
+
+    public string SyntaxErrorCode => syntaxErrorCode;
+
     public SoqlFieldAccessor Resolve(SoqlObjectInfo root, string? alias, SoqlPath path)
     {
         var segments = path.Segments;

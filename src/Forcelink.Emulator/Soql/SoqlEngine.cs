@@ -11,6 +11,11 @@ internal sealed partial class SoqlEngine(ISoqlCatalog catalog, TimeProvider time
         var select = SoqlParser.ParseQuery(soql);
         var entity = catalog.FindObject(select.ObjectName) ?? throw SoqlErrors.UnsupportedType(select.ObjectName);
         var binder = new SoqlBinder(catalog, soql, Today(), SoqlErrors.MalformedQuery);
+        if (select.IsAggregate)
+        {
+            return QueryAggregate(soql, select, entity, binder, includeDeleted);
+        }
+
         var projection = Project(binder, entity, select.Alias, select.Fields, soql, SoqlErrors.MalformedQuery);
         var rows = Run(binder, entity, select.Alias, select.Where, select.OrderBy, select.Limit, select.Offset, includeDeleted);
         return select.IsCount
@@ -41,6 +46,11 @@ internal sealed partial class SoqlEngine(ISoqlCatalog catalog, TimeProvider time
     internal List<SoqlRecord> Run(SoqlBinder binder, SoqlObjectInfo entity, string? alias, SoqlCondition? where, IReadOnlyList<SoqlOrdering> orderBy, int? limit, int? offset, bool includeDeleted)
     {
         var predicate = where is null ? null : binder.Compile(entity, alias, where);
+        if (orderBy.FirstOrDefault(o => o.Aggregate is not null)?.Aggregate is { } misplaced)
+        {
+            throw SoqlErrors.At(binder.SyntaxErrorCode, binder.Source, misplaced.Position, $"{misplaced.Function}() is only allowed in an aggregate query");
+        }
+
         var keys = orderBy.Select(o => (Accessor: binder.Resolve(entity, alias, o.Field), Ordering: o)).ToArray();
         if (offset > MaxOffset)
         {

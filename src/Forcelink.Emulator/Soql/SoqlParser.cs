@@ -15,6 +15,11 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
         "WHERE", "ORDER", "LIMIT", "OFFSET", "GROUP", "HAVING", "FOR", "WITH", "USING", "UPDATE",
     };
 
+    private static readonly HashSet<string> AggregateFunctions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "COUNT", "COUNT_DISTINCT", "SUM", "AVG", "MIN", "MAX",
+    };
+
     private int _index;
 
     public SoqlToken Current => tokens[_index];
@@ -79,7 +84,7 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
     {
         ExpectKeyword("SELECT");
         var isCount = false;
-        List<SoqlPath> fields = [];
+        List<SoqlSelectItem> items = [];
         if (Current.IsKeyword("COUNT") && tokens[_index + 1].IsSymbol("(") && tokens[_index + 2].IsSymbol(")"))
         {
             _index += 3;
@@ -87,7 +92,7 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
         }
         else
         {
-            fields = ParseFieldList();
+            items = ParseSelectItems();
         }
 
         ExpectKeyword("FROM");
@@ -109,9 +114,25 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
         }
 
         var where = TryKeyword("WHERE") ? ParseCondition() : null;
-        if (Current.IsKeyword("GROUP") || Current.IsKeyword("HAVING"))
+        List<SoqlPath> groupBy = [];
+        if (TryKeyword("GROUP"))
         {
-            throw SoqlErrors.NotSupportedByEmulator(errorCode, source, Current.Position, Current.Text.ToUpperInvariant() + " BY");
+            ExpectKeyword("BY");
+            if (Current.Kind == SoqlTokenKind.Identifier && tokens[_index + 1].IsSymbol("("))
+            {
+                throw SoqlErrors.NotSupportedByEmulator(errorCode, source, Current.Position, $"GROUP BY {Current.Text.ToUpperInvariant()}()");
+            }
+
+            do
+            {
+                groupBy.Add(ParsePath());
+            }
+            while (TrySymbol(","));
+        }
+
+        if (Current.IsKeyword("HAVING"))
+        {
+            throw SoqlErrors.NotSupportedByEmulator(errorCode, source, Current.Position, "HAVING");
         }
 
         var orderBy = ParseOptionalOrderBy();
@@ -136,10 +157,44 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
         }
 
         ExpectEnd();
-        return new SoqlSelect(fields, isCount, objectToken.Text, objectToken.Position, alias, where, orderBy, limit, offset);
+        return new SoqlSelect(items, isCount, objectToken.Text, objectToken.Position, alias, where, groupBy, orderBy, limit, offset);
     }
 
-    public List<SoqlPath> ParseFieldList()
+    private List<SoqlSelectItem> ParseSelectItems()
+    {
+        List<SoqlSelectItem> items = [];
+        do
+        {
+            if (Current.Kind == SoqlTokenKind.Identifier && AggregateFunctions.Contains(Current.Text) && tokens[_index + 1].IsSymbol("("))
+            {
+                var aggregate = ParseAggregate();
+                string? alias = null;
+                if (Current.Kind == SoqlTokenKind.Identifier && !Current.IsKeyword("FROM") && !Current.Text.Contains('.', StringComparison.Ordinal))
+                {
+                    alias = Next().Text;
+                }
+
+                items.Add(new SoqlSelectItem(null, aggregate with { Alias = alias }));
+                continue;
+            }
+
+            items.AddRange(ParseFieldList(single: true).Select(p => new SoqlSelectItem(p, null)));
+        }
+        while (TrySymbol(","));
+
+        return items;
+    }
+
+    private SoqlAggregate ParseAggregate()
+    {
+        var name = Next();
+        ExpectSymbol("(");
+        var field = ParsePath();
+        ExpectSymbol(")");
+        return new SoqlAggregate(name.Text.ToUpperInvariant(), field, null, name.Position);
+    }
+
+    public List<SoqlPath> ParseFieldList(bool single = false)
     {
         List<SoqlPath> fields = [];
         do
@@ -161,7 +216,7 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
 
             fields.Add(ParsePath());
         }
-        while (TrySymbol(","));
+        while (!single && TrySymbol(","));
 
         return fields;
     }
@@ -199,7 +254,10 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
         ExpectKeyword("BY");
         do
         {
-            var path = ParsePath();
+            var aggregate = Current.Kind == SoqlTokenKind.Identifier && AggregateFunctions.Contains(Current.Text) && tokens[_index + 1].IsSymbol("(")
+                ? ParseAggregate()
+                : null;
+            var path = aggregate?.Field ?? ParsePath();
             var descending = TryKeyword("DESC");
             if (!descending)
             {
@@ -220,7 +278,7 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
                 }
             }
 
-            orderBy.Add(new SoqlOrdering(path, descending, nullsFirst));
+            orderBy.Add(new SoqlOrdering(path, descending, nullsFirst, aggregate));
         }
         while (TrySymbol(","));
 

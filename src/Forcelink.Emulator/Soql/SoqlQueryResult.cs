@@ -13,6 +13,9 @@ internal sealed class SoqlQueryResult
     private readonly SoqlProjection _projection;
     private readonly SoqlObjectInfo _entity;
     private readonly ISoqlCatalog _catalog;
+    private readonly IReadOnlyList<object?[]>? _groups;
+    private readonly IReadOnlyList<SoqlAggregateColumn> _aggregateColumns = [];
+    private readonly bool _groupBy;
 
     internal SoqlQueryResult(SoqlObjectInfo entity, bool isCount, int totalSize, IReadOnlyList<SoqlRecord> rows, SoqlProjection projection, ISoqlCatalog catalog)
     {
@@ -24,19 +27,53 @@ internal sealed class SoqlQueryResult
         _catalog = catalog;
     }
 
+    /// <summary>An aggregate query's rows: one value per output column, in SELECT order.</summary>
+    internal SoqlQueryResult(SoqlObjectInfo entity, IReadOnlyList<object?[]> groups, IReadOnlyList<SoqlAggregateColumn> columns, bool groupBy)
+    {
+        _entity = entity;
+        _groups = groups;
+        _aggregateColumns = columns;
+        _groupBy = groupBy;
+        TotalSize = groups.Count;
+        _rows = [];
+        _projection = new SoqlProjection();
+        _catalog = null!;
+    }
+
     public string EntityName => _entity.Name;
 
     public bool IsCount { get; }
 
     public int TotalSize { get; }
 
-    public int RowCount => _rows.Count;
+    public int RowCount => _groups?.Count ?? _rows.Count;
 
     /// <summary>The stored record behind a row, for callers (and tests) that need more than its JSON.</summary>
     internal SoqlRecord RecordAt(int rowIndex) => _rows[rowIndex];
 
-    public void WriteRecord(Utf8JsonWriter writer, int rowIndex, string apiVersion) =>
-        SoqlProjection.WriteRecord(writer, _rows[rowIndex], _entity.Name, _projection.Roots, apiVersion, _catalog);
+    public void WriteRecord(Utf8JsonWriter writer, int rowIndex, string apiVersion)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (_groups is null)
+        {
+            SoqlProjection.WriteRecord(writer, _rows[rowIndex], _entity.Name, _projection.Roots, apiVersion, _catalog);
+            return;
+        }
+
+        // Aggregate rows are not records: their attributes carry no url.
+        var values = _groups[rowIndex];
+        writer.WriteStartObject();
+        writer.WriteStartObject("attributes");
+        writer.WriteString("type", "AggregateResult");
+        writer.WriteEndObject();
+        for (var i = 0; i < _aggregateColumns.Count; i++)
+        {
+            writer.WritePropertyName(_aggregateColumns[i].Name);
+            FieldValues.Write(writer, _aggregateColumns[i].Type, values[i]);
+        }
+
+        writer.WriteEndObject();
+    }
 
     public void WriteColumnMetadata(Utf8JsonWriter writer)
     {
@@ -44,7 +81,12 @@ internal sealed class SoqlQueryResult
         writer.WriteStartArray("columnMetadata");
         if (IsCount)
         {
-            WriteColumn(writer, "expr0", "Integer", aggregate: true, field: null, children: []);
+            WriteColumn(writer, "expr0", "expr0", "Integer", aggregate: true, field: null, category: ValueCategory.Number, children: []);
+        }
+
+        foreach (var column in _aggregateColumns)
+        {
+            WriteColumn(writer, column.Name, column.DisplayName, ApexType(column.Type), aggregate: true, column.Field, SoqlBinder.Category(column.Type), children: []);
         }
 
         foreach (var node in _projection.Roots)
@@ -54,25 +96,26 @@ internal sealed class SoqlQueryResult
 
         writer.WriteEndArray();
         writer.WriteString("entityName", _entity.Name);
-        writer.WriteBoolean("groupBy", false);
+        writer.WriteBoolean("groupBy", _groupBy);
         writer.WriteBoolean("idSelected", _projection.Roots.Any(n => n.Field is { Type: FieldType.Id }));
         writer.WriteString("keyPrefix", _entity.KeyPrefix);
         writer.WriteEndObject();
     }
 
     private static void WriteNode(Utf8JsonWriter writer, SoqlProjectionNode node) =>
-        WriteColumn(writer, node.Name, node.Field is null ? null : ApexType(node.Field.Type), aggregate: false, node.Field, node.Children);
+        WriteColumn(writer, node.Name, node.Name, node.Field is null ? null : ApexType(node.Field.Type), aggregate: false, node.Field,
+            node.Field is null ? null : SoqlBinder.Category(node.Field.Type), node.Children);
 
-    private static void WriteColumn(Utf8JsonWriter writer, string name, string? apexType, bool aggregate, SoqlFieldInfo? field, IReadOnlyList<SoqlProjectionNode> children)
+    private static void WriteColumn(
+        Utf8JsonWriter writer, string name, string displayName, string? apexType, bool aggregate, SoqlFieldInfo? field, ValueCategory? category, IReadOnlyList<SoqlProjectionNode> children)
     {
-        var category = field is null ? (ValueCategory?)null : SoqlBinder.Category(field.Type);
         writer.WriteStartObject();
         writer.WriteBoolean("aggregate", aggregate);
         writer.WriteString("apexType", apexType);
         writer.WriteBoolean("booleanType", category == ValueCategory.Boolean);
         writer.WriteString("columnName", name);
         writer.WriteBoolean("custom", field?.Custom ?? false);
-        writer.WriteString("displayName", name);
+        writer.WriteString("displayName", displayName);
         writer.WriteNull("foreignKeyName");
         writer.WriteBoolean("insertable", field?.Createable ?? false);
         writer.WriteStartArray("joinColumns");
@@ -82,7 +125,7 @@ internal sealed class SoqlQueryResult
         }
 
         writer.WriteEndArray();
-        writer.WriteBoolean("numberType", category == ValueCategory.Number || aggregate);
+        writer.WriteBoolean("numberType", category == ValueCategory.Number);
         writer.WriteBoolean("textType", category == ValueCategory.Text);
         writer.WriteBoolean("updatable", field?.Updateable ?? false);
         writer.WriteEndObject();

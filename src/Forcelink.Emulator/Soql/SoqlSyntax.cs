@@ -48,15 +48,31 @@ internal sealed record SoqlIn(SoqlPath Field, bool Negated, IReadOnlyList<SoqlLi
 
 internal sealed record SoqlLike(SoqlPath Field, Regex Pattern, int Position) : SoqlCondition;
 
-internal sealed record SoqlOrdering(SoqlPath Field, bool Descending, bool NullsFirst);
+/// <summary>An ORDER BY key: a field, or (in aggregate queries) an aggregate function of one.</summary>
+internal sealed record SoqlOrdering(SoqlPath Field, bool Descending, bool NullsFirst, SoqlAggregate? Aggregate = null);
+
+/// <summary>COUNT, COUNT_DISTINCT, SUM, AVG, MIN or MAX of a field, with its optional alias.</summary>
+internal sealed record SoqlAggregate(string Function, SoqlPath Field, string? Alias, int Position)
+{
+    public string Text => $"{Function}({Field.Text})";
+}
+
+/// <summary>One SELECT list entry: exactly one of <see cref="Path"/> and <see cref="Aggregate"/> is set.</summary>
+internal sealed record SoqlSelectItem(SoqlPath? Path, SoqlAggregate? Aggregate);
 
 internal sealed record SoqlSelect(
-    IReadOnlyList<SoqlPath> Fields,
+    IReadOnlyList<SoqlSelectItem> Items,
     bool IsCount,
     string ObjectName,
     int ObjectPosition,
     string? Alias,
     SoqlCondition? Where,
+    IReadOnlyList<SoqlPath> GroupBy,
     IReadOnlyList<SoqlOrdering> OrderBy,
     int? Limit,
-    int? Offset);
+    int? Offset)
+{
+    public IReadOnlyList<SoqlPath> Fields => [.. Items.Where(i => i.Path is not null).Select(i => i.Path!)];
+
+    public bool IsAggregate => GroupBy.Count > 0 || Items.Any(i => i.Aggregate is not null);
+}

@@ -131,10 +131,10 @@ public sealed class SoqlErrorTests
 
     [Theory]
     [InlineData("SELECT Id, (SELECT Id FROM Contacts) FROM Account", 12, "A child-relationship subquery")]
-    [InlineData("SELECT COUNT(Id) FROM Lead", 8, "The function COUNT()")]
     [InlineData("SELECT FIELDS(ALL) FROM Lead", 8, "The function FIELDS()")]
-    [InlineData("SELECT Status, COUNT(Id) FROM Lead GROUP BY Status", 16, "The function COUNT()")]
-    [InlineData("SELECT Status FROM Lead GROUP BY Status", 25, "GROUP BY")]
+    [InlineData("SELECT Status, COUNT(Id) FROM Lead GROUP BY Status HAVING COUNT(Id) > 1", 52, "HAVING")]
+    [InlineData("SELECT Status FROM Lead GROUP BY ROLLUP(Status)", 34, "GROUP BY ROLLUP()")]
+    [InlineData("SELECT toLabel(Status) FROM Lead", 8, "The function TOLABEL()")]
     [InlineData("SELECT TYPEOF Owner WHEN User THEN Name END FROM Lead", 8, "TYPEOF")]
     [InlineData("SELECT Id FROM Lead WHERE Id IN (SELECT LeadId FROM CampaignMember)", 34, "A semi-join subquery")]
     [InlineData("SELECT Id FROM Lead WITH SECURITY_ENFORCED", 21, "WITH clause")]
