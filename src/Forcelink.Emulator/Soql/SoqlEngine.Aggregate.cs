@@ -96,7 +96,7 @@ internal sealed partial class SoqlEngine
         var window = sorted.Skip(select.Offset ?? 0).Take(select.Limit ?? int.MaxValue)
             .Select(g => outputs.Select(o => o.Value(g.Members)).ToArray())
             .ToList();
-        return new SoqlQueryResult(entity, window, [.. outputs.Select(o => o.Column)], select.GroupBy.Count > 0);
+        return new SoqlQueryResult(entity, window, [.. outputs.Select(o => o.Column)], select.GroupBy.Count > 0, catalog);
     }
 
     private (FieldType Type, Func<List<SoqlRecord>, object?> Compute) CompileAggregate(string soql, SoqlObjectInfo entity, string? alias, SoqlBinder binder, SoqlAggregate aggregate)

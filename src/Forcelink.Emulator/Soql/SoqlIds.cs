@@ -8,9 +8,6 @@ internal static class SoqlIds
     public static bool IsWellFormed(string value) =>
         value.Length is 15 or 18 && value.All(char.IsAsciiLetterOrDigit);
 
-    /// <summary>The case-sensitive 15-character key both id forms share; ids compare equal exactly when their keys do.</summary>
-    public static string Key(string id) => id.Length == 18 ? id[..15] : id;
-
     /// <summary>
     /// The 15-character form with its letter case restored from the 18-character suffix, so ids typed in any case
     /// (which the suffix exists to allow) compare equal to the stored ones.

@@ -22,14 +22,14 @@ internal sealed class SoqlProjection
                 string.Equals(n.Relationship.Name, relationship.Name, StringComparison.OrdinalIgnoreCase));
             if (node is null)
             {
-                node = new SoqlProjectionNode(relationship.RelationshipName!, relationship.ReferenceTo.Count > 0 ? relationship.ReferenceTo[0] : string.Empty, relationship, null);
+                node = new SoqlProjectionNode(relationship.RelationshipName!, relationship, null);
                 level.Add(node);
             }
 
             level = node.Children;
         }
 
-        level.Add(new SoqlProjectionNode(accessor.Field.Name, null, null, accessor.Field));
+        level.Add(new SoqlProjectionNode(accessor.Field.Name, null, accessor.Field));
     }
 
     public static void WriteRecord(Utf8JsonWriter writer, SoqlRecord record, string typeName, IReadOnlyList<SoqlProjectionNode> nodes, string apiVersion, ISoqlCatalog catalog)
@@ -68,11 +68,9 @@ internal sealed class SoqlProjection
 }
 
 /// <summary>Either a selected field (<see cref="Field"/>) or a parent relationship (<see cref="Relationship"/>) with children.</summary>
-internal sealed class SoqlProjectionNode(string name, string? targetObject, SoqlFieldInfo? relationship, SoqlFieldInfo? field)
+internal sealed class SoqlProjectionNode(string name, SoqlFieldInfo? relationship, SoqlFieldInfo? field)
 {
     public string Name { get; } = name;
-
-    public string? TargetObject { get; } = targetObject;
 
     public SoqlFieldInfo? Relationship { get; } = relationship;
 

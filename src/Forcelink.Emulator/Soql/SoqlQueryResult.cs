@@ -28,7 +28,7 @@ internal sealed class SoqlQueryResult
     }
 
     /// <summary>An aggregate query's rows: one value per output column, in SELECT order.</summary>
-    internal SoqlQueryResult(SoqlObjectInfo entity, IReadOnlyList<object?[]> groups, IReadOnlyList<SoqlAggregateColumn> columns, bool groupBy)
+    internal SoqlQueryResult(SoqlObjectInfo entity, IReadOnlyList<object?[]> groups, IReadOnlyList<SoqlAggregateColumn> columns, bool groupBy, ISoqlCatalog catalog)
     {
         _entity = entity;
         _groups = groups;
@@ -37,7 +37,7 @@ internal sealed class SoqlQueryResult
         TotalSize = groups.Count;
         _rows = [];
         _projection = new SoqlProjection();
-        _catalog = null!;
+        _catalog = catalog;
     }
 
     public string EntityName => _entity.Name;
