@@ -139,6 +139,27 @@ internal sealed class SoqlBinder(ISoqlCatalog catalog, string source, DateOnly t
                 };
             }
 
+            case SoqlIncludes includes:
+            {
+                var accessor = Resolve(root, alias, includes.Field);
+                if (accessor.Field.Type != FieldType.MultiPicklist)
+                {
+                    throw SoqlErrors.At(syntaxErrorCode, source, includes.Position,
+                        $"invalid operator on field '{accessor.CanonicalPath}': INCLUDES and EXCLUDES apply only to multi-select picklists");
+                }
+
+                var sets = includes.Values.Select(v => v.Kind == SoqlLiteralKind.String
+                    ? SplitPicklist((string)v.Value!)
+                    : throw SoqlErrors.At(SoqlErrors.InvalidField, source, v.Position,
+                        $"value of filter criterion for field '{accessor.CanonicalPath}' must be of type string and should be enclosed in quotes")).ToArray();
+                return record =>
+                {
+                    var selected = accessor.GetValue(record, catalog) is string s ? SplitPicklist(s) : [];
+                    var any = sets.Any(set => set.IsSubsetOf(selected));
+                    return any != includes.Excludes;
+                };
+            }
+
             case SoqlLike like:
             {
                 var accessor = Resolve(root, alias, like.Field);
@@ -253,6 +274,9 @@ internal sealed class SoqlBinder(ISoqlCatalog catalog, string source, DateOnly t
                     $"value of filter criterion for field '{name}' must be of type {typeName} and should not be enclosed in quotes");
         }
     }
+
+    private static HashSet<string> SplitPicklist(string value) =>
+        new(value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
 
     public static ValueCategory Category(FieldType type) => type switch
     {

@@ -349,7 +349,8 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
 
         if (Current.IsKeyword("INCLUDES") || Current.IsKeyword("EXCLUDES"))
         {
-            throw SoqlErrors.NotSupportedByEmulator(errorCode, source, Current.Position, Current.Text.ToUpperInvariant());
+            var keyword = Next();
+            return new SoqlIncludes(field, keyword.IsKeyword("EXCLUDES"), ParseValueList(), keyword.Position);
         }
 
         SoqlOperator op;

@@ -46,6 +46,9 @@ internal sealed record SoqlComparison(SoqlPath Field, SoqlOperator Operator, Soq
 
 internal sealed record SoqlIn(SoqlPath Field, bool Negated, IReadOnlyList<SoqlLiteral> Values) : SoqlCondition;
 
+/// <summary>Multi-select picklist membership: each value is a <c>;</c>-separated set that must be wholly present.</summary>
+internal sealed record SoqlIncludes(SoqlPath Field, bool Excludes, IReadOnlyList<SoqlLiteral> Values, int Position) : SoqlCondition;
+
 internal sealed record SoqlLike(SoqlPath Field, Regex Pattern, int Position) : SoqlCondition;
 
 /// <summary>An ORDER BY key: a field, or (in aggregate queries) an aggregate function of one.</summary>

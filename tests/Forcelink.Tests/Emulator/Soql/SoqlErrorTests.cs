@@ -146,6 +146,14 @@ public sealed class SoqlErrorTests
     }
 
     [Fact]
+    public void Query_IncludesOnPlainText_Rejected()
+    {
+        var error = _f.Error("SELECT Id FROM Lead WHERE Status INCLUDES ('Open')");
+        Assert.Equal("MALFORMED_QUERY", error.ErrorCode);
+        Assert.EndsWith("ERROR at Row:1:Column:34\ninvalid operator on field 'Status': INCLUDES and EXCLUDES apply only to multi-select picklists", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Query_ForUpdate_Rejected()
     {
         var error = _f.Error("SELECT Id FROM Lead FOR UPDATE");

@@ -80,6 +80,23 @@ public sealed class SoqlQueryTests
         Assert.Empty(_f.Column("SELECT Name FROM Lead WHERE Id = ''"));
     }
 
+    [Theory]
+    [InlineData("Interests__c INCLUDES ('golf')", "Ann")]
+    [InlineData("Interests__c INCLUDES ('Tennis')", "Ann Ben")]
+    [InlineData("Interests__c INCLUDES ('Golf;Tennis')", "Ann")]
+    [InlineData("Interests__c INCLUDES ('Golf;Chess', 'Tennis')", "Ann Ben")]
+    [InlineData("Interests__c EXCLUDES ('Golf')", "Ben Cy")]
+    [InlineData("Interests__c = 'Tennis'", "Ben")]
+    public void Query_MultiPicklistIncludes_MatchesWholeSets(string where, string expected)
+    {
+        var catalog = new SoqlTestCatalog();
+        catalog.Add("Lead", ("FirstName", "Ann"), ("Interests__c", "Golf;Tennis"));
+        catalog.Add("Lead", ("FirstName", "Ben"), ("Interests__c", "Tennis"));
+        catalog.Add("Lead", ("FirstName", "Cy"));
+        var result = SoqlTestCatalog.Engine(catalog).Query("SELECT FirstName FROM Lead WHERE " + where, false);
+        Assert.Equal(expected, string.Join(' ', Enumerable.Range(0, result.RowCount).Select(i => result.RecordAt(i).Fields["FirstName"])));
+    }
+
     [Fact]
     public void Query_Alias_ResolvesPrefixedPaths() =>
         Assert.Equal(["Ben Smith"], _f.Column("SELECT l.Name, l.Owner.Name FROM Lead l WHERE l.Status = 'Working'"));

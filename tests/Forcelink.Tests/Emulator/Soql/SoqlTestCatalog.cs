@@ -35,7 +35,7 @@ internal sealed class SoqlTestCatalog : ISoqlCatalog
             Field("Company", FieldType.String), Field("Email", FieldType.Email), Field("Phone", FieldType.Phone), Field("Status", FieldType.Picklist),
             Field("NumberOfEmployees", FieldType.Int), Field("AnnualRevenue", FieldType.Currency), Field("Score__c", FieldType.Double, custom: true),
             Field("IsConverted", FieldType.Boolean), Field("ConvertedDate", FieldType.Date), Field("CreatedDate", FieldType.DateTime),
-            Field("Description", FieldType.TextArea),
+            Field("Description", FieldType.TextArea), Field("Interests__c", FieldType.MultiPicklist, custom: true),
             // Polymorphic like the real OwnerId: the catalog has no Group, so paths resolve through User.
             Reference("OwnerId", "Owner", "Group", "User"), Field("IsDeleted", FieldType.Boolean));
         Define("Case", "500",
