@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Forcelink.Emulator.Records;
+
+namespace Forcelink.Emulator.Soql;
+
+/// <summary>
+/// The selected columns as Salesforce nests them: plain fields, and parent relationships as objects holding their own
+/// fields, each placed where its first path appears in the SELECT list.
+/// </summary>
+internal sealed class SoqlProjection
+{
+    private readonly List<SoqlProjectionNode> _roots = [];
+
+    public IReadOnlyList<SoqlProjectionNode> Roots => _roots;
+
+    public void Add(SoqlFieldAccessor accessor)
+    {
+        var level = _roots;
+        foreach (var relationship in accessor.Relationships)
+        {
+            var node = level.FirstOrDefault(n => n.Relationship is not null &&
+                string.Equals(n.Relationship.Name, relationship.Name, StringComparison.OrdinalIgnoreCase));
+            if (node is null)
+            {
+                node = new SoqlProjectionNode(relationship.RelationshipName!, relationship, null);
+                level.Add(node);
+            }
+
+            level = node.Children;
+        }
+
+        level.Add(new SoqlProjectionNode(accessor.Field.Name, null, accessor.Field));
+    }
+
+    public static void WriteRecord(Utf8JsonWriter writer, SoqlRecord record, string typeName, IReadOnlyList<SoqlProjectionNode> nodes, string apiVersion, ISoqlCatalog catalog)
+    {
+        writer.WriteStartObject();
+        WriteAttributes(writer, typeName, record, apiVersion);
+        foreach (var node in nodes)
+        {
+            writer.WritePropertyName(node.Name);
+            if (node.Field is not null)
+            {
+                FieldValues.Write(writer, node.Field.Type, record.Fields.TryGetValue(node.Field.Name, out var value) ? value : null);
+                continue;
+            }
+
+            var parent = record.Fields.TryGetValue(node.Relationship!.Name, out var id) && id is string parentId ? catalog.FindById(parentId) : null;
+            if (parent is null)
+            {
+                writer.WriteNullValue();
+                continue;
+            }
+
+            WriteRecord(writer, parent, catalog.FindObject(parent.ObjectName)?.Name ?? parent.ObjectName, node.Children, apiVersion, catalog);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    public static void WriteAttributes(Utf8JsonWriter writer, string typeName, SoqlRecord record, string apiVersion)
+    {
+        writer.WriteStartObject("attributes");
+        writer.WriteString("type", typeName);
+        writer.WriteString("url", $"/services/data/v{apiVersion}/sobjects/{typeName}/{(record.Fields.TryGetValue("Id", out var id) ? id : null)}");
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>Either a selected field (<see cref="Field"/>) or a parent relationship (<see cref="Relationship"/>) with children.</summary>
+internal sealed class SoqlProjectionNode(string name, SoqlFieldInfo? relationship, SoqlFieldInfo? field)
+{
+    public string Name { get; } = name;
+
+    public SoqlFieldInfo? Relationship { get; } = relationship;
+
+    public SoqlFieldInfo? Field { get; } = field;
+
+    public List<SoqlProjectionNode> Children { get; } = [];
+}
