@@ -43,6 +43,10 @@ public sealed class SalesforceException : Exception
         Errors = errors ?? [];
     }
 
+    /// <summary>Whether the failure happened while logging in (the token exchange), rather than in a REST call:
+    /// a setup problem that no retry of the same request fixes.</summary>
+    public bool IsLoginFailure { get; init; }
+
     /// <summary>The HTTP status of the response; 0 when no response was received.</summary>
     public int StatusCode { get; }
 

@@ -126,11 +126,11 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
         {
             throw new SalesforceException(
                 $"Could not reach the token endpoint {TokenEndpoint}: {e.Message}. Check the login URL and that this function can reach the internet (VPC NAT or endpoint).",
-                e);
+                e) { IsLoginFailure = true };
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new SalesforceException($"The token endpoint {TokenEndpoint} did not answer in time.", e);
+            throw new SalesforceException($"The token endpoint {TokenEndpoint} did not answer in time.", e) { IsLoginFailure = true };
         }
 
         using (response)
@@ -203,7 +203,7 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
                 TokenErrorExplanation.Explain(code, description, _facts),
                 statusCode,
                 code,
-                [new SalesforceError(code, description, [])]);
+                [new SalesforceError(code, description, [])]) { IsLoginFailure = true };
         }
 
         var title = HtmlTitle(body);
@@ -211,7 +211,7 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
             TokenErrorExplanation.ExplainNonJson(statusCode, title, _facts),
             statusCode,
             $"ERROR_HTTP_{statusCode}",
-            [new SalesforceError($"ERROR_HTTP_{statusCode}", title ?? "(not JSON)", [])]);
+            [new SalesforceError($"ERROR_HTTP_{statusCode}", title ?? "(not JSON)", [])]) { IsLoginFailure = true };
     }
 
     private static string? HtmlTitle(byte[] body)

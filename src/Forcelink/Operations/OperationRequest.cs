@@ -1,0 +1,333 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Forcelink.Operations;
+
+/// <summary>
+/// An operation as a caller sends it (a Lambda event, an SQS message body, a CLI <c>invoke</c> file), before validation:
+/// <c>{"operation":"create","object":"Lead","fields":{"LastName":"Doe","Company":"Acme"}}</c>.
+/// </summary>
+public sealed partial class OperationRequest
+{
+    /// <summary>The largest request accepted, in bytes.</summary>
+    public const int MaxSize = 256 * 1024;
+
+    /// <summary>The most records a <c>find</c> may return.</summary>
+    public const int MaxLimit = 2000;
+
+    /// <summary>The records a <c>find</c> returns when it names no limit.</summary>
+    public const int DefaultLimit = 100;
+
+    private OperationRequest(JsonObject json) => Json = json;
+
+    /// <summary>The request's JSON.</summary>
+    public JsonObject Json { get; }
+
+    /// <summary>The <c>operation</c> as sent.</summary>
+    public string? OperationName => Json["operation"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>The <c>object</c> as sent.</summary>
+    public string? ObjectName => Json["object"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>The <c>idempotencyKey</c> as sent.</summary>
+    public string? IdempotencyKey => Json["idempotencyKey"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>Reads a request from JSON bytes, refusing what is not a JSON object or is larger than <see cref="MaxSize"/>.</summary>
+    /// <returns>The request, or a 400 result saying what is wrong.</returns>
+    public static (OperationRequest? Request, OperationResult? Error) Parse(ReadOnlySpan<byte> json)
+    {
+        if (json.Length > MaxSize)
+        {
+            return (null, OperationResult.Invalid($"The request has {json.Length:N0} bytes; at most {MaxSize:N0} are accepted. Split it into several operations."));
+        }
+
+        try
+        {
+            return JsonNode.Parse(json) is JsonObject obj
+                ? (new OperationRequest(obj), null)
+                : (null, OperationResult.Invalid("The request must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
+        }
+        catch (JsonException e)
+        {
+            return (null, OperationResult.Invalid($"The request is not valid JSON: {e.Message}"));
+        }
+    }
+
+    /// <summary>Wraps an already parsed JSON object.</summary>
+    public static OperationRequest FromJson(JsonObject json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return new OperationRequest(json);
+    }
+
+    /// <summary>Checks the request against Salesforce's shapes and the policy, reporting every problem together.</summary>
+    /// <returns>The operation, or a result with status 400 (malformed) or 403 (not allowed by the policy).</returns>
+    public (Operation? Operation, OperationResult? Error) Validate(OperationPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var errors = new List<string>();
+        var fieldsInError = new List<string>();
+        var forbidden = new List<string>();
+
+        var kindText = RequiredString("operation", errors);
+        OperationKind kind = default;
+        if (kindText is not null && !TryParseKind(kindText, out kind))
+        {
+            errors.Add($"'operation' is '{kindText}'; use one of create, get, find, update, upsert, delete.");
+            kindText = null;
+        }
+
+        var objectText = RequiredString("object", errors);
+        OperationPolicy.ObjectRule? rule = null;
+        if (objectText is not null)
+        {
+            if (!policy.TryGetObject(objectText, out var found))
+            {
+                forbidden.Add($"The object '{objectText}' is not allowed; allowed: {string.Join(", ", policy.Objects)}. An administrator can allow more with FORCELINK_POLICY.");
+            }
+            else
+            {
+                rule = found;
+                if (kindText is not null && !rule.Kinds.Contains(kind))
+                {
+                    forbidden.Add($"The operation '{kindText}' is not allowed on {rule.Name}; allowed: {string.Join(", ", rule.Kinds.Select(k => k.ToString().ToLowerInvariant()))}.");
+                }
+            }
+        }
+
+        if (kindText is null || rule is null)
+        {
+            return Failure(errors, forbidden, fieldsInError);
+        }
+
+        Operation? operation = kind switch
+        {
+            OperationKind.Create => Fields(rule, errors, forbidden, fieldsInError) is { } f ? new CreateOperation(rule.Name, f, OptionalString("idempotencyKey", errors)) : null,
+            OperationKind.Get => Id(errors) is { } id ? new GetOperation(rule.Name, id, FieldList(rule, errors, forbidden, required: false)) : null,
+            OperationKind.Update => (Id(errors), Fields(rule, errors, forbidden, fieldsInError)) is ({ } id, { } f) ? new UpdateOperation(rule.Name, id, f) : null,
+            OperationKind.Delete => Id(errors) is { } id ? new DeleteOperation(rule.Name, id) : null,
+            OperationKind.Upsert => Upsert(rule, errors, forbidden, fieldsInError),
+            OperationKind.Find => Find(rule, errors, forbidden),
+            _ => null,
+        };
+
+        return errors.Count > 0 || forbidden.Count > 0 || operation is null ? Failure(errors, forbidden, fieldsInError) : (operation, null);
+    }
+
+    internal static bool TryParseKind(string text, out OperationKind kind) =>
+        Enum.TryParse(text, ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(text, out _);
+
+    private static (Operation?, OperationResult?) Failure(List<string> errors, List<string> forbidden, List<string> fields) =>
+        (null, errors.Count > 0
+            ? OperationResult.Invalid(string.Join(" ", errors.Concat(forbidden)), fields)
+            : OperationResult.Failure(403, "FORBIDDEN", string.Join(" ", forbidden), fields));
+
+    private string? RequiredString(string name, List<string> errors)
+    {
+        switch (Json[name])
+        {
+            case null:
+                errors.Add($"'{name}' is required.");
+                return null;
+            case JsonValue v when v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s):
+                return s;
+            default:
+                errors.Add($"'{name}' must be a non-empty string.");
+                return null;
+        }
+    }
+
+    private string? OptionalString(string name, List<string> errors)
+    {
+        switch (Json[name])
+        {
+            case null:
+                return null;
+            case JsonValue v when v.TryGetValue<string>(out var s) && s.Length is > 0 and <= 256:
+                return s;
+            default:
+                errors.Add($"'{name}' must be a string of 1 to 256 characters.");
+                return null;
+        }
+    }
+
+    private string? Id(List<string> errors)
+    {
+        var id = RequiredString("id", errors);
+        if (id is not null && !IdPattern().IsMatch(id))
+        {
+            errors.Add($"'id' is '{Truncate(id)}', which is not a Salesforce record id (15 or 18 letters and digits, such as 00Q5e00000AbCdEEAV).");
+            return null;
+        }
+
+        return id;
+    }
+
+    private JsonObject? Fields(OperationPolicy.ObjectRule rule, List<string> errors, List<string> forbidden, List<string> fieldsInError)
+    {
+        if (Json["fields"] is not JsonObject fields)
+        {
+            errors.Add(Json["fields"] is null
+                ? "'fields' is required: an object of field names and values, such as {\"LastName\":\"Doe\"}."
+                : "'fields' must be an object of field names and values, such as {\"LastName\":\"Doe\"}.");
+            return null;
+        }
+
+        if (fields.Count == 0)
+        {
+            errors.Add("'fields' is empty: give at least one field.");
+            return null;
+        }
+
+        var copy = new JsonObject();
+        foreach (var (name, value) in fields)
+        {
+            if (!IsFieldName(name))
+            {
+                errors.Add($"'{Truncate(name)}' in 'fields' is not a field API name.");
+                fieldsInError.Add(name);
+            }
+            else if (name.Equals("Id", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add("'fields' must not contain Id: give it as 'id'.");
+                fieldsInError.Add(name);
+            }
+            else if (!rule.Allows(name))
+            {
+                forbidden.Add($"The field '{name}' of {rule.Name} is not allowed.");
+                fieldsInError.Add(name);
+            }
+            else if (value is JsonObject or JsonArray)
+            {
+                errors.Add($"The value of '{name}' must be a string, number, boolean or null.");
+                fieldsInError.Add(name);
+            }
+            else
+            {
+                copy[name] = value?.DeepClone();
+            }
+        }
+
+        return copy;
+    }
+
+    private List<string>? FieldList(OperationPolicy.ObjectRule rule, List<string> errors, List<string> forbidden, bool required)
+    {
+        if (Json["fields"] is null)
+        {
+            return required ? [.. rule.ReadableFields] : rule.AnyField ? null : [.. rule.ReadableFields];
+        }
+
+        if (Json["fields"] is not JsonArray array || array.Count == 0)
+        {
+            errors.Add("'fields' must be a non-empty list of field names, such as [\"Id\",\"Name\",\"Email\"].");
+            return null;
+        }
+
+        var names = new List<string>();
+        foreach (var item in array)
+        {
+            if (item is not JsonValue v || !v.TryGetValue<string>(out var name) || !IsFieldName(name))
+            {
+                errors.Add($"'{Truncate(item?.ToJsonString() ?? "null")}' in 'fields' is not a field API name.");
+            }
+            else if (!rule.Allows(name))
+            {
+                forbidden.Add($"The field '{name}' of {rule.Name} is not allowed.");
+            }
+            else if (!names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
+    private UpsertOperation? Upsert(OperationPolicy.ObjectRule rule, List<string> errors, List<string> forbidden, List<string> fieldsInError)
+    {
+        var field = RequiredString("externalIdField", errors);
+        if (field is not null && !IsFieldName(field))
+        {
+            errors.Add($"'externalIdField' is '{Truncate(field)}', which is not a field API name.");
+            field = null;
+        }
+        else if (field is not null && !rule.Allows(field))
+        {
+            forbidden.Add($"The field '{field}' of {rule.Name} is not allowed.");
+        }
+
+        string? value = Json["externalId"] switch
+        {
+            JsonValue v when v.TryGetValue<string>(out var s) && s.Length > 0 => s,
+            JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
+            null => null,
+            _ => null,
+        };
+        if (value is null)
+        {
+            errors.Add("'externalId' is required: the external id value, as a string or number.");
+        }
+
+        var fields = Fields(rule, errors, forbidden, fieldsInError);
+        return field is not null && value is not null && fields is not null ? new UpsertOperation(rule.Name, field, value, fields) : null;
+    }
+
+    private FindOperation? Find(OperationPolicy.ObjectRule rule, List<string> errors, List<string> forbidden)
+    {
+        var where = new Dictionary<string, JsonNode?>(StringComparer.OrdinalIgnoreCase);
+        if (Json["where"] is not JsonObject conditions || conditions.Count == 0)
+        {
+            errors.Add("'where' is required: an object of field names and the values they must equal, such as {\"Email\":\"doe@example.com\"}.");
+        }
+        else
+        {
+            foreach (var (name, value) in conditions)
+            {
+                if (!IsFieldName(name))
+                {
+                    errors.Add($"'{Truncate(name)}' in 'where' is not a field API name.");
+                }
+                else if (!rule.Allows(name))
+                {
+                    forbidden.Add($"The field '{name}' of {rule.Name} is not allowed.");
+                }
+                else if (value is JsonObject || (value is JsonArray list && (list.Count == 0 || list.Any(i => i is JsonObject or JsonArray))))
+                {
+                    errors.Add($"The value of '{name}' in 'where' must be a string, number, boolean, null, or a non-empty list of those.");
+                }
+                else
+                {
+                    where[name] = value?.DeepClone();
+                }
+            }
+        }
+
+        var limit = DefaultLimit;
+        if (Json["limit"] is { } limitNode)
+        {
+            if (limitNode is JsonValue v && v.TryGetValue<int>(out var n) && n is >= 1 and <= MaxLimit)
+            {
+                limit = n;
+            }
+            else
+            {
+                errors.Add($"'limit' must be a whole number from 1 to {MaxLimit}.");
+            }
+        }
+
+        var fields = FieldList(rule, errors, forbidden, required: true);
+        return fields is not null ? new FindOperation(rule.Name, where, fields, limit) : null;
+    }
+
+    private static bool IsFieldName(string name) => FieldPattern().IsMatch(name);
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    [GeneratedRegex("^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,79}$", RegexOptions.CultureInvariant)]
+    private static partial Regex FieldPattern();
+}

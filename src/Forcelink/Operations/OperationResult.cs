@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Forcelink.Operations;
+
+/// <summary>
+/// The answer to an operation, the same for the Lambda, SQS and the CLI: <c>ok</c> and <c>statusCode</c> always; <c>id</c>,
+/// <c>created</c>, <c>record</c>, or <c>records</c> and <c>totalSize</c> on success; <c>error</c> {<c>code</c>, <c>message</c>,
+/// <c>fields</c>} on failure.
+/// </summary>
+public sealed class OperationResult
+{
+    private OperationResult(bool ok, int statusCode) => (Ok, StatusCode) = (ok, statusCode);
+
+    /// <summary>Whether the operation succeeded.</summary>
+    public bool Ok { get; }
+
+    /// <summary>The HTTP-style status: 200, 201, 400, 403, 404, ...</summary>
+    public int StatusCode { get; }
+
+    /// <summary>The record id (create, upsert, get, update, delete).</summary>
+    public string? Id { get; private init; }
+
+    /// <summary>For upserts: whether a record was created.</summary>
+    public bool? Created { get; private init; }
+
+    /// <summary>For get: the record's fields.</summary>
+    public JsonObject? Record { get; private init; }
+
+    /// <summary>For find: the records found.</summary>
+    public JsonArray? Records { get; private init; }
+
+    /// <summary>For find: how many records were found.</summary>
+    public int? TotalSize { get; private init; }
+
+    /// <summary>For failures: the error code (Salesforce's, or <c>INVALID_REQUEST</c>, <c>FORBIDDEN</c>).</summary>
+    public string? ErrorCode { get; private init; }
+
+    /// <summary>For failures: what is wrong and how to fix it.</summary>
+    public string? ErrorMessage { get; private init; }
+
+    /// <summary>For failures: the fields concerned.</summary>
+    public IReadOnlyList<string> ErrorFields { get; private init; } = [];
+
+    /// <summary>A success carrying an id.</summary>
+    public static OperationResult Success(int statusCode, string? id = null, bool? created = null) => new(true, statusCode) { Id = id, Created = created };
+
+    /// <summary>A successful get.</summary>
+    public static OperationResult WithRecord(string? id, JsonObject record) => new(true, 200) { Id = id, Record = record };
+
+    /// <summary>A successful find.</summary>
+    public static OperationResult WithRecords(JsonArray records) => new(true, 200) { Records = records, TotalSize = records.Count };
+
+    /// <summary>A failure.</summary>
+    public static OperationResult Failure(int statusCode, string code, string message, IReadOnlyList<string>? fields = null) =>
+        new(false, statusCode) { ErrorCode = code, ErrorMessage = message, ErrorFields = fields ?? [] };
+
+    /// <summary>A malformed request (400 <c>INVALID_REQUEST</c>).</summary>
+    public static OperationResult Invalid(string message, IReadOnlyList<string>? fields = null) => Failure(400, "INVALID_REQUEST", message, fields);
+
+    /// <summary>Writes the answer as JSON.</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteBoolean("ok", Ok);
+        writer.WriteNumber("statusCode", StatusCode);
+        if (Id is not null)
+        {
+            writer.WriteString("id", Id);
+        }
+
+        if (Created is { } created)
+        {
+            writer.WriteBoolean("created", created);
+        }
+
+        if (Record is not null)
+        {
+            writer.WritePropertyName("record");
+            Record.WriteTo(writer);
+        }
+
+        if (Records is not null)
+        {
+            writer.WriteNumber("totalSize", TotalSize ?? Records.Count);
+            writer.WritePropertyName("records");
+            Records.WriteTo(writer);
+        }
+
+        if (!Ok)
+        {
+            writer.WriteStartObject("error");
+            writer.WriteString("code", ErrorCode);
+            writer.WriteString("message", ErrorMessage);
+            writer.WriteStartArray("fields");
+            foreach (var field in ErrorFields)
+            {
+                writer.WriteStringValue(field);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The answer as UTF-8 JSON.</summary>
+    public byte[] ToJsonBytes()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The answer as JSON text.</summary>
+    public override string ToString() => System.Text.Encoding.UTF8.GetString(ToJsonBytes());
+}
