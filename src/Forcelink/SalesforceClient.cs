@@ -142,7 +142,7 @@ public partial class SalesforceClient : IDisposable
         if (Options.MaxApiUsageShare is { } share && ApiUsage is { } usage && usage.Share >= share)
         {
             throw new SalesforceException(
-                $"Refusing to start {request.Method} {request.RequestUri?.AbsolutePath}: the org has used {usage.Used:N0} of {usage.Max:N0} daily API requests " +
+                $"Refusing to start {request.Method} /{request.RequestUri?.OriginalString.Split('?')[0].TrimStart('/')}: the org has used {usage.Used:N0} of {usage.Max:N0} daily API requests " +
                 $"({usage.Share:P0}), past the configured MaxApiUsageShare of {share:P0}. Wait for the 24-hour window to move, or raise the share.",
                 0,
                 "API_USAGE_GUARD");

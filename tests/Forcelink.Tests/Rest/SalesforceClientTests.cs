@@ -1,0 +1,304 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Forcelink.Records;
+using Forcelink.Rest;
+using Forcelink.Tests.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Forcelink.Tests.Rest;
+
+public sealed class SalesforceClientTests : IDisposable
+{
+    private const string Data = "/services/data/v62.0/";
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+    private readonly StubHttpHandler _http = new();
+
+    [Fact]
+    public async Task GetAsync_503ThenOk_IsRetried()
+    {
+        _http.OnSequence(HttpMethod.Get, Data + "sobjects/Lead/",
+            _ => StubHttpHandler.Json(HttpStatusCode.ServiceUnavailable, """[{"message":"Server unavailable","errorCode":"SERVER_UNAVAILABLE"}]"""),
+            _ => StubHttpHandler.Json(HttpStatusCode.OK, """{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","LastName":"Doe"}"""));
+        using var sut = CreateSut();
+
+        var lead = await sut.GetAsync<Lead>("00Q000000000001AAA");
+
+        Assert.Equal("Doe", lead.LastName);
+        Assert.Equal(2, _http.Requests.Count);
+        Assert.Equal(1, sut.RetryCount);
+    }
+
+    [Fact]
+    public async Task CreateAsync_503_IsNotRetried()
+    {
+        _http.On(HttpMethod.Post, Data + "sobjects/Lead", _ => StubHttpHandler.Json(HttpStatusCode.ServiceUnavailable, """[{"message":"down","errorCode":"SERVER_UNAVAILABLE"}]"""));
+        using var sut = CreateSut();
+
+        var error = await Assert.ThrowsAsync<SalesforceException>(() => sut.CreateAsync(new Lead { LastName = "Doe", Company = "Acme" }));
+
+        Assert.Equal(503, error.StatusCode);
+        Assert.Single(_http.Requests);
+    }
+
+    [Fact]
+    public async Task CreateAsync_ConnectionNeverMade_IsRetried()
+    {
+        var attempts = 0;
+        _http.On(HttpMethod.Post, Data + "sobjects/Lead", _ => ++attempts == 1
+            ? throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused")
+            : StubHttpHandler.Json(HttpStatusCode.Created, """{"id":"00Q000000000001AAA","success":true,"errors":[]}"""));
+        using var sut = CreateSut();
+
+        var lead = new Lead { LastName = "Doe", Company = "Acme" };
+        Assert.Equal("00Q000000000001AAA", await sut.CreateAsync(lead));
+        Assert.Equal("00Q000000000001AAA", lead.Id);
+    }
+
+    [Fact]
+    public async Task CreateAsync_DroppedAfterSending_IsNotRetried()
+    {
+        _http.On(HttpMethod.Post, Data + "sobjects/Lead", _ => throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely"));
+        using var sut = CreateSut();
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => sut.CreateAsync(new Lead { LastName = "Doe", Company = "Acme" }));
+        Assert.Single(_http.Requests);
+    }
+
+    [Fact]
+    public async Task UpdateAsync_UnableToLockRow_IsRetried()
+    {
+        _http.OnSequence(HttpMethod.Patch, Data + "sobjects/Lead/",
+            _ => StubHttpHandler.Json(HttpStatusCode.BadRequest, """[{"message":"unable to obtain exclusive access to this record or 1 records: 00Q000000000001AAA","errorCode":"UNABLE_TO_LOCK_ROW","fields":[]}]"""),
+            _ => new HttpResponseMessage(HttpStatusCode.NoContent));
+        using var sut = CreateSut();
+
+        await sut.UpdateAsync(new Lead { Id = "00Q000000000001AAA", Status = "Working - Contacted" });
+
+        Assert.Equal(2, _http.Requests.Count);
+        Assert.Equal("""{"Status":"Working - Contacted"}""", _http.Requests[1].Body);
+    }
+
+    [Fact]
+    public async Task GetAsync_RequestLimitExceeded_IsNeverRetried()
+    {
+        _http.On(HttpMethod.Get, Data + "sobjects/Lead/", _ => StubHttpHandler.Json(HttpStatusCode.Forbidden, """[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"""));
+        using var sut = CreateSut();
+
+        var error = await Assert.ThrowsAsync<SalesforceException>(() => sut.GetAsync<Lead>("00Q000000000001AAA"));
+
+        Assert.Equal("REQUEST_LIMIT_EXCEEDED", error.ErrorCode);
+        Assert.Contains("daily API request limit", error.Message, StringComparison.Ordinal);
+        Assert.Single(_http.Requests);
+    }
+
+    [Fact]
+    public async Task GetAsync_AlwaysUnavailable_StopsAfterMaxRetries()
+    {
+        _http.On(HttpMethod.Get, Data + "sobjects/Lead/", _ => new HttpResponseMessage(HttpStatusCode.BadGateway));
+        using var sut = CreateSut(o => o.MaxRetries = 2);
+
+        var error = await Assert.ThrowsAsync<SalesforceException>(() => sut.GetAsync<Lead>("00Q000000000001AAA"));
+
+        Assert.Equal(502, error.StatusCode);
+        Assert.Equal(3, _http.Requests.Count);
+    }
+
+    [Fact]
+    public async Task GetAsync_RetryTimeBudgetSpent_StopsRetrying()
+    {
+        _http.On(HttpMethod.Get, Data + "sobjects/Lead/", _ =>
+        {
+            _time.Advance(TimeSpan.FromSeconds(40));
+            return new HttpResponseMessage(HttpStatusCode.GatewayTimeout);
+        });
+        using var sut = CreateSut();
+
+        await Assert.ThrowsAsync<SalesforceException>(() => sut.GetAsync<Lead>("00Q000000000001AAA"));
+        Assert.Single(_http.Requests);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_SeveralMatches_IsMultipleChoices()
+    {
+        _http.On(HttpMethod.Patch, Data + "sobjects/Lead/Ext_Id__c/42", _ => StubHttpHandler.Json((HttpStatusCode)300,
+            """["/services/data/v62.0/sobjects/Lead/00Q000000000001AAA","/services/data/v62.0/sobjects/Lead/00Q000000000002AAA"]"""));
+        using var sut = CreateSut();
+        var lead = new Lead { LastName = "Doe" };
+        lead.Set("Ext_Id__c", "42");
+
+        var error = await Assert.ThrowsAsync<SalesforceException>(() => sut.UpsertAsync(lead, "Ext_Id__c"));
+
+        Assert.Equal(300, error.StatusCode);
+        Assert.Equal("MULTIPLE_CHOICES", error.ErrorCode);
+        Assert.Contains("00Q000000000002AAA", error.Message, StringComparison.Ordinal);
+        Assert.Equal("""{"LastName":"Doe"}""", _http.Requests[0].Body);
+    }
+
+    [Fact]
+    public async Task QueryAsync_FollowsNextRecordsUrlLazily()
+    {
+        _http.On(HttpMethod.Get, Data + "query/01g-2", _ => StubHttpHandler.Json(HttpStatusCode.OK, Page(4, 1, next: null)));
+        _http.On(HttpMethod.Get, Data + "query/01g-1", _ => StubHttpHandler.Json(HttpStatusCode.OK, Page(2, 2, next: "/services/data/v62.0/query/01g-2")));
+        _http.On(HttpMethod.Get, Data + "query", _ => StubHttpHandler.Json(HttpStatusCode.OK, Page(0, 2, next: "/services/data/v62.0/query/01g-1")));
+        using var sut = CreateSut();
+        var email = "a@example.com";
+
+        var seen = new List<string>();
+        await foreach (var lead in sut.QueryAsync<Lead>($"SELECT Id FROM Lead WHERE Email = {email}", new QueryOptions { BatchSize = 200 }))
+        {
+            seen.Add(lead.Id!);
+            if (seen.Count == 1)
+            {
+                Assert.Single(_http.Requests);
+            }
+        }
+
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(3, _http.Requests.Count);
+        Assert.Equal("/services/data/v62.0/query?q=SELECT%20Id%20FROM%20Lead%20WHERE%20Email%20%3D%20%27a%40example.com%27", _http.Requests[0].Uri.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task CreateManyAsync_450Records_ThreeCallsResultsInOrder()
+    {
+        var calls = 0;
+        _http.On(HttpMethod.Post, Data + "composite/sobjects", r =>
+        {
+            var body = JsonNode.Parse(r.Content!.ReadAsStringAsync().Result)!;
+            var count = body["records"]!.AsArray().Count;
+            calls++;
+            var results = new JsonArray();
+            for (var i = 0; i < count; i++)
+            {
+                results.Add((JsonNode)(i == 0 && calls == 2
+                    ? new JsonObject { ["success"] = false, ["errors"] = new JsonArray(new JsonObject { ["statusCode"] = "REQUIRED_FIELD_MISSING", ["message"] = "Required fields are missing: [LastName]", ["fields"] = new JsonArray("LastName") }) }
+                    : new JsonObject { ["id"] = $"00Q{calls:D3}{i:D9}AAA", ["success"] = true, ["errors"] = new JsonArray() }));
+            }
+
+            return StubHttpHandler.Json(HttpStatusCode.OK, results.ToJsonString());
+        });
+        using var sut = CreateSut();
+        var leads = Enumerable.Range(0, 450).Select(i => new Lead { LastName = $"L{i}", Company = "Acme" }).ToList();
+
+        var results = await sut.CreateManyAsync(leads);
+
+        Assert.Equal(3, _http.Requests.Count);
+        Assert.Equal(450, results.Count);
+        Assert.False(results[200].Success);
+        Assert.Equal("REQUIRED_FIELD_MISSING", results[200].Errors[0].ErrorCode);
+        Assert.Null(leads[200].Id);
+        Assert.Equal("00Q003000000049AAA", leads[449].Id);
+        Assert.Contains("\"attributes\":{\"type\":\"Lead\"}", _http.Requests[0].Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiUsage_FromHeader_AndGuardRefusesPastShare()
+    {
+        _http.On(HttpMethod.Get, Data + "sobjects/Lead/", _ =>
+        {
+            var response = StubHttpHandler.Json(HttpStatusCode.OK, """{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA"}""");
+            response.Headers.TryAddWithoutValidation("Sforce-Limit-Info", "api-usage=95/100; per-app-api-usage=1/10(appName=x)");
+            return response;
+        });
+        using var sut = CreateSut(o => o.MaxApiUsageShare = 0.9);
+
+        await sut.GetAsync<Lead>("00Q000000000001AAA");
+        Assert.Equal(new ApiUsage(95, 100), sut.ApiUsage);
+
+        var error = await Assert.ThrowsAsync<SalesforceException>(() => sut.GetAsync<Lead>("00Q000000000001AAA"));
+        Assert.Equal("API_USAGE_GUARD", error.ErrorCode);
+        Assert.Single(_http.Requests);
+    }
+
+    [Fact]
+    public async Task GetApiVersionAsync_NotConfigured_DiscoversNewestOnce()
+    {
+        _http.On(HttpMethod.Get, "/services/data", _ => StubHttpHandler.Json(HttpStatusCode.OK,
+            """[{"label":"Winter '25","url":"/services/data/v62.0","version":"62.0"},{"label":"Summer '26","url":"/services/data/v67.0","version":"67.0"},{"label":"Spring '25","url":"/services/data/v63.0","version":"63.0"}]"""));
+        using var sut = new SalesforceClient(new FakeCredential(_time), new SalesforceClientOptions { TimeProvider = _time, Transport = _http });
+
+        Assert.Equal("67.0", await sut.GetApiVersionAsync());
+        Assert.Equal("67.0", await sut.GetApiVersionAsync());
+        Assert.Single(_http.Requests);
+    }
+
+    [Theory]
+    [InlineData("api-usage=10018/100000", 10018, 100000)]
+    [InlineData("api-usage=110018/100000; api-bursts=1/750", 110018, 100000)]
+    public void TryParseApiUsage_DocumentedForms(string header, long used, long max)
+    {
+        Assert.True(TelemetryHandler.TryParseApiUsage(header, out var usage));
+        Assert.Equal(new ApiUsage(used, max), usage);
+    }
+
+    [Fact]
+    public void Options_Invalid_ListsEveryProblem()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SalesforceClient(new FakeCredential(_time), new SalesforceClientOptions
+        {
+            ApiVersion = "v62",
+            TokenLifetime = TimeSpan.FromSeconds(5),
+            MaxRetries = 50,
+            MaxApiUsageShare = 2,
+        }));
+        Assert.Contains("ApiVersion 'v62'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("TokenLifetime", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRetries", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxApiUsageShare", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../Account/001")]
+    [InlineData("00Q' OR '1'='1")]
+    [InlineData("00Q00000000000")]
+    public async Task GetAsync_MalformedId_RefusedBeforeAnyCall(string id)
+    {
+        using var sut = CreateSut();
+        await Assert.ThrowsAsync<ArgumentException>(() => sut.GetAsync<Lead>(id));
+        Assert.Empty(_http.Requests);
+    }
+
+    [Fact]
+    public void Update_SendsOnlySetFields_NullClears()
+    {
+        var lead = new Lead { Id = "00Q000000000001AAA", Email = null, Status = "Open" };
+        lead["Custom__c"] = 5;
+        Assert.Equal("""{"Email":null,"Status":"Open","Custom__c":5}""", lead.ToWriteBody().ToJsonString());
+    }
+
+    [Fact]
+    public void SObject_KeepsUndeclaredFields_AndParsesSalesforceDates()
+    {
+        var lead = SObject.FromJson<Lead>(JsonNode.Parse("""{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","Ext_Id__c":"42","CreatedDate":"2021-11-06T17:38:40.000+0000","NumberOfEmployees":50,"Owner":{"attributes":{"type":"User"},"Name":"Ann"}}""")!.AsObject());
+        Assert.Equal("42", lead.GetString("Ext_Id__c"));
+        Assert.Equal(new DateTimeOffset(2021, 11, 6, 17, 38, 40, TimeSpan.Zero), lead.CreatedDate);
+        Assert.Equal(50, lead.NumberOfEmployees);
+        Assert.Equal("Ann", lead.GetRelated("Owner")!.GetString("Name"));
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static string Page(int start, int count, string? next)
+    {
+        var records = new JsonArray();
+        for (var i = start; i < start + count; i++)
+        {
+            records.Add((JsonNode)new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Lead" }, ["Id"] = $"00Q{i:D12}AAA" });
+        }
+
+        var page = new JsonObject { ["totalSize"] = 5, ["done"] = next is null, ["records"] = records };
+        if (next is not null)
+        {
+            page["nextRecordsUrl"] = next;
+        }
+
+        return page.ToJsonString();
+    }
+
+    private SalesforceClient CreateSut(Action<SalesforceClientOptions>? configure = null)
+    {
+        var options = new SalesforceClientOptions { ApiVersion = "62.0", TimeProvider = _time, Transport = _http, RetryDelay = TimeSpan.Zero };
+        configure?.Invoke(options);
+        return new SalesforceClient(new FakeCredential(_time), options);
+    }
+}
