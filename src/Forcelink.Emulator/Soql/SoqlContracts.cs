@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Forcelink.Emulator.Records;
 
 namespace Forcelink.Emulator.Soql;
