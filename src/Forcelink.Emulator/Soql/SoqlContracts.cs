@@ -16,6 +16,12 @@ internal interface ISoqlCatalog
 
     /// <summary>The record with this 15- or 18-character id, of any object, or <see langword="null"/>.</summary>
     SoqlRecord? FindById(string id);
+
+    /// <summary>
+    /// The objects a SOSL search without <c>RETURNING</c> looks through. The default lists the standard searchable
+    /// objects; only those <see cref="FindObject"/> knows are searched.
+    /// </summary>
+    IEnumerable<string> SearchableObjects => ["Account", "Contact", "Lead", "Case", "Opportunity", "User"];
 }
 
 /// <summary>A stored record: field values keyed by field name (case-insensitive), 18-character <c>Id</c> included.</summary>
@@ -27,8 +33,10 @@ internal sealed record SoqlObjectInfo(string Name, string Label, string KeyPrefi
         Fields.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));
 }
 
-/// <param name="RelationshipName">For reference fields, the name used in parent paths (<c>OwnerId</c> → <c>Owner</c>).</param>
-/// <param name="ReferenceTo">For reference fields, the object types it may point to.</param>
+/// <summary>
+/// A field's schema. For reference fields, <c>RelationshipName</c> is the name used in parent paths (<c>OwnerId</c> → <c>Owner</c>)
+/// and <c>ReferenceTo</c> the object types it may point to.
+/// </summary>
 internal sealed record SoqlFieldInfo(
     string Name,
     string Label,
