@@ -63,6 +63,9 @@ internal sealed class OrgOptions
     public List<CustomObjectOptions> CustomObjects { get; set; } = [];
 
     public List<FaultRule> Faults { get; set; } = [];
+
+    /// <summary>Records inserted at start (through the save rules) into objects that have none yet, keyed by object name.</summary>
+    public Dictionary<string, List<System.Text.Json.JsonElement>> Records { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 internal sealed class AppOptions
@@ -73,6 +76,9 @@ internal sealed class AppOptions
 
     /// <summary>PEM text of the X.509 certificate uploaded to the app.</summary>
     public string CertificatePem { get; set; } = "";
+
+    /// <summary>Seed files only: path of a PEM certificate, relative to the seed file; loaded into <see cref="CertificatePem"/>.</summary>
+    public string? CertificateFile { get; set; }
 
     public AppKind Kind { get; set; } = AppKind.ConnectedApp;
 

@@ -71,6 +71,7 @@ internal sealed class EmulatedOrg : IDisposable
         }
 
         Users = [.. Options.Users.Select(u => new OrgUser(FindUserId(u.Username)!, u))];
+        SeedRecords();
         _apiDay = DateOnly.FromDateTime(TimeProvider.GetUtcNow().UtcDateTime);
     }
 
@@ -419,6 +420,39 @@ internal sealed class EmulatedOrg : IDisposable
         {
             _apiDay = today;
             _apiUsed = 0;
+        }
+    }
+
+    /// <summary>A System Administrator session for work done by the emulator itself (seeding, admin inserts).</summary>
+    public Session SystemSession()
+    {
+        var admin = new OrgUser(Users.FirstOrDefault()?.Id ?? OrgId, new UserOptions { Username = "admin@emulator.invalid", Profile = "System Administrator" });
+        return new Session("system", admin, new AppOptions(), TimeProvider.GetUtcNow());
+    }
+
+    private void SeedRecords()
+    {
+        var writer = new Api.RecordWriter(this);
+        foreach (var (objectName, records) in Options.Records)
+        {
+            var schema = Store.Find(objectName) ?? throw new ArgumentException($"Seed records for unknown object '{objectName}'.");
+            if (Store.Count(schema.Name, includeDeleted: true) > 0)
+            {
+                continue;
+            }
+
+            Store.Begin();
+            foreach (var record in records)
+            {
+                var result = writer.Create(schema, record, SystemSession());
+                if (!result.Success)
+                {
+                    Store.Rollback();
+                    throw new ArgumentException($"Seed record for {schema.Name} rejected: {result.Errors[0].Code} {result.Errors[0].Message}");
+                }
+            }
+
+            Store.Commit();
         }
     }
 
