@@ -28,12 +28,15 @@ internal sealed class ApiResult(int status, byte[]? body = null)
     public byte[]? Body { get; } = body;
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Salesforce writes apostrophes, ampersands and angle brackets literally; only JSON-mandatory escapes apply.</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static ApiResult NoContent() => new(204);
 
     public static ApiResult Json(int status, Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             write(writer);
         }

@@ -77,7 +77,7 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
         var id = $"{root}/id/{org.OrgId}/{user.Id}";
         var issuedAt = session.IssuedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Api.ApiResult.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("access_token", session.Token);
@@ -96,7 +96,7 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
     public static TokenOutcome Error(string error, string description)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Api.ApiResult.WriterOptions))
         {
             w.WriteStartObject();
             w.WriteString("error", error);

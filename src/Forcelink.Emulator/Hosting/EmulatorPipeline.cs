@@ -62,7 +62,17 @@ internal sealed class EmulatorPipeline
             switch (fault.Kind)
             {
                 case Hosting.FaultKind.Latency:
-                    await Task.Delay(TimeSpan.FromMilliseconds(fault.LatencyMilliseconds), _org.TimeProvider, cancellationToken);
+                    var delay = Task.Delay(TimeSpan.FromMilliseconds(fault.LatencyMilliseconds), _org.TimeProvider, cancellationToken);
+                    _org.LatencyStarted();
+                    try
+                    {
+                        await delay;
+                    }
+                    finally
+                    {
+                        _org.LatencyEnded();
+                    }
+
                     break;
                 case Hosting.FaultKind.DropConnection:
                     context.Abort();

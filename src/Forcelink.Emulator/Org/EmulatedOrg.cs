@@ -356,6 +356,15 @@ internal sealed class EmulatedOrg : IDisposable
         return hits;
     }
 
+    private int _pendingLatencies;
+
+    /// <summary>Requests currently held by a latency fault; lets FakeTimeProvider tests advance time once the timer exists.</summary>
+    public int PendingLatencies => Volatile.Read(ref _pendingLatencies);
+
+    public void LatencyStarted() => Interlocked.Increment(ref _pendingLatencies);
+
+    public void LatencyEnded() => Interlocked.Decrement(ref _pendingLatencies);
+
     public void Log(RequestLogEntry entry)
     {
         lock (_requestLog)

@@ -265,7 +265,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
     private static string Serialize(ObjectSchema schema, IReadOnlyDictionary<string, object?> fields)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             foreach (var (name, value) in fields)
