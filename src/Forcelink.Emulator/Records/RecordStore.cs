@@ -25,7 +25,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
     private SqliteTransaction? _transaction;
     private List<(string Id, ObjectSchema Schema, Dictionary<string, object?>? Previous)>? _undo;
     private long _sequence;
-    private long _caseNumber = 1000;
+    private long _caseNumber = 999;
 
     public RecordStore(string? dataFile, IEnumerable<ObjectSchema> objects, string pod)
     {
@@ -197,7 +197,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
 
         _ownerOf.Clear();
         _sequence = 0;
-        _caseNumber = 1000;
+        _caseNumber = 999;
         Execute("DELETE FROM records; DELETE FROM counters;");
     }
 
