@@ -23,6 +23,9 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
     private readonly Dictionary<(string Object, string Field), Dictionary<string, List<string>>> _externalIndex = [];
     private readonly string _pod;
     private SqliteTransaction? _transaction;
+    private SqliteCommand? _upsert;
+    private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     private List<(string Id, ObjectSchema Schema, Dictionary<string, object?>? Previous)>? _undo;
     private long _sequence;
     private long _caseNumber = 999;
@@ -121,15 +124,21 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
         rows[id] = fields;
         _ownerOf[id] = schema;
         Index(schema, id, fields);
-        using (var command = _connection.CreateCommand())
+        // One prepared statement for the connection's lifetime: re-preparing per row dominated bulk inserts.
+        if (_upsert is null)
         {
-            command.Transaction = _transaction;
-            command.CommandText = "INSERT OR REPLACE INTO records (id, object, body) VALUES ($id, $object, $body)";
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$object", schema.Name);
-            command.Parameters.AddWithValue("$body", Serialize(schema, fields));
-            command.ExecuteNonQuery();
+            _upsert = _connection.CreateCommand();
+            _upsert.CommandText = "INSERT OR REPLACE INTO records (id, object, body) VALUES ($id, $object, $body)";
+            _upsert.Parameters.Add("$id", SqliteType.Text);
+            _upsert.Parameters.Add("$object", SqliteType.Text);
+            _upsert.Parameters.Add("$body", SqliteType.Text);
         }
+
+        _upsert.Transaction = _transaction;
+        _upsert.Parameters[0].Value = id;
+        _upsert.Parameters[1].Value = schema.Name;
+        _upsert.Parameters[2].Value = Serialize(schema, fields);
+        _upsert.ExecuteNonQuery();
 
         if (!inTransaction)
         {
@@ -219,6 +228,8 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
 
     public void Dispose()
     {
+        _upsert?.Dispose();
+        _json.Dispose();
         _transaction?.Dispose();
         _connection.Dispose();
     }
@@ -262,22 +273,20 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
         }
     }
 
-    private static string Serialize(ObjectSchema schema, IReadOnlyDictionary<string, object?> fields)
+    private string Serialize(ObjectSchema schema, IReadOnlyDictionary<string, object?> fields)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        foreach (var (name, value) in fields)
         {
-            writer.WriteStartObject();
-            foreach (var (name, value) in fields)
-            {
-                writer.WritePropertyName(name);
-                FieldValues.Write(writer, schema.Find(name)?.Type ?? FieldType.String, value);
-            }
-
-            writer.WriteEndObject();
+            _json.WritePropertyName(name);
+            FieldValues.Write(_json, schema.Find(name)?.Type ?? FieldType.String, value);
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        _json.WriteEndObject();
+        _json.Flush();
+        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
     }
 
     private void Load()
