@@ -519,7 +519,12 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
             var url = sub.TryGetProperty("url", out var u) ? u.GetString() ?? "" : "";
             var input = sub.TryGetProperty("richInput", out var ri) && ri.ValueKind != JsonValueKind.Null ? ri.GetRawText() : null;
             var parsed = ParseUrl("/services/data/" + url.TrimStart('/'));
-            var result = parsed is null
+
+            // Unlike /composite, every batch subrequest counts against the API limit; the HTTP layer counted the first.
+            var counted = results.Count == 0 || org.TryCountApiCall();
+            var result = !counted
+                ? ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+                : parsed is null
                 ? ApiResult.NotFound()
                 : rest.Handle(new ApiCall(method, parsed.Value.Version, parsed.Value.Segments, parsed.Value.Query, call.Headers, input, call.Session));
             results.Add(result);
