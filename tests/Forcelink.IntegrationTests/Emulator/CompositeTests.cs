@@ -266,6 +266,6 @@ public sealed class CompositeTests
         Assert.Equal("NewName", results[1]!["result"]!["Name"]!.GetValue<string>());
         Assert.Equal(400, results[2]!["statusCode"]!.GetValue<int>());
         Assert.Equal("""{"statusCode":412,"result":[{"message":"Batch processing halted per request","errorCode":"BATCH_PROCESSING_HALTED"}]}""", results[3]!.ToJsonString());
-        Assert.Equal(1 + 4, emulator.Host.Org.ApiUsed);
+        Assert.Equal(1 + 3, emulator.Host.Org.ApiUsed);
     }
 }
