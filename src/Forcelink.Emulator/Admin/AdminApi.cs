@@ -11,7 +11,7 @@ namespace Forcelink.Emulator.Admin;
 /// The emulator's own control surface under <c>/__emulator/</c>: never behind a bearer token, never counted as API
 /// usage, never hit by faults, so tests can always steer the org.
 /// </summary>
-internal sealed class AdminApi(EmulatedOrg org, RestApi rest)
+internal sealed class AdminApi(EmulatedOrg org)
 {
     public async Task HandleAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -191,7 +191,6 @@ internal sealed class AdminApi(EmulatedOrg org, RestApi rest)
         }
 
         org.Store.Commit();
-        _ = rest;
         return Json(201, new { ids });
     }
 

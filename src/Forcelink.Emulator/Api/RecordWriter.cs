@@ -252,7 +252,7 @@ internal sealed class RecordWriter(EmulatedOrg org)
                 continue;
             }
 
-            if (Validate(schema, field, value) is { } invalid)
+            if (Validate(field, value) is { } invalid)
             {
                 return invalid;
             }
@@ -271,7 +271,7 @@ internal sealed class RecordWriter(EmulatedOrg org)
         return null;
     }
 
-    private ApiError? Validate(ObjectSchema schema, FieldDefinition field, object? value)
+    private ApiError? Validate(FieldDefinition field, object? value)
     {
         if (value is string text && field.IsText && field.Type is not FieldType.Picklist and not FieldType.MultiPicklist && text.Length > field.Length)
         {
@@ -303,7 +303,6 @@ internal sealed class RecordWriter(EmulatedOrg org)
             }
         }
 
-        _ = schema;
         return null;
     }
 

@@ -25,7 +25,7 @@ internal sealed class EmulatorPipeline
         _org = org;
         _rest = new RestApi(org);
         _token = new TokenEndpoint(org);
-        _admin = new AdminApi(org, _rest);
+        _admin = new AdminApi(org);
     }
 
     public Uri BaseUrl { get; set; } = new("http://127.0.0.1");
