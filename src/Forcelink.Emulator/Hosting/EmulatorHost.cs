@@ -32,6 +32,11 @@ internal sealed class EmulatorHost : IAsyncDisposable
     public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException("Invalid emulator options: " + string.Join("; ", errors), nameof(options));
+        }
+
         var org = new EmulatedOrg(options);
         try
         {

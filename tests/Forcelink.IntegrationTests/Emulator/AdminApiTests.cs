@@ -189,4 +189,18 @@ public sealed class AdminApiTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task StartAsync_InvalidOptions_ListsEveryProblem()
+    {
+        var options = new EmulatorOptions();
+        options.Org.OrgId = "bogus";
+        options.Org.Apps.Add(new AppOptions { Name = "NoKey", ConsumerKey = "", CertificatePem = "not a pem" });
+        options.Org.Users.Add(new UserOptions { Username = "" });
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => EmulatorHost.StartAsync(options));
+        Assert.Contains("orgId 'bogus'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("app 'NoKey' has no consumerKey", error.Message, StringComparison.Ordinal);
+        Assert.Contains("app 'NoKey' has no readable PEM certificate", error.Message, StringComparison.Ordinal);
+        Assert.Contains("has no username", error.Message, StringComparison.Ordinal);
+    }
 }
