@@ -203,4 +203,15 @@ public sealed class AdminApiTests
         Assert.Contains("app 'NoKey' has no readable PEM certificate", error.Message, StringComparison.Ordinal);
         Assert.Contains("has no username", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AddRecordsAsync_ValidAndInvalid_AllOrNothing()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var ids = await emulator.Host.AddRecordsAsync("Lead", [new { LastName = "A", Company = "x" }, new { LastName = "B", Company = "y" }]);
+        Assert.Equal(2, ids.Count);
+        Assert.All(ids, id => Assert.StartsWith("00Q", id, StringComparison.Ordinal));
+        await Assert.ThrowsAsync<ArgumentException>(() => emulator.Host.AddRecordsAsync("Lead", [new { LastName = "C", Company = "z" }, new { Company = "no name" }]));
+        Assert.Equal(2, emulator.Host.Org.Store.Count("Lead", false));
+    }
 }
