@@ -33,7 +33,7 @@ internal sealed class AdminApi(EmulatedOrg org)
         {
             response = Json(400, new { error = "invalid JSON: " + e.Message });
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
         {
             response = Json(400, new { error = e.Message });
         }

@@ -80,6 +80,11 @@ internal sealed class RestApi
         {
             return ApiResult.Error(400, "JSON_PARSER_ERROR", e.Message);
         }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(JsonElement).Assembly)
+        {
+            // A well-formed body of the wrong shape (array for object, number for string...).
+            return ApiResult.Error(400, "JSON_PARSER_ERROR", e.Message);
+        }
     }
 
     public static ApiResult MethodNotAllowed(string method, string allowed) =>

@@ -266,6 +266,17 @@ internal sealed class EmulatorPipeline
                 ? LockRowFailure(call)
                 : _rest.Handle(call);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Salesforce's shape for internal failures; the id lets a test find the request in the log.
+            var errorId = _org.TimeProvider.GetTimestamp() % 1_000_000_000;
+            result = ApiResult.Error(500, "UNKNOWN_EXCEPTION",
+                $"An unexpected error occurred. Please include this ErrorId if you contact support: {errorId}-0 ({e.GetType().Name}: {e.Message})");
+            if (_org.Store.InTransaction)
+            {
+                _org.Store.Rollback();
+            }
+        }
         finally
         {
             _org.Gate.Release();
