@@ -148,7 +148,15 @@ internal sealed class EmulatorPipeline
         {
             var form = QueryHelpers.ParseQuery(await ReadBodyAsync(context, cancellationToken))
                 .ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
-            outcome = _token.Exchange(form, BaseUrl);
+            await _org.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                outcome = _token.Exchange(form, BaseUrl);
+            }
+            finally
+            {
+                _org.Gate.Release();
+            }
         }
 
         context.Response.Headers.CacheControl = "no-store";
