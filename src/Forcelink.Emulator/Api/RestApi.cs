@@ -404,6 +404,12 @@ internal sealed class RestApi
         {
             case "PATCH" or "POST":
                 {
+                    if (call.Query.TryGetValue("updateOnly", out var updateOnly) && updateOnly.Equals("true", StringComparison.OrdinalIgnoreCase)
+                        && field.Type != FieldType.Id && _org.Store.FindByExternalId(schema, field, value).Count == 0)
+                    {
+                        return ApiResult.NotFound();
+                    }
+
                     var result = _writer.Upsert(schema, field, field.Type == FieldType.Id && value.Length == 0 ? null : value, ParseBody(call.Body), call.Session);
                     if (result.MultipleMatches is { } matches)
                     {
