@@ -11,6 +11,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 project="$repo/src/Forcelink.Lambda/Forcelink.Lambda.csproj"
 mode="aot"
+# Its own intermediate and output folders, so a publish never rewrites what a running build or test run is using.
+build_artifacts="$repo/artifacts/lambda-build"
 for arg in "$@"; do
   case "$arg" in
     --managed) mode="managed" ;;
@@ -25,7 +27,7 @@ command -v zip >/dev/null 2>&1 || { echo "build.sh: zip is missing: apt-get inst
 if [ "$mode" = "managed" ]; then
   out="$repo/artifacts/lambda-managed"
   rm -rf "$out"
-  dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$out/publish"
+  dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishAot=false --artifacts-path "$build_artifacts/managed" -o "$out/publish"
   (cd "$out/publish" && zip -q -r -X "$out/function.zip" .)
   echo "build.sh: $out/function.zip (runtime dotnet10, handler Forcelink.Lambda)"
   exit 0
@@ -42,7 +44,7 @@ fi
 out="$repo/artifacts/lambda"
 publish="$out/publish"
 rm -rf "$out"
-dotnet publish "$project" -c Release -r linux-x64 -p:PublishAot=true -o "$publish"
+dotnet publish "$project" -c Release -r linux-x64 -p:PublishAot=true --artifacts-path "$build_artifacts/aot" -o "$publish"
 
 cp "$publish/Forcelink.Lambda" "$out/bootstrap"
 chmod 755 "$out/bootstrap"
