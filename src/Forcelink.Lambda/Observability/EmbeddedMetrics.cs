@@ -89,8 +89,7 @@ internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvid
 
         foreach (var line in lines)
         {
-            output.Write(line);
-            output.Write('\n');
+            output.Write(line + "\n");
         }
 
         output.Flush();

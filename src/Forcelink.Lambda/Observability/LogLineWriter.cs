@@ -47,8 +47,8 @@ internal sealed class LogLineWriter(TextWriter output, LogOptions options, TimeP
             : FormatText(level, message, exception);
         lock (_gate)
         {
-            output.Write(line);
-            output.Write('\n');
+            // One write per line, so nothing written concurrently can land inside it.
+            output.Write(line + "\n");
             output.Flush();
         }
     }

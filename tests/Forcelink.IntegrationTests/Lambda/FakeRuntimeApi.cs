@@ -20,6 +20,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     private readonly Channel<RecordedPost> _posts = Channel.CreateUnbounded<RecordedPost>();
     private int _failNextCalls;
     private int _failResponses;
+    private int _responseFailureStatus = StatusCodes.Status500InternalServerError;
     private int _nextCalls;
 
     private FakeRuntimeApi(WebApplication app, string pathBase)
@@ -73,8 +74,12 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     /// <summary>The next <c>GET /next</c> calls answer 500 (a container error).</summary>
     public void FailNextCalls(int count = 1) => Interlocked.Exchange(ref _failNextCalls, count);
 
-    /// <summary>The next responses are refused with 500.</summary>
-    public void FailResponses(int count = 1) => Interlocked.Exchange(ref _failResponses, count);
+    /// <summary>The next responses are refused, by default with 500 (413 is what Lambda answers to a response over 6 MB).</summary>
+    public void FailResponses(int count = 1, int statusCode = StatusCodes.Status500InternalServerError)
+    {
+        _responseFailureStatus = statusCode;
+        Interlocked.Exchange(ref _failResponses, count);
+    }
 
     public async Task<RecordedPost> NextPostAsync(TimeSpan? timeout = null) =>
         await _posts.Reader.ReadAsync().AsTask().WaitAsync(timeout ?? TimeSpan.FromSeconds(30));
@@ -133,7 +138,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
         if (kind == PostKind.Response && Interlocked.Decrement(ref _failResponses) >= 0)
         {
-            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            http.Response.StatusCode = _responseFailureStatus;
         }
         else
         {

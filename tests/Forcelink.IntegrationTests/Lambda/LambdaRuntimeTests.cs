@@ -200,6 +200,21 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ResponseTooLarge_ReportsItAsInvocationErrorAndContinues()
+    {
+        var requestId = _api.Enqueue("{}", Start);
+        _api.FailResponses(statusCode: 413);
+
+        var exitCode = await CreateSut(runOnce: true).RunAsync(Ready(Echo)).WaitAsync(Timeout);
+
+        Assert.Equal(LambdaRuntime.ExitSuccess, exitCode);
+        var refused = await _api.NextPostAsync();
+        var error = await _api.NextPostAsync();
+        Assert.Equal((PostKind.Response, requestId), (refused.Kind, refused.RequestId));
+        Assert.Equal((PostKind.InvocationError, requestId, "Function.ResponseSizeTooLarge"), (error.Kind, error.RequestId, error.ErrorType));
+    }
+
+    [Fact]
     public async Task RunAsync_RuntimeApiWithPath_UsesIt()
     {
         await using var api = await FakeRuntimeApi.StartAsync("/function/forcelink");
