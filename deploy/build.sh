@@ -33,6 +33,7 @@ if [ "$mode" = "managed" ]; then
   exit 0
 fi
 
+command -v objdump >/dev/null 2>&1 || { echo "build.sh: objdump is missing (needed to check glibc versions): apt-get install binutils" >&2; exit 1; }
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 if ! dpkg -s zlib1g-dev >/dev/null 2>&1 && [ ! -e /usr/include/zlib.h ]; then missing+=(zlib1g-dev); fi

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond the .NET SDK: the Native AOT toolchain (clang as linker, zlib1g-dev for -lz),
-# used by the test that publishes and runs the Lambda bootstrap. CI runs this as root on a clean Debian 12 machine.
+# Installs what the tests need beyond the .NET SDK: the Native AOT toolchain (clang as linker, zlib1g-dev for -lz)
+# plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap. CI runs this as root on a clean Debian 12 machine.
 set -euo pipefail
 
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+command -v zip >/dev/null 2>&1 || missing+=(zip)
+command -v objdump >/dev/null 2>&1 || missing+=(binutils)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
