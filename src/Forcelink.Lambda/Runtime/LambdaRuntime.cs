@@ -130,7 +130,7 @@ internal sealed partial class LambdaRuntime
             {
                 _metrics?.Record(MetricNames.InvocationErrors, 1, MetricUnit.Count);
                 LogInvocationFailed(_logger, exception.GetType().Name, exception);
-                await _client.SendInvocationErrorAsync(context.RequestId, ErrorReport.FromException(exception), cancellationToken);
+                await ReportInvocationErrorAsync(context.RequestId, ErrorReport.FromException(exception), cancellationToken);
                 return;
             }
             finally
@@ -146,7 +146,7 @@ internal sealed partial class LambdaRuntime
             catch (RuntimeApiException exception) when (exception.IsPayloadTooLarge)
             {
                 LogResponseTooLarge(_logger, response.Length);
-                await _client.SendInvocationErrorAsync(
+                await ReportInvocationErrorAsync(
                     context.RequestId,
                     new ErrorReport(
                         $"The response has {response.Length} bytes, more than Lambda accepts (6 MB): return less data, for example a smaller query page.",
@@ -154,11 +154,28 @@ internal sealed partial class LambdaRuntime
                         []),
                     cancellationToken);
             }
+            catch (RuntimeApiException exception) when (!exception.IsFatal)
+            {
+                // Lambda refused this one answer (400, 403...): the environment is still sound, so serve the next event.
+                LogAnswerRefused(_logger, exception);
+            }
         }
         finally
         {
             _metrics?.Flush();
             _invocation.End();
+        }
+    }
+
+    private async Task ReportInvocationErrorAsync(string requestId, ErrorReport error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.SendInvocationErrorAsync(requestId, error, cancellationToken);
+        }
+        catch (RuntimeApiException exception) when (!exception.IsFatal)
+        {
+            LogAnswerRefused(_logger, exception);
         }
     }
 
@@ -173,4 +190,7 @@ internal sealed partial class LambdaRuntime
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "The response of {Bytes} bytes is too large for Lambda; reported as an invocation error")]
     private static partial void LogResponseTooLarge(ILogger logger, int bytes);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "The Runtime API refused the answer to this invocation; serving the next one")]
+    private static partial void LogAnswerRefused(ILogger logger, Exception exception);
 }

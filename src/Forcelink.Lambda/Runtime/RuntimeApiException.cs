@@ -25,4 +25,7 @@ internal sealed class RuntimeApiException : Exception
     public HttpStatusCode? StatusCode { get; }
 
     public bool IsPayloadTooLarge => StatusCode == HttpStatusCode.RequestEntityTooLarge;
+
+    /// <summary>Whether the runtime must exit: a container error (500), or an answer the runtime cannot work with (no status).</summary>
+    public bool IsFatal => StatusCode is null or HttpStatusCode.InternalServerError;
 }

@@ -215,6 +215,23 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ResponseRefusedWith400_ServesTheNextEvent()
+    {
+        using var stop = new CancellationTokenSource();
+        var refused = _api.Enqueue("1", Start);
+        var next = _api.Enqueue("2", Start);
+        _api.FailResponses(statusCode: 400);
+        var run = CreateSut().RunAsync(Ready(Echo), stop.Token);
+
+        var posts = new[] { await _api.NextPostAsync(), await _api.NextPostAsync() };
+        await stop.CancelAsync();
+
+        Assert.Equal(LambdaRuntime.ExitSuccess, await run.WaitAsync(Timeout));
+        Assert.Equal([refused, next], posts.Select(p => p.RequestId));
+        Assert.Contains("The Runtime API refused the answer to this invocation", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_RuntimeApiWithPath_UsesIt()
     {
         await using var api = await FakeRuntimeApi.StartAsync("/function/forcelink");
