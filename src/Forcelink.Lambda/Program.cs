@@ -28,6 +28,7 @@ internal static partial class Program
             return LambdaRuntime.ExitInitFailed;
         }
 
+        LimitHeapToFunctionMemory(logger);
         using var stop = new CancellationTokenSource();
 
         // Lambda sends SIGTERM before shutting an environment down (when extensions are registered): stop between invocations.
@@ -83,6 +84,32 @@ internal static partial class Program
             signingKey?.Dispose();
         }
     }
+
+    /// <summary>
+    /// The GC cannot see the function's memory size (the sandbox reports the host's memory), so it would grow the heap past
+    /// it and Lambda would kill the process; cap the heap at the configured size, as Amazon.Lambda.RuntimeSupport does.
+    /// </summary>
+    private static void LimitHeapToFunctionMemory(ILogger logger)
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var megabytes)
+            || megabytes <= 0)
+        {
+            return;
+        }
+
+        try
+        {
+            AppContext.SetData("GCHeapHardLimit", (ulong)megabytes * 1024 * 1024);
+            GC.RefreshMemoryLimit();
+        }
+        catch (InvalidOperationException exception)
+        {
+            LogHeapLimitFailed(logger, megabytes, exception);
+        }
+    }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not cap the GC heap at the function's {Megabytes} MB")]
+    private static partial void LogHeapLimitFailed(ILogger logger, int megabytes, Exception exception);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Critical,
         Message = "{Variable} is not set: this program is a Lambda custom runtime (bootstrap); run it in Lambda, or locally against a Runtime API emulator")]

@@ -32,6 +32,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
             ["AWS_LAMBDA_RUNTIME_API"] = api.Authority,
             ["AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE"] = "true",
             ["AWS_LAMBDA_LOG_FORMAT"] = "JSON",
+            ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512",
             ["AWS_SESSION_TOKEN"] = "process-session-token",
             ["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] = extension.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["FORCELINK_LOGIN_URL"] = "https://login.salesforce.com",
