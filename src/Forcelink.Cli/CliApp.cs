@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Forcelink.Cli.Commands;
+
+namespace Forcelink.Cli;
+
+/// <summary>The composition root: builds the command tree for a context and runs one command line through it.</summary>
+internal static class CliApp
+{
+    public static RootCommand BuildRootCommand(CliContext context)
+    {
+        var root = new RootCommand("forcelink: reach Salesforce with the OAuth 2.0 JWT bearer flow, check a setup, and run Forcelink's operations from a shell.")
+        {
+            GlobalOptions.CreateVerbose(),
+            GlobalOptions.CreateOrg(),
+        };
+        root.Subcommands.Add(new KeygenCommand(context));
+        root.Subcommands.Add(new CertCommand(context));
+        root.Subcommands.Add(new JwtCommand(context));
+        root.Subcommands.Add(new LoginCommand(context));
+        root.Subcommands.Add(new DoctorCommand(context));
+        root.Subcommands.Add(new RecordCommand("lead", "Lead", context));
+        root.Subcommands.Add(new RecordCommand("case", "Case", context));
+        root.Subcommands.Add(new QueryCommand(context));
+        root.Subcommands.Add(new ImportCommand(context));
+        root.Subcommands.Add(new ExportCommand(context));
+        root.Subcommands.Add(new InvokeCommand(context));
+        root.Subcommands.Add(new EmulatorCommand(context));
+        root.Subcommands.Add(new DemoCommand(context));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
+    {
+        var parseResult = BuildRootCommand(context).Parse(args);
+        if (parseResult.Errors.Count > 0 && !IsHelpRequest(args))
+        {
+            foreach (var error in parseResult.Errors)
+            {
+                await context.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await context.Error.WriteLineAsync($"Run 'forcelink {string.Join(' ', CommandPath(parseResult))} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal));
+            return ExitCodes.Usage;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Output,
+            Error = context.Error,
+            // Our commands map every expected failure to an exit code; anything else is a defect whose trace we want.
+            EnableDefaultExceptionHandler = true,
+        };
+        return await parseResult.InvokeAsync(configuration, cancellationToken);
+    }
+
+    private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    private static List<string> CommandPath(ParseResult parseResult)
+    {
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            if (result.Command is not RootCommand)
+            {
+                names.Insert(0, result.Command.Name);
+            }
+        }
+
+        return names;
+    }
+}
