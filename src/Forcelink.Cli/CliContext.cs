@@ -1,4 +1,5 @@
 using System.Collections;
+using Spectre.Console;
 
 namespace Forcelink.Cli;
 
@@ -8,6 +9,8 @@ namespace Forcelink.Cli;
 /// </summary>
 internal sealed class CliContext
 {
+    public TextReader Input { get; init; } = TextReader.Null;
+
     public required TextWriter Output { get; init; }
 
     public required TextWriter Error { get; init; }
@@ -39,6 +42,7 @@ internal sealed class CliContext
 
         return new CliContext
         {
+            Input = Console.In,
             Output = Console.Out,
             Error = Console.Error,
             Environment = variables,
@@ -46,6 +50,25 @@ internal sealed class CliContext
             HomeDirectory = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile),
             IsInteractive = !Console.IsOutputRedirected && !variables.ContainsKey("NO_COLOR"),
         };
+    }
+
+    /// <summary>A Spectre console over <see cref="Output"/>: styled on a terminal, plain text when redirected or under test.</summary>
+    public IAnsiConsole CreateConsole()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Output),
+            Ansi = IsInteractive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = IsInteractive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = IsInteractive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!IsInteractive)
+        {
+            // Files and pipes have no width; wide enough that tables are not wrapped mid-value.
+            console.Profile.Width = 240;
+        }
+
+        return console;
     }
 
     public string? Variable(string name) =>
