@@ -1,6 +1,24 @@
+using Forcelink.Emulator.Hosting;
+
 namespace Forcelink.Emulator;
 
 internal static class Program
 {
-    public static int Main() => 0;
+    public static async Task<int> Main(string[] args)
+    {
+        var options = CommandLine.Parse(args, out var error);
+        if (error is not null)
+        {
+            await Console.Error.WriteLineAsync($"error: {error}. {CommandLine.Usage}");
+            return 2;
+        }
+
+        await using var host = await EmulatorHost.StartAsync(options);
+        var apps = string.Join(", ", host.Org.Options.Apps.Select(a => a.ConsumerKey));
+        var users = string.Join(", ", host.Org.Users.Select(u => u.Options.Username));
+        await Console.Out.WriteLineAsync(
+            $"Forcelink emulator listening on {host.BaseUrl.GetLeftPart(UriPartial.Authority)} (org {host.Org.OrgId}, {host.Org.Options.Kind}; apps: {apps}; users: {users}; console: {host.BaseUrl}__emulator/)");
+        await host.WaitForShutdownAsync();
+        return 0;
+    }
 }

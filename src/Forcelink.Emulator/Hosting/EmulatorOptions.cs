@@ -1,0 +1,212 @@
+namespace Forcelink.Emulator.Hosting;
+
+internal enum OrgKind
+{
+    Production,
+    Sandbox,
+}
+
+internal enum AppKind
+{
+    ConnectedApp,
+    ExternalClientApp,
+}
+
+internal enum AppPolicy
+{
+    /// <summary>"Admin approved users are pre-authorized": the user's profile or a permission set must be assigned to the app.</summary>
+    AdminApproved,
+
+    /// <summary>"All users may self-authorize": the user must have approved the app before (listed in <see cref="UserOptions.ApprovedApps"/>).</summary>
+    SelfAuthorize,
+}
+
+/// <summary>How the emulator starts. Also the shape of the <c>--seed</c> JSON file (see docs/emulator.md).</summary>
+internal sealed class EmulatorOptions
+{
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>SQLite file for records; in-memory when null.</summary>
+    public string? DataFile { get; set; }
+
+    /// <summary>Seed of the Random that drives fault probabilities, so a fault run replays identically.</summary>
+    public int RandomSeed { get; set; } = 1;
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    public OrgOptions Org { get; set; } = new();
+}
+
+internal sealed class OrgOptions
+{
+    /// <summary>15- or 18-character org id; a fixed default keeps tokens and ids stable across runs.</summary>
+    public string OrgId { get; set; } = "00D5g000004SxYz";
+
+    public OrgKind Kind { get; set; } = OrgKind.Production;
+
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromHours(2);
+
+    public int DailyApiLimit { get; set; } = 100_000;
+
+    public int LoginRateLimitPerHour { get; set; } = 3_600;
+
+    public List<AppOptions> Apps { get; set; } = [];
+
+    public List<UserOptions> Users { get; set; } = [];
+
+    /// <summary>Added to the built-in "System Administrator", "Standard User" and "Read Only" profiles.</summary>
+    public List<PermissionOptions> Profiles { get; set; } = [];
+
+    public List<PermissionOptions> PermissionSets { get; set; } = [];
+
+    public List<CustomObjectOptions> CustomObjects { get; set; } = [];
+
+    public List<FaultRule> Faults { get; set; } = [];
+
+    /// <summary>Records inserted at start (through the save rules) into objects that have none yet, keyed by object name.</summary>
+    public Dictionary<string, List<System.Text.Json.JsonElement>> Records { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+internal sealed class AppOptions
+{
+    public string Name { get; set; } = "Forcelink";
+
+    public string ConsumerKey { get; set; } = "";
+
+    /// <summary>PEM text of the X.509 certificate uploaded to the app.</summary>
+    public string CertificatePem { get; set; } = "";
+
+    /// <summary>Seed files only: path of a PEM certificate, relative to the seed file; loaded into <see cref="CertificatePem"/>.</summary>
+    public string? CertificateFile { get; set; }
+
+    public AppKind Kind { get; set; } = AppKind.ConnectedApp;
+
+    public AppPolicy Policy { get; set; } = AppPolicy.AdminApproved;
+
+    public List<string> Profiles { get; set; } = [];
+
+    public List<string> PermissionSets { get; set; } = [];
+
+    /// <summary>The app's session policy; the org's timeout applies when null.</summary>
+    public TimeSpan? SessionTimeout { get; set; }
+}
+
+internal sealed class UserOptions
+{
+    public string Username { get; set; } = "";
+
+    public string FirstName { get; set; } = "Integration";
+
+    public string LastName { get; set; } = "User";
+
+    public string? Email { get; set; }
+
+    public string Profile { get; set; } = "System Administrator";
+
+    public List<string> PermissionSets { get; set; } = [];
+
+    /// <summary>Consumer keys of self-authorize apps this user approved earlier.</summary>
+    public List<string> ApprovedApps { get; set; } = [];
+}
+
+internal sealed class PermissionOptions
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>Full access to every object (what System Administrator has).</summary>
+    public bool AllObjects { get; set; }
+
+    public Dictionary<string, ObjectPermissions> Objects { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+internal sealed class ObjectPermissions
+{
+    public bool Read { get; set; }
+
+    public bool Create { get; set; }
+
+    public bool Edit { get; set; }
+
+    public bool Delete { get; set; }
+
+    public static ObjectPermissions Full => new() { Read = true, Create = true, Edit = true, Delete = true };
+
+    public ObjectPermissions Union(ObjectPermissions other) => new()
+    {
+        Read = Read || other.Read,
+        Create = Create || other.Create,
+        Edit = Edit || other.Edit,
+        Delete = Delete || other.Delete,
+    };
+}
+
+internal sealed class CustomObjectOptions
+{
+    public string Name { get; set; } = "";
+
+    public string? Label { get; set; }
+
+    public string? PluralLabel { get; set; }
+
+    /// <summary>Generated (a00, a01, ...) when null.</summary>
+    public string? KeyPrefix { get; set; }
+
+    public List<CustomFieldOptions> Fields { get; set; } = [];
+}
+
+internal sealed class CustomFieldOptions
+{
+    public string Name { get; set; } = "";
+
+    public string? Label { get; set; }
+
+    /// <summary>Describe type name: string, textarea, picklist, email, phone, url, boolean, int, double, currency, percent, date, datetime, reference.</summary>
+    public string Type { get; set; } = "string";
+
+    public int? Length { get; set; }
+
+    public bool Required { get; set; }
+
+    public bool ExternalId { get; set; }
+
+    public bool Unique { get; set; }
+
+    public List<string> PicklistValues { get; set; } = [];
+
+    public bool RestrictedPicklist { get; set; }
+
+    public string? DefaultValue { get; set; }
+
+    public List<string> ReferenceTo { get; set; } = [];
+}
+
+internal enum FaultKind
+{
+    /// <summary>Delays the response (through the TimeProvider) and lets the request through.</summary>
+    Latency,
+    ServiceUnavailable,
+    BadGateway,
+    GatewayTimeout,
+    DropConnection,
+    UnableToLockRow,
+    HtmlErrorPage,
+}
+
+internal sealed class FaultRule
+{
+    public string PathPrefix { get; set; } = "/services/";
+
+    public FaultKind Kind { get; set; }
+
+    /// <summary>Share of matching requests hit, 0..1.</summary>
+    public double Probability { get; set; } = 1;
+
+    /// <summary>Hit only the next N matching requests; unlimited when null.</summary>
+    public int? Count { get; set; }
+
+    public int LatencyMilliseconds { get; set; }
+
+    /// <summary>Overrides the fault's usual status (e.g. the HTML page's 500).</summary>
+    public int? StatusCode { get; set; }
+}

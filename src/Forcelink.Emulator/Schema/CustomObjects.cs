@@ -1,0 +1,98 @@
+using System.Globalization;
+using Forcelink.Emulator.Hosting;
+using Forcelink.Emulator.Records;
+
+namespace Forcelink.Emulator.Schema;
+
+/// <summary>Builds <c>__c</c> objects from seed definitions.</summary>
+internal static class CustomObjects
+{
+    public static IEnumerable<ObjectSchema> Build(IEnumerable<CustomObjectOptions> definitions)
+    {
+        var next = 0;
+        foreach (var definition in definitions)
+        {
+            if (!definition.Name.EndsWith("__c", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"Custom object '{definition.Name}' must end with __c.", nameof(definitions));
+            }
+
+            var label = definition.Label ?? definition.Name[..^3].Replace('_', ' ');
+            var prefix = definition.KeyPrefix ?? "a0" + "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[next++ % 36].ToString(CultureInfo.InvariantCulture);
+            var fields = StandardObjects.SystemFields(owned: true);
+            // A text Name left empty on insert takes the record id, as Salesforce does for custom objects.
+            fields.Add(StandardObjects.Text("Name", label + " Name", 80) with { Nillable = false, DefaultedOnCreate = true });
+            fields.AddRange(definition.Fields.Select(BuildField));
+            yield return new ObjectSchema(definition.Name, label, definition.PluralLabel ?? label + "s", prefix, custom: true, fields);
+        }
+    }
+
+    private static FieldDefinition BuildField(CustomFieldOptions f)
+    {
+        if (!f.Name.EndsWith("__c", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"Custom field '{f.Name}' must end with __c.", nameof(f));
+        }
+
+        var type = f.Type.ToUpperInvariant() switch
+        {
+            "STRING" or "TEXT" => FieldType.String,
+            "TEXTAREA" => FieldType.TextArea,
+            "PICKLIST" => FieldType.Picklist,
+            "MULTIPICKLIST" => FieldType.MultiPicklist,
+            "EMAIL" => FieldType.Email,
+            "PHONE" => FieldType.Phone,
+            "URL" => FieldType.Url,
+            "BOOLEAN" or "CHECKBOX" => FieldType.Boolean,
+            "INT" => FieldType.Int,
+            "DOUBLE" or "NUMBER" => FieldType.Double,
+            "CURRENCY" => FieldType.Currency,
+            "PERCENT" => FieldType.Percent,
+            "DATE" => FieldType.Date,
+            "DATETIME" => FieldType.DateTime,
+            "REFERENCE" or "LOOKUP" => FieldType.Reference,
+            _ => throw new ArgumentException($"Custom field '{f.Name}' has unknown type '{f.Type}'.", nameof(f)),
+        };
+        var length = f.Length ?? type switch
+        {
+            FieldType.String => 255,
+            FieldType.TextArea => 32768,
+            FieldType.Picklist or FieldType.MultiPicklist or FieldType.Url => 255,
+            FieldType.Email => 80,
+            FieldType.Phone => 40,
+            FieldType.Reference => 18,
+            _ => 0,
+        };
+        object? defaultValue = f.DefaultValue is null ? null : type switch
+        {
+            FieldType.Boolean => bool.Parse(f.DefaultValue),
+            FieldType.Int or FieldType.Double or FieldType.Currency or FieldType.Percent => decimal.Parse(f.DefaultValue, CultureInfo.InvariantCulture),
+            _ => f.DefaultValue,
+        };
+        if (type == FieldType.Boolean)
+        {
+            // Checkboxes are never null: unchecked unless a default says otherwise.
+            defaultValue ??= false;
+        }
+
+        return new FieldDefinition
+        {
+            Name = f.Name,
+            Label = f.Label ?? f.Name[..^3].Replace('_', ' '),
+            Type = type,
+            Length = length,
+            Precision = type is FieldType.Int or FieldType.Double or FieldType.Currency or FieldType.Percent ? 18 : 0,
+            Nillable = !f.Required && type != FieldType.Boolean,
+            Required = f.Required,
+            DefaultedOnCreate = defaultValue is not null,
+            DefaultValue = defaultValue,
+            ExternalId = f.ExternalId,
+            Unique = f.Unique,
+            Custom = true,
+            RestrictedPicklist = f.RestrictedPicklist,
+            PicklistValues = [.. f.PicklistValues.Select(v => new PicklistEntry(v, v == f.DefaultValue))],
+            ReferenceTo = f.ReferenceTo,
+            RelationshipName = type == FieldType.Reference ? f.Name[..^3] + "__r" : null,
+        };
+    }
+}

@@ -1,0 +1,183 @@
+using Forcelink.Emulator.Records;
+
+namespace Forcelink.Emulator.Schema;
+
+/// <summary>The standard objects every emulated org has, trimmed to the commonly used fields of the field reference.</summary>
+internal static class StandardObjects
+{
+    public static IReadOnlyList<ObjectSchema> Create() =>
+    [
+        new("Account", "Account", "Accounts", "001", false, Account()),
+        new("Contact", "Contact", "Contacts", "003", false, Contact()),
+        new("Lead", "Lead", "Leads", "00Q", false, Lead()),
+        new("Case", "Case", "Cases", "500", false, Case()),
+        new("User", "User", "Users", "005", false, User()),
+    ];
+
+    internal static FieldDefinition Text(string name, string label, int length, bool required = false) =>
+        new() { Name = name, Label = label, Type = FieldType.String, Length = length, Nillable = !required, Required = required };
+
+    internal static FieldDefinition Typed(string name, string label, FieldType type, int length = 0) =>
+        new() { Name = name, Label = label, Type = type, Length = length };
+
+    internal static FieldDefinition Pick(string name, string label, bool restricted, string? defaultValue, params string[] values) =>
+        new()
+        {
+            Name = name,
+            Label = label,
+            Type = FieldType.Picklist,
+            Length = 255,
+            RestrictedPicklist = restricted,
+            DefaultedOnCreate = defaultValue is not null,
+            DefaultValue = defaultValue,
+            PicklistValues = [.. values.Select(v => new PicklistEntry(v, v == defaultValue))],
+        };
+
+    internal static FieldDefinition Lookup(string name, string label, string relationshipName, params string[] referenceTo) =>
+        new() { Name = name, Label = label, Type = FieldType.Reference, Length = 18, RelationshipName = relationshipName, ReferenceTo = referenceTo };
+
+    internal static FieldDefinition ReadOnly(FieldDefinition field) => field with { Createable = false, Updateable = false };
+
+    /// <summary>System fields in the order describe lists them; OwnerId only on owned objects.</summary>
+    internal static List<FieldDefinition> SystemFields(bool owned)
+    {
+        var fields = new List<FieldDefinition>
+        {
+            new() { Name = "Id", Label = "Record ID", Type = FieldType.Id, Length = 18, Nillable = false, Createable = false, Updateable = false, DefaultedOnCreate = true },
+            new() { Name = "IsDeleted", Label = "Deleted", Type = FieldType.Boolean, Nillable = false, Createable = false, Updateable = false, DefaultedOnCreate = true },
+        };
+        if (owned)
+        {
+            fields.Add(Lookup("OwnerId", "Owner ID", "Owner", "User") with { Nillable = false, DefaultedOnCreate = true });
+        }
+
+        fields.Add(ReadOnly(Typed("CreatedDate", "Created Date", FieldType.DateTime)) with { Nillable = false, DefaultedOnCreate = true });
+        fields.Add(ReadOnly(Lookup("CreatedById", "Created By ID", "CreatedBy", "User")) with { Nillable = false, DefaultedOnCreate = true });
+        fields.Add(ReadOnly(Typed("LastModifiedDate", "Last Modified Date", FieldType.DateTime)) with { Nillable = false, DefaultedOnCreate = true });
+        fields.Add(ReadOnly(Lookup("LastModifiedById", "Last Modified By ID", "LastModifiedBy", "User")) with { Nillable = false, DefaultedOnCreate = true });
+        fields.Add(ReadOnly(Typed("SystemModstamp", "System Modstamp", FieldType.DateTime)) with { Nillable = false, DefaultedOnCreate = true });
+        return fields;
+    }
+
+    private static List<FieldDefinition> Account()
+    {
+        var f = SystemFields(owned: true);
+        f.AddRange(
+        [
+            Text("Name", "Account Name", 255, required: true),
+            Pick("Type", "Account Type", false, null, "Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"),
+            Lookup("ParentId", "Parent Account ID", "Parent", "Account"),
+            Typed("BillingStreet", "Billing Street", FieldType.TextArea, 255),
+            Text("BillingCity", "Billing City", 40),
+            Text("BillingState", "Billing State/Province", 80),
+            Text("BillingPostalCode", "Billing Zip/Postal Code", 20),
+            Text("BillingCountry", "Billing Country", 80),
+            Typed("Phone", "Account Phone", FieldType.Phone, 40),
+            Typed("Website", "Website", FieldType.Url, 255),
+            Pick("Industry", "Industry", false, null, "Agriculture", "Banking", "Technology", "Retail", "Other"),
+            Typed("AnnualRevenue", "Annual Revenue", FieldType.Currency) with { Precision = 18 },
+            Typed("NumberOfEmployees", "Employees", FieldType.Int) with { Precision = 8 },
+            Typed("Description", "Account Description", FieldType.TextArea, 32000),
+        ]);
+        return f;
+    }
+
+    private static List<FieldDefinition> Contact()
+    {
+        var f = SystemFields(owned: true);
+        f.AddRange(
+        [
+            Lookup("AccountId", "Account ID", "Account", "Account"),
+            Text("LastName", "Last Name", 80, required: true),
+            Text("FirstName", "First Name", 40),
+            Pick("Salutation", "Salutation", false, null, "Mr.", "Ms.", "Mrs.", "Dr.", "Prof."),
+            ReadOnly(Text("Name", "Full Name", 121)),
+            Text("Title", "Title", 128),
+            Typed("Email", "Email", FieldType.Email, 80),
+            Typed("Phone", "Business Phone", FieldType.Phone, 40),
+            Typed("MobilePhone", "Mobile Phone", FieldType.Phone, 40),
+            Text("MailingCity", "Mailing City", 40),
+            Text("MailingCountry", "Mailing Country", 80),
+            Typed("Birthdate", "Birthdate", FieldType.Date),
+            Typed("Description", "Contact Description", FieldType.TextArea, 32000),
+        ]);
+        return f;
+    }
+
+    private static List<FieldDefinition> Lead()
+    {
+        var f = SystemFields(owned: true);
+        f.AddRange(
+        [
+            Text("LastName", "Last Name", 80, required: true),
+            Text("FirstName", "First Name", 40),
+            Pick("Salutation", "Salutation", false, null, "Mr.", "Ms.", "Mrs.", "Dr.", "Prof."),
+            ReadOnly(Text("Name", "Full Name", 121)),
+            Text("Title", "Title", 128),
+            Text("Company", "Company", 255, required: true),
+            Typed("Street", "Street", FieldType.TextArea, 255),
+            Text("City", "City", 40),
+            Text("State", "State/Province", 80),
+            Text("PostalCode", "Zip/Postal Code", 20),
+            Text("Country", "Country", 80),
+            Typed("Phone", "Phone", FieldType.Phone, 40),
+            Typed("MobilePhone", "Mobile Phone", FieldType.Phone, 40),
+            Typed("Email", "Email", FieldType.Email, 80),
+            Typed("Website", "Website", FieldType.Url, 255),
+            Typed("Description", "Description", FieldType.TextArea, 32000),
+            Pick("LeadSource", "Lead Source", false, null, "Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"),
+            Pick("Status", "Status", true, "Open - Not Contacted", "Open - Not Contacted", "Working - Contacted", "Closed - Converted", "Closed - Not Converted") with { Nillable = false },
+            Pick("Industry", "Industry", false, null, "Agriculture", "Banking", "Technology", "Retail", "Other"),
+            Pick("Rating", "Rating", false, null, "Hot", "Warm", "Cold"),
+            Typed("AnnualRevenue", "Annual Revenue", FieldType.Currency) with { Precision = 18 },
+            Typed("NumberOfEmployees", "Employees", FieldType.Int) with { Precision = 8 },
+            ReadOnly(Typed("IsConverted", "Converted", FieldType.Boolean)) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+            Typed("IsUnreadByOwner", "Unread By Owner", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+        ]);
+        return f;
+    }
+
+    private static List<FieldDefinition> Case()
+    {
+        var f = SystemFields(owned: true);
+        f.AddRange(
+        [
+            ReadOnly(Text("CaseNumber", "Case Number", 30)) with { Nillable = false, DefaultedOnCreate = true },
+            Lookup("ContactId", "Contact ID", "Contact", "Contact"),
+            Lookup("AccountId", "Account ID", "Account", "Account"),
+            Lookup("ParentId", "Parent Case ID", "Parent", "Case"),
+            Text("SuppliedName", "Name", 80),
+            Typed("SuppliedEmail", "Email Address", FieldType.Email, 80),
+            Text("SuppliedPhone", "Phone", 40),
+            Text("SuppliedCompany", "Company", 80),
+            Pick("Type", "Case Type", false, null, "Mechanical", "Electrical", "Electronic", "Structural", "Other"),
+            Pick("Status", "Status", true, "New", "New", "Working", "Escalated", "Closed"),
+            Pick("Reason", "Case Reason", false, null, "Installation", "Equipment Complexity", "Performance", "Breakdown", "Other"),
+            Pick("Origin", "Case Origin", false, null, "Phone", "Email", "Web"),
+            Text("Subject", "Subject", 255),
+            Pick("Priority", "Priority", false, "Medium", "High", "Medium", "Low"),
+            Typed("Description", "Description", FieldType.TextArea, 32000),
+            ReadOnly(Typed("IsClosed", "Closed", FieldType.Boolean)) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+            ReadOnly(Typed("ClosedDate", "Closed Date", FieldType.DateTime)),
+            Typed("IsEscalated", "Escalated", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+        ]);
+        return f;
+    }
+
+    private static List<FieldDefinition> User()
+    {
+        var f = SystemFields(owned: false);
+        f.AddRange(
+        [
+            Text("Username", "Username", 80, required: true) with { Unique = true },
+            Text("LastName", "Last Name", 80, required: true),
+            Text("FirstName", "First Name", 40),
+            ReadOnly(Text("Name", "Full Name", 121)),
+            Text("Alias", "Alias", 8, required: true),
+            Typed("Email", "Email", FieldType.Email, 128) with { Nillable = false, Required = true },
+            Text("Title", "Title", 80),
+            Typed("IsActive", "Active", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = true },
+        ]);
+        return f;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Forcelink.Emulator.Hosting;
+
+namespace Forcelink.IntegrationTests.Emulator;
+
+public sealed class FaultTests
+{
+    private static async Task AddFaultAsync(EmulatorFixture emulator, string json)
+    {
+        using var response = await emulator.Http.PostAsync("/__emulator/faults", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Fault_ServiceUnavailableNextTwo_ThenRecovers()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        await AddFaultAsync(emulator, """{"pathPrefix":"/services/data/","kind":"ServiceUnavailable","count":2}""");
+        for (var i = 0; i < 2; i++)
+        {
+            var (status, body, _) = await emulator.CallAsync(HttpMethod.Get, "limits", token);
+            Assert.Equal(503, status);
+            Assert.Equal("SERVER_UNAVAILABLE", body![0]!["errorCode"]!.GetValue<string>());
+        }
+
+        Assert.Equal(200, (await emulator.CallAsync(HttpMethod.Get, "limits", token)).Status);
+    }
+
+    [Theory]
+    [InlineData("BadGateway", 502)]
+    [InlineData("GatewayTimeout", 504)]
+    public async Task Fault_GatewayErrors_HtmlStatus(string kind, int expected)
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(o => o.Org.Faults.Add(new FaultRule { PathPrefix = "/services/data/", Kind = Enum.Parse<FaultKind>(kind), Count = 1 }));
+        var token = await emulator.GetTokenAsync();
+        using var response = await emulator.SendAsync(HttpMethod.Get, "limits", token);
+        Assert.Equal(expected, (int)response.StatusCode);
+        Assert.StartsWith("text/html", EmulatorFixture.RawContentType(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fault_HtmlErrorPageOnToken_DataNotAvailable()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(o => o.Org.Faults.Add(new FaultRule { PathPrefix = "/services/oauth2/token", Kind = FaultKind.HtmlErrorPage, Count = 1 }));
+        using var response = await emulator.RequestTokenAsync(emulator.CreateAssertion());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.StartsWith("text/html", EmulatorFixture.RawContentType(response), StringComparison.Ordinal);
+        Assert.Contains("Data Not Available", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await emulator.RequestTokenAsync(emulator.CreateAssertion())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Fault_DropConnection_HttpRequestException()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        await AddFaultAsync(emulator, """{"pathPrefix":"/services/data/","kind":"DropConnection","count":1}""");
+        await Assert.ThrowsAsync<HttpRequestException>(() => emulator.SendAsync(HttpMethod.Get, "limits", token));
+        Assert.Equal(200, (await emulator.CallAsync(HttpMethod.Get, "limits", token)).Status);
+    }
+
+    [Fact]
+    public async Task Fault_UnableToLockRow_OnWritesOnly()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        var id = await emulator.CreateAsync(token, "Account", new { Name = "Acme" });
+        await AddFaultAsync(emulator, """{"pathPrefix":"/services/data/","kind":"UnableToLockRow","count":2}""");
+        Assert.Equal(200, (await emulator.CallAsync(HttpMethod.Get, $"sobjects/Account/{id}", token)).Status);
+        var (status, body, _) = await emulator.CallAsync(HttpMethod.Patch, $"sobjects/Account/{id}", token, new { Name = "x" });
+        Assert.Equal(400, status);
+        Assert.Equal($$"""[{"message":"unable to obtain exclusive access to this record or 1 records: {{id}}","errorCode":"UNABLE_TO_LOCK_ROW","fields":[]}]""", body!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Fault_Latency_WaitsForTimeProvider()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        await AddFaultAsync(emulator, """{"pathPrefix":"/services/data/","kind":"Latency","latencyMilliseconds":30000,"count":1}""");
+        var pending = emulator.CallAsync(HttpMethod.Get, "limits", token);
+        await Task.Run(() => SpinWait.SpinUntil(() => emulator.Host.Org.PendingLatencies == 1));
+        emulator.Time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(pending.IsCompleted);
+        emulator.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(200, (await pending).Status);
+    }
+
+    [Fact]
+    public async Task Fault_SameSeed_SameOutcomes()
+    {
+        async Task<string> RunAsync()
+        {
+            await using var emulator = await EmulatorFixture.StartAsync(o =>
+            {
+                o.RandomSeed = 42;
+                o.Org.Faults.Add(new FaultRule { PathPrefix = "/services/data/", Kind = FaultKind.ServiceUnavailable, Probability = 0.5 });
+            });
+            var token = await emulator.GetTokenAsync();
+            var statuses = new List<int>();
+            for (var i = 0; i < 20; i++)
+            {
+                statuses.Add((await emulator.CallAsync(HttpMethod.Get, "limits", token)).Status);
+            }
+
+            return string.Join(',', statuses);
+        }
+
+        var first = await RunAsync();
+        Assert.Equal(first, await RunAsync());
+        Assert.Contains("503", first, StringComparison.Ordinal);
+        Assert.Contains("200", first, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fault_AdminPaths_NeverFaulted()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(o => o.Org.Faults.Add(new FaultRule { PathPrefix = "/", Kind = FaultKind.ServiceUnavailable }));
+        using var response = await emulator.Http.GetAsync("/__emulator/faults");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ServiceUnavailable", JsonNode.Parse(await response.Content.ReadAsStringAsync())![0]!["kind"]!.GetValue<string>());
+    }
+}

@@ -1,7 +1,0 @@
-namespace Forcelink.IntegrationTests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void ProductName_IsForcelink() => Assert.Equal("Forcelink", ForcelinkInfo.ProductName);
-}
