@@ -27,10 +27,13 @@ internal static class EmulatorProfile
 
     public static string CertificateFile(CliContext context) => Path.Combine(StateDirectory(context), "server.crt");
 
-    public static OrgSettings Settings(CliContext context, int port = DefaultPort) => new()
+    /// <summary>Written by <c>forcelink emulator</c> so <c>--org emulator</c> finds it on whatever port it chose.</summary>
+    public static string UrlFile(CliContext context) => Path.Combine(StateDirectory(context), "url");
+
+    public static OrgSettings Settings(CliContext context) => new()
     {
         Source = "built-in profile 'emulator'",
-        LoginUrl = $"http://127.0.0.1:{port}",
+        LoginUrl = File.Exists(UrlFile(context)) ? File.ReadAllText(UrlFile(context)).Trim() : $"http://127.0.0.1:{DefaultPort}",
         ConsumerKey = ConsumerKey,
         Username = Username,
         PrivateKeyFile = KeyFile(context),
