@@ -13,7 +13,25 @@ internal static class Program
             return 2;
         }
 
-        await using var host = await EmulatorHost.StartAsync(options);
+        if (options.Validate() is { Count: > 0 } problems)
+        {
+            await Console.Error.WriteLineAsync($"error: {string.Join("; ", problems)}");
+            return 2;
+        }
+
+        EmulatorHost host;
+        try
+        {
+            host = await EmulatorHost.StartAsync(options);
+        }
+        catch (IOException e)
+        {
+            // Kestrel reports a port already in use as an IOException.
+            await Console.Error.WriteLineAsync($"error: cannot listen on 127.0.0.1:{options.Port}: {e.Message}");
+            return 1;
+        }
+
+        await using var running = host;
         var apps = string.Join(", ", host.Org.Options.Apps.Select(a => a.ConsumerKey));
         var users = string.Join(", ", host.Org.Users.Select(u => u.Options.Username));
         await Console.Out.WriteLineAsync(

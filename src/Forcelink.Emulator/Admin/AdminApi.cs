@@ -33,7 +33,7 @@ internal sealed class AdminApi(EmulatedOrg org)
         {
             response = Json(400, new { error = "invalid JSON: " + e.Message });
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
         {
             response = Json(400, new { error = e.Message });
         }
@@ -164,34 +164,13 @@ internal sealed class AdminApi(EmulatedOrg org)
         return (200, EmulatorPipeline.JsonContentType, RestApi.Utf8(result.Body));
     }
 
-    /// <summary>Inserts records (one object or an array) through the normal save rules, as a System Administrator.</summary>
+    /// <summary>Inserts records (one object or an array) through the save rules as a System Administrator.</summary>
     private (int, string, string) Insert(string type, string body)
     {
-        if (org.Store.Find(type) is not { } schema)
-        {
-            return Json(404, new { error = $"Unknown object {type}" });
-        }
-
-        var session = org.SystemSession();
-        var writer = new RecordWriter(org);
         using var doc = JsonDocument.Parse(body);
         var records = doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement.EnumerateArray().ToList() : [doc.RootElement];
-        var ids = new List<string>();
-        org.Store.Begin();
-        foreach (var record in records)
-        {
-            var result = writer.Create(schema, record, session);
-            if (!result.Success)
-            {
-                org.Store.Rollback();
-                return Json(400, new { error = $"{result.Errors[0].Code}: {result.Errors[0].Message}", index = ids.Count });
-            }
-
-            ids.Add(result.Id!);
-        }
-
-        org.Store.Commit();
-        return Json(201, new { ids });
+        var (ids, error) = org.InsertRecords(type, records);
+        return error is null ? Json(201, new { ids }) : Json(org.Store.Find(type) is null ? 404 : 400, new { error });
     }
 
     internal static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");

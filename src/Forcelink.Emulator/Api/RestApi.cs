@@ -80,6 +80,11 @@ internal sealed class RestApi
         {
             return ApiResult.Error(400, "JSON_PARSER_ERROR", e.Message);
         }
+        catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(JsonElement).Assembly)
+        {
+            // A well-formed body of the wrong shape (array for object, number for string...).
+            return ApiResult.Error(400, "JSON_PARSER_ERROR", e.Message);
+        }
     }
 
     public static ApiResult MethodNotAllowed(string method, string allowed) =>
@@ -399,6 +404,12 @@ internal sealed class RestApi
         {
             case "PATCH" or "POST":
                 {
+                    if (call.Query.TryGetValue("updateOnly", out var updateOnly) && updateOnly.Equals("true", StringComparison.OrdinalIgnoreCase)
+                        && field.Type != FieldType.Id && _org.Store.FindByExternalId(schema, field, value).Count == 0)
+                    {
+                        return ApiResult.NotFound();
+                    }
+
                     var result = _writer.Upsert(schema, field, field.Type == FieldType.Id && value.Length == 0 ? null : value, ParseBody(call.Body), call.Session);
                     if (result.MultipleMatches is { } matches)
                     {

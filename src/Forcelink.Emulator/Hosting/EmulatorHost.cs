@@ -29,9 +29,30 @@ internal sealed class EmulatorHost : IAsyncDisposable
 
     public int LoginCount(string username) => Org.LoginCount(username);
 
+    /// <summary>Inserts records (anything that serialises to a JSON object of field values) as a System Administrator; all or nothing.</summary>
+    public async Task<IReadOnlyList<string>> AddRecordsAsync(string objectName, IEnumerable<object> records, CancellationToken cancellationToken = default)
+    {
+        var elements = records.Select(r => System.Text.Json.JsonSerializer.SerializeToElement(r)).ToList();
+        await Org.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            var (ids, error) = Org.InsertRecords(objectName, elements);
+            return error is null ? ids : throw new ArgumentException(error, nameof(records));
+        }
+        finally
+        {
+            Org.Gate.Release();
+        }
+    }
+
     public static async Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException("Invalid emulator options: " + string.Join("; ", errors), nameof(options));
+        }
+
         var org = new EmulatedOrg(options);
         try
         {

@@ -36,6 +36,76 @@ internal sealed class EmulatorOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     public OrgOptions Org { get; set; } = new();
+
+    /// <summary>Every problem with the configuration, so one run reports them all.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Port is < 0 or > 65535)
+        {
+            errors.Add($"port {Port} is outside 0..65535");
+        }
+
+        if (!Ids.RecordIds.TryNormalize(Org.OrgId, out var orgId) || !orgId.StartsWith("00D", StringComparison.Ordinal))
+        {
+            errors.Add($"orgId '{Org.OrgId}' is not a 15- or 18-character 00D id");
+        }
+
+        if (Org.SessionTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("sessionTimeout must be positive");
+        }
+
+        if (Org.DailyApiLimit < 0 || Org.LoginRateLimitPerHour < 0)
+        {
+            errors.Add("dailyApiLimit and loginRateLimitPerHour must not be negative");
+        }
+
+        foreach (var app in Org.Apps)
+        {
+            if (string.IsNullOrWhiteSpace(app.ConsumerKey))
+            {
+                errors.Add($"app '{app.Name}' has no consumerKey");
+            }
+
+            try
+            {
+                using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(app.CertificatePem);
+            }
+            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                errors.Add($"app '{app.Name}' has no readable PEM certificate ({e.Message.TrimEnd('.')})");
+            }
+        }
+
+        foreach (var duplicate in Org.Apps.GroupBy(a => a.ConsumerKey, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add($"consumer key '{duplicate.Key}' is used by several apps");
+        }
+
+        foreach (var user in Org.Users.Where(u => string.IsNullOrWhiteSpace(u.Username)))
+        {
+            errors.Add($"a user ({user.FirstName} {user.LastName}) has no username");
+        }
+
+        foreach (var duplicate in Org.Users.GroupBy(u => u.Username, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            errors.Add($"username '{duplicate.Key}' is defined several times");
+        }
+
+        foreach (var custom in Org.CustomObjects)
+        {
+            if (!custom.Name.EndsWith("__c", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"custom object '{custom.Name}' must end with __c");
+            }
+
+            errors.AddRange(custom.Fields.Where(f => !f.Name.EndsWith("__c", StringComparison.OrdinalIgnoreCase))
+                .Select(f => $"custom field '{custom.Name}.{f.Name}' must end with __c"));
+        }
+
+        return errors;
+    }
 }
 
 internal sealed class OrgOptions

@@ -148,7 +148,15 @@ internal sealed class EmulatorPipeline
         {
             var form = QueryHelpers.ParseQuery(await ReadBodyAsync(context, cancellationToken))
                 .ToDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
-            outcome = _token.Exchange(form, BaseUrl);
+            await _org.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                outcome = _token.Exchange(form, BaseUrl);
+            }
+            finally
+            {
+                _org.Gate.Release();
+            }
         }
 
         context.Response.Headers.CacheControl = "no-store";
@@ -265,6 +273,17 @@ internal sealed class EmulatorPipeline
             result = lockRow && call.Method is "POST" or "PATCH" or "PUT" or "DELETE"
                 ? LockRowFailure(call)
                 : _rest.Handle(call);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Salesforce's shape for internal failures; the id lets a test find the request in the log.
+            var errorId = _org.TimeProvider.GetTimestamp() % 1_000_000_000;
+            result = ApiResult.Error(500, "UNKNOWN_EXCEPTION",
+                $"An unexpected error occurred. Please include this ErrorId if you contact support: {errorId}-0 ({e.GetType().Name}: {e.Message})");
+            if (_org.Store.InTransaction)
+            {
+                _org.Store.Rollback();
+            }
         }
         finally
         {

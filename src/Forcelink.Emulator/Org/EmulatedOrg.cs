@@ -439,29 +439,50 @@ internal sealed class EmulatedOrg : IDisposable
         return new Session("system", admin, new AppOptions(), TimeProvider.GetUtcNow());
     }
 
+    /// <summary>
+    /// Inserts records through the save rules as a System Administrator, all or nothing. Returns the new ids, or the
+    /// first failure with its index. The caller holds <see cref="Gate"/> (or the host is not serving yet).
+    /// </summary>
+    public (IReadOnlyList<string> Ids, string? Error) InsertRecords(string objectName, IEnumerable<System.Text.Json.JsonElement> records)
+    {
+        if (Store.Find(objectName) is not { } schema)
+        {
+            return ([], $"unknown object '{objectName}'");
+        }
+
+        var writer = new Api.RecordWriter(this);
+        var session = SystemSession();
+        var ids = new List<string>();
+        Store.Begin();
+        foreach (var record in records)
+        {
+            var result = writer.Create(schema, record, session);
+            if (!result.Success)
+            {
+                Store.Rollback();
+                return ([], $"record {ids.Count} of {schema.Name} rejected: {result.Errors[0].Code} {result.Errors[0].Message}");
+            }
+
+            ids.Add(result.Id!);
+        }
+
+        Store.Commit();
+        return (ids, null);
+    }
+
     private void SeedRecords()
     {
-        var writer = new Api.RecordWriter(this);
         foreach (var (objectName, records) in Options.Records)
         {
-            var schema = Store.Find(objectName) ?? throw new ArgumentException($"Seed records for unknown object '{objectName}'.");
-            if (Store.Count(schema.Name, includeDeleted: true) > 0)
+            if (Store.Find(objectName) is { } schema && Store.Count(schema.Name, includeDeleted: true) > 0)
             {
                 continue;
             }
 
-            Store.Begin();
-            foreach (var record in records)
+            if (InsertRecords(objectName, records).Error is { } error)
             {
-                var result = writer.Create(schema, record, SystemSession());
-                if (!result.Success)
-                {
-                    Store.Rollback();
-                    throw new ArgumentException($"Seed record for {schema.Name} rejected: {result.Errors[0].Code} {result.Errors[0].Message}");
-                }
+                throw new ArgumentException($"Seed records: {error}");
             }
-
-            Store.Commit();
         }
     }
 

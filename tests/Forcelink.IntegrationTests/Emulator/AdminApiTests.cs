@@ -189,4 +189,29 @@ public sealed class AdminApiTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task StartAsync_InvalidOptions_ListsEveryProblem()
+    {
+        var options = new EmulatorOptions();
+        options.Org.OrgId = "bogus";
+        options.Org.Apps.Add(new AppOptions { Name = "NoKey", ConsumerKey = "", CertificatePem = "not a pem" });
+        options.Org.Users.Add(new UserOptions { Username = "" });
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => EmulatorHost.StartAsync(options));
+        Assert.Contains("orgId 'bogus'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("app 'NoKey' has no consumerKey", error.Message, StringComparison.Ordinal);
+        Assert.Contains("app 'NoKey' has no readable PEM certificate", error.Message, StringComparison.Ordinal);
+        Assert.Contains("has no username", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddRecordsAsync_ValidAndInvalid_AllOrNothing()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var ids = await emulator.Host.AddRecordsAsync("Lead", [new { LastName = "A", Company = "x" }, new { LastName = "B", Company = "y" }]);
+        Assert.Equal(2, ids.Count);
+        Assert.All(ids, id => Assert.StartsWith("00Q", id, StringComparison.Ordinal));
+        await Assert.ThrowsAsync<ArgumentException>(() => emulator.Host.AddRecordsAsync("Lead", [new { LastName = "C", Company = "z" }, new { Company = "no name" }]));
+        Assert.Equal(2, emulator.Host.Org.Store.Count("Lead", false));
+    }
 }

@@ -101,4 +101,17 @@ public sealed class RestEdgeTests
         var (oldStatus, _, _) = await emulator.CallAsync(HttpMethod.Get, "sobjects/Invoice__c/External_Id__c/OLD", token);
         Assert.Equal(404, oldStatus);
     }
+
+    [Theory]
+    [InlineData("composite", "[]")]
+    [InlineData("composite/sobjects", "[1,2]")]
+    [InlineData("composite/sobjects/Account", "{\"ids\":[1],\"fields\":[\"Name\"]}")]
+    public async Task Post_WellFormedJsonOfWrongShape_JsonParserError(string path, string json)
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        var (status, body, _) = await emulator.CallAsync(HttpMethod.Post, path, token, json);
+        Assert.Equal(400, status);
+        Assert.Equal("JSON_PARSER_ERROR", body![0]!["errorCode"]!.GetValue<string>());
+    }
 }

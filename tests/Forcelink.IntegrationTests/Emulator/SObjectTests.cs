@@ -376,6 +376,16 @@ public sealed class SObjectTests
     }
 
     [Fact]
+    public async Task Upsert_UpdateOnlyWithoutMatch_404NothingCreated()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(AddInvoice);
+        var token = await emulator.GetTokenAsync();
+        var (status, _, _) = await emulator.CallAsync(HttpMethod.Patch, "sobjects/Invoice__c/External_Id__c/INV-9?updateOnly=true", token, new { Amount__c = 1 });
+        Assert.Equal(404, status);
+        Assert.Equal(0, emulator.Host.Org.Store.Count("Invoice__c", true));
+    }
+
+    [Fact]
     public async Task Upsert_UnknownExternalField_404()
     {
         await using var emulator = await EmulatorFixture.StartAsync(AddInvoice);

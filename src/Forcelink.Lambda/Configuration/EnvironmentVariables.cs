@@ -1,0 +1,22 @@
+namespace Forcelink.Lambda.Configuration;
+
+/// <summary>The names of the environment variables the function reads.</summary>
+internal static class EnvironmentVariables
+{
+    public const string LoginUrl = "FORCELINK_LOGIN_URL";
+    public const string ConsumerKey = "FORCELINK_CONSUMER_KEY";
+    public const string Username = "FORCELINK_USERNAME";
+    public const string Audience = "FORCELINK_AUDIENCE";
+    public const string ApiVersion = "FORCELINK_API_VERSION";
+    public const string TokenLifetimeMinutes = "FORCELINK_TOKEN_LIFETIME_MINUTES";
+    public const string PrivateKey = "FORCELINK_PRIVATE_KEY";
+    public const string PrivateKeyFile = "FORCELINK_PRIVATE_KEY_FILE";
+    public const string PrivateKeySecretId = "FORCELINK_PRIVATE_KEY_SECRET_ID";
+    public const string PrivateKeyParameter = "FORCELINK_PRIVATE_KEY_PARAMETER";
+    public const string PrivateKeyPassphrase = "FORCELINK_PRIVATE_KEY_PASSPHRASE";
+
+    public const string RuntimeApi = "AWS_LAMBDA_RUNTIME_API";
+    public const string RunOnce = "AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE";
+    public const string SessionToken = "AWS_SESSION_TOKEN";
+    public const string ExtensionPort = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+}

@@ -1,0 +1,169 @@
+using System.Globalization;
+using Forcelink.Authentication;
+
+namespace Forcelink.Lambda.Configuration;
+
+/// <summary>
+/// The function's settings, read from environment variables once at init. Every problem is reported together, each with
+/// the variable to change and how; the library's own checks run too, named by their variable.
+/// </summary>
+internal sealed class FunctionOptions
+{
+    public const int DefaultExtensionPort = 2773;
+
+    // The library reports problems by property name; the function's users know the variables.
+    private static readonly (string Property, string Variable)[] PropertyVariables =
+    [
+        ("ConsumerKey", EnvironmentVariables.ConsumerKey),
+        ("Username", EnvironmentVariables.Username),
+        ("LoginUrl", EnvironmentVariables.LoginUrl),
+        ("Audience", EnvironmentVariables.Audience),
+        ("ApiVersion", EnvironmentVariables.ApiVersion),
+        ("TokenLifetime", EnvironmentVariables.TokenLifetimeMinutes),
+        ("TokenRefreshMargin", EnvironmentVariables.TokenLifetimeMinutes),
+    ];
+
+    private FunctionOptions(
+        JwtBearerCredentialOptions credential,
+        SalesforceClientOptions client,
+        PrivateKeySource privateKey,
+        string? passphrase,
+        int extensionPort,
+        string? sessionToken)
+    {
+        Credential = credential;
+        Client = client;
+        PrivateKey = privateKey;
+        PrivateKeyPassphrase = passphrase;
+        ExtensionPort = extensionPort;
+        SessionToken = sessionToken;
+    }
+
+    public JwtBearerCredentialOptions Credential { get; }
+
+    /// <summary>The client settings from the environment; the composition root adds the clock, logging and transport.</summary>
+    public SalesforceClientOptions Client { get; }
+
+    public PrivateKeySource PrivateKey { get; }
+
+    public string? PrivateKeyPassphrase { get; }
+
+    /// <summary>The port of the AWS Parameters and Secrets Lambda Extension (<c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>, default 2773).</summary>
+    public int ExtensionPort { get; }
+
+    /// <summary><c>AWS_SESSION_TOKEN</c>, which the extension requires as <c>X-Aws-Parameters-Secrets-Token</c>.</summary>
+    public string? SessionToken { get; }
+
+    /// <summary>Reads and validates the settings.</summary>
+    /// <exception cref="FunctionConfigurationException">Something is missing or invalid; lists every problem.</exception>
+    public static FunctionOptions FromEnvironment(Func<string, string?> getVariable)
+    {
+        ArgumentNullException.ThrowIfNull(getVariable);
+        string? Read(string name) => getVariable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        var errors = new List<string>();
+        var credential = new JwtBearerCredentialOptions
+        {
+            ConsumerKey = Read(EnvironmentVariables.ConsumerKey),
+            Username = Read(EnvironmentVariables.Username),
+            Audience = Read(EnvironmentVariables.Audience),
+        };
+
+        switch (Read(EnvironmentVariables.LoginUrl))
+        {
+            case null:
+                errors.Add($"{EnvironmentVariables.LoginUrl} is required: https://login.salesforce.com for production and Developer Edition, " +
+                    "https://test.salesforce.com for sandboxes, or your My Domain URL (https://<mydomain>.my.salesforce.com).");
+                break;
+            case var text when Uri.TryCreate(text, UriKind.Absolute, out var loginUrl):
+                credential.LoginUrl = loginUrl;
+                break;
+            case var text:
+                errors.Add($"{EnvironmentVariables.LoginUrl} '{text}' is not an absolute URL: write it with its scheme, such as https://login.salesforce.com.");
+                break;
+        }
+
+        var client = new SalesforceClientOptions { ApiVersion = Read(EnvironmentVariables.ApiVersion) };
+        if (Read(EnvironmentVariables.TokenLifetimeMinutes) is { } lifetimeText)
+        {
+            if (int.TryParse(lifetimeText, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes > 0)
+            {
+                client.TokenLifetime = TimeSpan.FromMinutes(minutes);
+
+                // Renew ahead of time, but never so early that a short session is renewed on every call.
+                var margin = client.TokenLifetime / 5;
+                client.TokenRefreshMargin = margin < client.TokenRefreshMargin ? margin : client.TokenRefreshMargin;
+            }
+            else
+            {
+                errors.Add($"{EnvironmentVariables.TokenLifetimeMinutes} '{lifetimeText}' is not a whole number of minutes: set the session timeout " +
+                    "of the connected app (Setup > App Manager > Manage > Edit Policies > Timeout Value), such as 15, or leave it unset for 120.");
+            }
+        }
+
+        foreach (var error in credential.Validate().Concat(client.Validate()))
+        {
+            var variable = PropertyVariables.FirstOrDefault(p => error.StartsWith(p.Property + " ", StringComparison.Ordinal)).Variable;
+            errors.Add(variable is null ? error : $"{variable}: {error}");
+        }
+
+        var privateKey = ReadPrivateKeySource(Read, errors);
+        var sessionToken = Read(EnvironmentVariables.SessionToken);
+        var port = DefaultExtensionPort;
+        if (privateKey?.Kind is PrivateKeySourceKind.Secret or PrivateKeySourceKind.Parameter)
+        {
+            if (sessionToken is null)
+            {
+                errors.Add($"{EnvironmentVariables.SessionToken} is not set, and the AWS Parameters and Secrets Lambda Extension needs it to read " +
+                    $"{privateKey.VariableName}: Lambda sets it for the execution role; when running elsewhere, set it or use {EnvironmentVariables.PrivateKeyFile}.");
+            }
+
+            if (Read(EnvironmentVariables.ExtensionPort) is { } portText
+                && !(int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is > 0 and <= 65535))
+            {
+                errors.Add($"{EnvironmentVariables.ExtensionPort} '{portText}' is not a TCP port: leave it unset for the extension's default, {DefaultExtensionPort}.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new FunctionConfigurationException(errors);
+        }
+
+        // A passphrase may legitimately start or end with spaces: only an empty one counts as unset.
+        var passphrase = getVariable(EnvironmentVariables.PrivateKeyPassphrase) is { Length: > 0 } given ? given : null;
+        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken);
+    }
+
+    private static PrivateKeySource? ReadPrivateKeySource(Func<string, string?> read, List<string> errors)
+    {
+        (string Variable, PrivateKeySourceKind Kind)[] candidates =
+        [
+            (EnvironmentVariables.PrivateKey, PrivateKeySourceKind.Text),
+            (EnvironmentVariables.PrivateKeyFile, PrivateKeySourceKind.File),
+            (EnvironmentVariables.PrivateKeySecretId, PrivateKeySourceKind.Secret),
+            (EnvironmentVariables.PrivateKeyParameter, PrivateKeySourceKind.Parameter),
+        ];
+        var present = candidates
+            .Select(c => (c.Variable, c.Kind, Value: read(c.Variable)))
+            .Where(c => c.Value is not null)
+            .ToList();
+
+        switch (present.Count)
+        {
+            case 1:
+                return new PrivateKeySource(present[0].Kind, present[0].Value!);
+            case 0:
+                errors.Add("The private key is not configured: set exactly one of " +
+                    $"{EnvironmentVariables.PrivateKeySecretId} (recommended: a Secrets Manager secret holding the PEM of server.key), " +
+                    $"{EnvironmentVariables.PrivateKeyParameter} (an SSM SecureString parameter), " +
+                    $"{EnvironmentVariables.PrivateKeyFile} (a path in the deployment package) or " +
+                    $"{EnvironmentVariables.PrivateKey} (the PEM text itself, or its base64).");
+                return null;
+            default:
+                errors.Add($"The private key is configured {present.Count} times ({string.Join(", ", present.Select(p => p.Variable))}): " +
+                    "keep exactly one of them and remove the others.");
+                return null;
+        }
+    }
+}

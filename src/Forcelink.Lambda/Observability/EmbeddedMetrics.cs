@@ -1,0 +1,229 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Forcelink.Lambda.Observability;
+
+/// <summary>
+/// Collects metrics during an invocation and writes them as CloudWatch Embedded Metric Format lines on flush:
+/// one JSON line per dimension set, which Lambda's log pipeline turns into metrics without any API call.
+/// </summary>
+internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvider, CurrentInvocation invocation, string metricNamespace = EmbeddedMetrics.DefaultNamespace)
+{
+    public const string DefaultNamespace = "Forcelink";
+
+    // EMF limits per directive and per metric value array.
+    private const int MaxMetricsPerLine = 100;
+    private const int MaxValuesPerMetric = 100;
+
+    private readonly Lock _gate = new();
+    private readonly List<MetricGroup> _groups = [];
+
+    /// <summary>Records one value; values of the same metric and dimensions are written together.</summary>
+    /// <param name="name">The metric name, such as <see cref="MetricNames.Latency"/>.</param>
+    /// <param name="value">The value, in <paramref name="unit"/>.</param>
+    /// <param name="unit">The CloudWatch unit.</param>
+    /// <param name="dimensions">Dimension names and values, such as <c>("Operation", "Create"), ("Object", "Lead")</c>.</param>
+    public void Record(string name, double value, MetricUnit unit, params (string Name, string Value)[] dimensions)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(dimensions);
+        if (double.IsNaN(value) || double.IsInfinity(value))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var group = _groups.Find(g => g.Matches(dimensions));
+            if (group is null)
+            {
+                group = new MetricGroup(dimensions);
+                _groups.Add(group);
+            }
+
+            group.Add(name, unit, value);
+        }
+    }
+
+    /// <summary>Reads Salesforce's <c>Sforce-Limit-Info</c> header (<c>api-usage=25/15000</c>) into ApiUsageUsed and ApiUsageMax.</summary>
+    public void RecordApiUsage(string? limitInfo)
+    {
+        const string Prefix = "api-usage=";
+        if (limitInfo is null)
+        {
+            return;
+        }
+
+        foreach (var part in limitInfo.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (part.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)
+                && part[Prefix.Length..].Split('/') is [var used, var max]
+                && long.TryParse(used, NumberStyles.None, CultureInfo.InvariantCulture, out var usedValue)
+                && long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var maxValue))
+            {
+                Record(MetricNames.ApiUsageUsed, usedValue, MetricUnit.Count);
+                Record(MetricNames.ApiUsageMax, maxValue, MetricUnit.Count);
+            }
+        }
+    }
+
+    /// <summary>Writes everything recorded since the last flush, then forgets it.</summary>
+    public void Flush()
+    {
+        List<string> lines = [];
+        lock (_gate)
+        {
+            var timestamp = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var group in _groups)
+            {
+                foreach (var chunk in group.Metrics.Chunk(MaxMetricsPerLine))
+                {
+                    lines.Add(FormatLine(timestamp, group.Dimensions, chunk));
+                }
+            }
+
+            _groups.Clear();
+        }
+
+        foreach (var line in lines)
+        {
+            output.Write(line + "\n");
+        }
+
+        output.Flush();
+    }
+
+    private string FormatLine(long timestamp, (string Name, string Value)[] dimensions, Metric[] metrics)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartObject("_aws");
+            json.WriteNumber("Timestamp", timestamp);
+            json.WriteStartArray("CloudWatchMetrics");
+            json.WriteStartObject();
+            json.WriteString("Namespace", metricNamespace);
+            json.WriteStartArray("Dimensions");
+            json.WriteStartArray();
+            foreach (var (name, _) in dimensions)
+            {
+                json.WriteStringValue(name);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndArray();
+            json.WriteStartArray("Metrics");
+            foreach (var metric in metrics)
+            {
+                json.WriteStartObject();
+                json.WriteString("Name", metric.Name);
+                json.WriteString("Unit", UnitName(metric.Unit));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+
+            foreach (var (name, value) in dimensions)
+            {
+                json.WriteString(name, value);
+            }
+
+            foreach (var metric in metrics)
+            {
+                if (metric.Values.Count == 1)
+                {
+                    json.WriteNumber(metric.Name, metric.Values[0]);
+                }
+                else
+                {
+                    json.WriteStartArray(metric.Name);
+                    foreach (var value in metric.Values.Take(MaxValuesPerMetric))
+                    {
+                        json.WriteNumberValue(value);
+                    }
+
+                    json.WriteEndArray();
+                }
+            }
+
+            if (invocation.RequestId is { } requestId)
+            {
+                json.WriteString("requestId", requestId);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string UnitName(MetricUnit unit) => unit switch
+    {
+        MetricUnit.Count => "Count",
+        MetricUnit.Milliseconds => "Milliseconds",
+        MetricUnit.Percent => "Percent",
+        _ => "None",
+    };
+
+    private sealed class MetricGroup((string Name, string Value)[] dimensions)
+    {
+        public (string Name, string Value)[] Dimensions { get; } = [.. dimensions];
+
+        public List<Metric> Metrics { get; } = [];
+
+        public bool Matches((string Name, string Value)[] other) => Dimensions.AsSpan().SequenceEqual(other);
+
+        public void Add(string name, MetricUnit unit, double value)
+        {
+            if (Dimensions.Any(d => d.Name == name))
+            {
+                return;
+            }
+
+            var metric = Metrics.Find(m => m.Name == name);
+            if (metric is null)
+            {
+                metric = new Metric(name, unit);
+                Metrics.Add(metric);
+            }
+
+            metric.Values.Add(value);
+        }
+    }
+
+    private sealed class Metric(string name, MetricUnit unit)
+    {
+        public string Name { get; } = name;
+
+        public MetricUnit Unit { get; } = unit;
+
+        public List<double> Values { get; } = [];
+    }
+}
+
+/// <summary>CloudWatch units used by Forcelink metrics; the names are written as they are.</summary>
+internal enum MetricUnit
+{
+    None,
+    Count,
+    Milliseconds,
+    Percent,
+}
+
+/// <summary>The metric names Forcelink writes.</summary>
+internal static class MetricNames
+{
+    public const string Latency = "Latency";
+    public const string Invocations = "Invocations";
+    public const string InvocationErrors = "InvocationErrors";
+    public const string Logins = "Logins";
+    public const string Retries = "Retries";
+    public const string ApiUsageUsed = "ApiUsageUsed";
+    public const string ApiUsageMax = "ApiUsageMax";
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Forcelink.Authentication;
+
+namespace Forcelink.IntegrationTests.Lambda;
+
+/// <summary>
+/// Publishes the Native AOT <c>bootstrap</c> with <c>deploy/build.sh</c> and runs it as a process against the fake Runtime API
+/// and the fake Parameters and Secrets extension: the same binary that ships, with trimming and AOT applied.
+/// Takes a few minutes; set FORCELINK_SKIP_AOT_TESTS=1 to skip locally. CI always runs it.
+/// </summary>
+[Collection(LambdaProcessState.Name)]
+public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<BootstrapBuild>
+{
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
+
+    [AotFact]
+    public async Task Bootstrap_OneEvent_InitializesFromSecretAnswersAndExits()
+    {
+        var bootstrap = await build.GetBootstrapAsync();
+        await using var api = await FakeRuntimeApi.StartAsync();
+        await using var extension = await FakeParametersSecretsExtension.StartAsync("process-session-token");
+        using (var key = RsaSigningKey.Generate())
+        {
+            extension.Secrets["forcelink/jwt-key"] = key.ExportPkcs8Pem();
+        }
+
+        var requestId = api.Enqueue("{\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q5e00000AbCdE\"}", TimeProvider.System.GetUtcNow());
+
+        var (exitCode, stdout, stderr) = await RunAsync(bootstrap, new Dictionary<string, string>
+        {
+            ["AWS_LAMBDA_RUNTIME_API"] = api.Authority,
+            ["AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE"] = "true",
+            ["AWS_LAMBDA_LOG_FORMAT"] = "JSON",
+            ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512",
+            ["AWS_SESSION_TOKEN"] = "process-session-token",
+            ["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] = extension.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["FORCELINK_LOGIN_URL"] = "https://login.salesforce.com",
+            ["FORCELINK_CONSUMER_KEY"] = "3MVG9process",
+            ["FORCELINK_USERNAME"] = "integration@example.com",
+            ["FORCELINK_PRIVATE_KEY_SECRET_ID"] = "forcelink/jwt-key",
+        });
+
+        Assert.True(exitCode == 0, $"bootstrap exited with {exitCode}\n{stdout}\n{stderr}");
+        var post = await api.NextPostAsync();
+        Assert.Equal((PostKind.Response, requestId), (post.Kind, post.RequestId));
+        using var body = JsonDocument.Parse(post.Body);
+        Assert.Equal(501, body.RootElement.GetProperty("statusCode").GetInt32());
+        Assert.Equal(1, extension.Requests);
+
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, line => JsonDocument.Parse(line).Dispose());
+        Assert.Contains(lines, l => l.Contains("\"message\":\"Forcelink function initialized: integration@example.com", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("{\"_aws\":", StringComparison.Ordinal) && l.Contains($"\"requestId\":\"{requestId}\"", StringComparison.Ordinal));
+        Assert.DoesNotContain("PRIVATE KEY", stdout, StringComparison.Ordinal);
+    }
+
+    [AotFact]
+    public async Task Bootstrap_Misconfigured_ReportsInitErrorAndExitsNonZero()
+    {
+        var bootstrap = await build.GetBootstrapAsync();
+        await using var api = await FakeRuntimeApi.StartAsync();
+
+        var (exitCode, stdout, _) = await RunAsync(bootstrap, new Dictionary<string, string>
+        {
+            ["AWS_LAMBDA_RUNTIME_API"] = api.Authority,
+            ["FORCELINK_LOGIN_URL"] = "https://login.salesforce.com",
+            ["FORCELINK_PRIVATE_KEY"] = "not a key",
+            ["FORCELINK_PRIVATE_KEY_FILE"] = "/var/task/server.key",
+        });
+
+        Assert.Equal(1, exitCode);
+        var post = await api.NextPostAsync();
+        Assert.Equal((PostKind.InitError, "FunctionConfigurationException"), (post.Kind, post.ErrorType));
+        using var body = JsonDocument.Parse(post.Body);
+        Assert.StartsWith("The Forcelink function is misconfigured (3 problems): 1. FORCELINK_CONSUMER_KEY", body.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\"level\":\"FATAL\"", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, api.NextCalls);
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string bootstrap, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(bootstrap)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("FORCELINK_", StringComparison.Ordinal) || k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(ProcessTimeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout.WaitAsync(ProcessTimeout), await stderr.WaitAsync(ProcessTimeout));
+    }
+}
+
+/// <summary>Runs <c>deploy/build.sh</c> once for the test class, on first use.</summary>
+public sealed class BootstrapBuild
+{
+    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(15);
+    private readonly Lazy<Task<string>> _bootstrap = new(BuildAsync);
+
+    public Task<string> GetBootstrapAsync() => _bootstrap.Value.WaitAsync(BuildTimeout);
+
+    private static async Task<string> BuildAsync()
+    {
+        var repo = new DirectoryInfo(AppContext.BaseDirectory);
+        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Forcelink.slnx")))
+        {
+            repo = repo.Parent;
+        }
+
+        Assert.NotNull(repo);
+        var start = new ProcessStartInfo("bash", [Path.Combine(repo.FullName, "deploy", "build.sh")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = repo.FullName,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(BuildTimeout);
+        Assert.True(process.ExitCode == 0, $"deploy/build.sh failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+
+        var bootstrap = Path.Combine(repo.FullName, "artifacts", "lambda", "bootstrap");
+        Assert.True(File.Exists(bootstrap), $"deploy/build.sh did not produce {bootstrap}");
+        Assert.True(File.Exists(Path.Combine(repo.FullName, "artifacts", "lambda", "function.zip")));
+        return bootstrap;
+    }
+}
+
+/// <summary>A fact that publishes and runs the Native AOT binary; FORCELINK_SKIP_AOT_TESTS=1 skips it (never in CI).</summary>
+public sealed class AotFactAttribute : FactAttribute
+{
+    public AotFactAttribute()
+    {
+        var skip = Environment.GetEnvironmentVariable("FORCELINK_SKIP_AOT_TESTS");
+        if (skip is "1" or "true" && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            Skip = "FORCELINK_SKIP_AOT_TESTS is set: the Native AOT publish and bootstrap process tests are skipped.";
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using Forcelink.Lambda.Configuration;
+using Forcelink.Tests.TestDoubles;
+
+namespace Forcelink.Tests.Lambda;
+
+public sealed class FunctionOptionsTests
+{
+    private static Dictionary<string, string?> ValidEnvironment() => new()
+    {
+        ["FORCELINK_LOGIN_URL"] = "https://login.salesforce.com",
+        ["FORCELINK_CONSUMER_KEY"] = "3MVG9consumerkey",
+        ["FORCELINK_USERNAME"] = "integration@example.com",
+        ["FORCELINK_PRIVATE_KEY_SECRET_ID"] = "forcelink/jwt-key",
+        ["AWS_SESSION_TOKEN"] = "session-token",
+    };
+
+    private static FunctionOptions Read(Dictionary<string, string?> environment) =>
+        FunctionOptions.FromEnvironment(name => environment.GetValueOrDefault(name));
+
+    private static IReadOnlyList<string> Errors(Dictionary<string, string?> environment) =>
+        Assert.Throws<FunctionConfigurationException>(() => Read(environment)).Errors;
+
+    [Fact]
+    public void FromEnvironment_ValidSettings_BuildsLibraryOptions()
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_AUDIENCE"] = "https://example.my.salesforce.com";
+        environment["FORCELINK_API_VERSION"] = "62.0";
+        environment["FORCELINK_TOKEN_LIFETIME_MINUTES"] = "15";
+        environment["FORCELINK_PRIVATE_KEY_PASSPHRASE"] = " secret ";
+
+        var options = Read(environment);
+
+        Assert.Equal(new Uri("https://login.salesforce.com"), options.Credential.LoginUrl);
+        Assert.Equal("3MVG9consumerkey", options.Credential.ConsumerKey);
+        Assert.Equal("integration@example.com", options.Credential.Username);
+        Assert.Equal("https://example.my.salesforce.com", options.Credential.Audience);
+        Assert.Equal("62.0", options.Client.ApiVersion);
+        Assert.Equal(TimeSpan.FromMinutes(15), options.Client.TokenLifetime);
+        Assert.Equal(TimeSpan.FromMinutes(3), options.Client.TokenRefreshMargin);
+        Assert.Equal(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt-key"), options.PrivateKey);
+        Assert.Equal(" secret ", options.PrivateKeyPassphrase);
+        Assert.Equal(2773, options.ExtensionPort);
+        Assert.Equal("session-token", options.SessionToken);
+    }
+
+    [Fact]
+    public void FromEnvironment_OptionalSettingsUnset_UsesLibraryDefaults()
+    {
+        var options = Read(ValidEnvironment());
+
+        Assert.Null(options.Credential.Audience);
+        Assert.Null(options.Client.ApiVersion);
+        Assert.Equal(TimeSpan.FromHours(2), options.Client.TokenLifetime);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.Client.TokenRefreshMargin);
+        Assert.Null(options.PrivateKeyPassphrase);
+    }
+
+    [Fact]
+    public void FromEnvironment_NothingSet_ReportsEveryProblemTogether()
+    {
+        var exception = Assert.Throws<FunctionConfigurationException>(() => FunctionOptions.FromEnvironment(_ => null));
+
+        Assert.Collection(
+            exception.Errors,
+            e => Assert.StartsWith("FORCELINK_LOGIN_URL is required: https://login.salesforce.com", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_CONSUMER_KEY: ConsumerKey is required: copy the Consumer Key", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_USERNAME: Username is required", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("The private key is not configured: set exactly one of FORCELINK_PRIVATE_KEY_SECRET_ID", e, StringComparison.Ordinal));
+        Assert.StartsWith("The Forcelink function is misconfigured (4 problems): 1. FORCELINK_LOGIN_URL is required", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("FORCELINK_LOGIN_URL", "FORCELINK_LOGIN_URL is required")]
+    [InlineData("FORCELINK_CONSUMER_KEY", "FORCELINK_CONSUMER_KEY: ConsumerKey is required")]
+    [InlineData("FORCELINK_USERNAME", "FORCELINK_USERNAME: Username is required")]
+    [InlineData("FORCELINK_PRIVATE_KEY_SECRET_ID", "The private key is not configured")]
+    public void FromEnvironment_RequiredVariableMissing_NamesIt(string variable, string expected)
+    {
+        var environment = ValidEnvironment();
+        environment[variable] = "  ";
+
+        var error = Assert.Single(Errors(environment));
+
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("FORCELINK_LOGIN_URL", "login.salesforce.com", "FORCELINK_LOGIN_URL 'login.salesforce.com' is not an absolute URL")]
+    [InlineData("FORCELINK_LOGIN_URL", "http://login.salesforce.com", "FORCELINK_LOGIN_URL: LoginUrl 'http://login.salesforce.com/' must use https")]
+    [InlineData("FORCELINK_LOGIN_URL", "https://acme.lightning.force.com", "FORCELINK_LOGIN_URL: LoginUrl 'https://acme.lightning.force.com/' is a Lightning URL")]
+    [InlineData("FORCELINK_USERNAME", "integration", "FORCELINK_USERNAME: Username 'integration' is not a Salesforce username")]
+    [InlineData("FORCELINK_API_VERSION", "v62", "FORCELINK_API_VERSION: ApiVersion 'v62' is not a REST API version")]
+    [InlineData("FORCELINK_TOKEN_LIFETIME_MINUTES", "fifteen", "FORCELINK_TOKEN_LIFETIME_MINUTES 'fifteen' is not a whole number of minutes")]
+    [InlineData("FORCELINK_TOKEN_LIFETIME_MINUTES", "0", "FORCELINK_TOKEN_LIFETIME_MINUTES '0' is not a whole number of minutes")]
+    [InlineData("FORCELINK_TOKEN_LIFETIME_MINUTES", "2000", "FORCELINK_TOKEN_LIFETIME_MINUTES: TokenLifetime 1.09:20:00 is out of range")]
+    [InlineData("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "70000", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT '70000' is not a TCP port")]
+    public void FromEnvironment_InvalidValue_ExplainsTheFix(string variable, string value, string expected)
+    {
+        var environment = ValidEnvironment();
+        environment[variable] = value;
+
+        var error = Assert.Single(Errors(environment));
+
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromEnvironment_SeveralKeySources_OneErrorNamingThem()
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_PRIVATE_KEY"] = "-----BEGIN PRIVATE KEY-----\nMIIEvQ...\n-----END PRIVATE KEY-----";
+        environment["FORCELINK_PRIVATE_KEY_FILE"] = "/var/task/server.key";
+
+        var error = Assert.Single(Errors(environment));
+
+        Assert.Equal(
+            "The private key is configured 3 times (FORCELINK_PRIVATE_KEY, FORCELINK_PRIVATE_KEY_FILE, FORCELINK_PRIVATE_KEY_SECRET_ID): " +
+            "keep exactly one of them and remove the others.",
+            error);
+        Assert.DoesNotContain("BEGIN", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("FORCELINK_PRIVATE_KEY", "Text")]
+    [InlineData("FORCELINK_PRIVATE_KEY_FILE", "File")]
+    [InlineData("FORCELINK_PRIVATE_KEY_SECRET_ID", "Secret")]
+    [InlineData("FORCELINK_PRIVATE_KEY_PARAMETER", "Parameter")]
+    public void FromEnvironment_EachKeySource_IsRecognised(string variable, string kind)
+    {
+        var environment = ValidEnvironment();
+        environment.Remove("FORCELINK_PRIVATE_KEY_SECRET_ID");
+        environment[variable] = "value";
+
+        Assert.Equal(Enum.Parse<PrivateKeySourceKind>(kind), Read(environment).PrivateKey.Kind);
+    }
+
+    [Fact]
+    public void FromEnvironment_SecretWithoutSessionToken_AsksForIt()
+    {
+        var environment = ValidEnvironment();
+        environment.Remove("AWS_SESSION_TOKEN");
+
+        var error = Assert.Single(Errors(environment));
+
+        Assert.StartsWith("AWS_SESSION_TOKEN is not set, and the AWS Parameters and Secrets Lambda Extension needs it", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromEnvironment_SeveralProblems_ListsThemAllWithoutSecrets()
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_CONSUMER_KEY"] = null;
+        environment["FORCELINK_API_VERSION"] = "latest";
+        environment["FORCELINK_PRIVATE_KEY"] = TestKeys.PrimaryPkcs8Pem;
+
+        var exception = Assert.Throws<FunctionConfigurationException>(() => Read(environment));
+
+        Assert.Equal(3, exception.Errors.Count);
+        Assert.DoesNotContain("PRIVATE KEY-----", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("session-token", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PrivateKeySource_ToString_NeverShowsInlineKey()
+    {
+        var source = new PrivateKeySource(PrivateKeySourceKind.Text, TestKeys.PrimaryPkcs8Pem);
+
+        Assert.Equal($"FORCELINK_PRIVATE_KEY (inline, {TestKeys.PrimaryPkcs8Pem.Length} characters)", source.ToString());
+    }
+}

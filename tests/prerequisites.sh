@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the .NET SDK: the Native AOT toolchain (clang as linker, zlib1g-dev for -lz)
+# plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap,
+# and openssl, which the CLI tests use to check that 'forcelink keygen' writes a key and certificate openssl accepts. CI runs this as root on a clean Debian 12 machine.
+set -euo pipefail
+
+missing=()
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+command -v zip >/dev/null 2>&1 || missing+=(zip)
+command -v objdump >/dev/null 2>&1 || missing+=(binutils)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo)
+  else
+    echo "prerequisites: ${missing[*]} missing and not running as root; install them with: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+else
+  sudo_cmd=()
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# The package lists of a clean machine are empty; refresh them only when the install cannot find the packages.
+if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
+  "${sudo_cmd[@]}" apt-get update
+  "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
