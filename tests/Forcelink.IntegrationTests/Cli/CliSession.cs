@@ -28,9 +28,10 @@ internal sealed class CliSession : IDisposable
 
     public string PathOf(string name) => Path.Combine(Directory, name);
 
-    public async Task<CliRun> RunAsync(params string[] args)
+    public Task<CliRun> RunAsync(params string[] args) => RunAsync(new StringWriter(), CancellationToken.None, args);
+
+    public async Task<CliRun> RunAsync(StringWriter output, CancellationToken cancellationToken, params string[] args)
     {
-        var output = new StringWriter();
         var error = new StringWriter();
         var context = new CliContext
         {
@@ -41,7 +42,7 @@ internal sealed class CliSession : IDisposable
             HomeDirectory = Home,
             TimeProvider = TimeProvider,
         };
-        var exitCode = await CliApp.RunAsync(args, context).WaitAsync(RunTimeout);
+        var exitCode = await CliApp.RunAsync(args, context, cancellationToken).WaitAsync(RunTimeout);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 
