@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Forcelink.Cli.Commands;
 
 namespace Forcelink.Cli;
@@ -6,10 +7,16 @@ namespace Forcelink.Cli;
 /// <summary>The composition root: builds the command tree for a context and runs one command line through it.</summary>
 internal static class CliApp
 {
-    public static RootCommand BuildRootCommand(CliContext context)
+    public const string Name = "forcelink";
+
+    // A plain Command rather than RootCommand: RootCommand takes its name from the executable (Forcelink.Cli.dll),
+    // and help must show the command people type.
+    public static Command BuildRootCommand(CliContext context)
     {
-        var root = new RootCommand("forcelink: reach Salesforce with the OAuth 2.0 JWT bearer flow, check a setup, and run Forcelink's operations from a shell.")
+        var root = new Command(Name, "forcelink: reach Salesforce with the OAuth 2.0 JWT bearer flow, check a setup, and run Forcelink's operations from a shell.")
         {
+            new HelpOption(),
+            new VersionOption(),
             GlobalOptions.CreateVerbose(),
             GlobalOptions.CreateOrg(),
         };
@@ -60,7 +67,7 @@ internal static class CliApp
         var names = new List<string>();
         for (var result = parseResult.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
         {
-            if (result.Command is not RootCommand)
+            if (result.Parent is not null)
             {
                 names.Insert(0, result.Command.Name);
             }
