@@ -26,6 +26,9 @@ internal sealed class CliSession : IDisposable
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>What the command reads from stdin.</summary>
+    public string Input { get; set; } = "";
+
     public string PathOf(string name) => Path.Combine(Directory, name);
 
     public Task<CliRun> RunAsync(params string[] args) => RunAsync(new StringWriter(), CancellationToken.None, args);
@@ -35,6 +38,7 @@ internal sealed class CliSession : IDisposable
         var error = new StringWriter();
         var context = new CliContext
         {
+            Input = new StringReader(Input),
             Output = output,
             Error = error,
             Environment = new Dictionary<string, string>(Environment, StringComparer.Ordinal),

@@ -23,6 +23,7 @@ public sealed class ImportExportTests
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
         Assert.Contains("Imported 450 of 450 Lead rows (450 created", run.Output);
+        Assert.Equal(3, org.Host.Org.RequestLog.Count(e => e.Method == "POST" && e.Path.Contains("/composite/sobjects", StringComparison.Ordinal)));
         var query = await org.RunAsync("query", "SELECT Description FROM Lead WHERE LastName = 'Doe7'", "--json");
         Assert.Equal("line one\nline \"two\"", JsonNode.Parse(query.Output)!["records"]![0]!["Description"]!.GetValue<string>());
     }

@@ -45,6 +45,19 @@ public sealed class InvokeCommandTests
     }
 
     [Fact]
+    public async Task Invoke_FromStdin_FindsWhatWasCreated()
+    {
+        await using var org = await CliOrg.StartAsync();
+        await org.RunAsync("lead", "create", "--field", "LastName=Stdin", "--field", "Company=Pipe", "--field", "Email=stdin@example.com");
+        org.Session.Input = """{"operation":"find","object":"Lead","where":{"Email":"stdin@example.com"},"fields":["LastName"]}""";
+
+        var run = await org.RunAsync("invoke", "-");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Equal("""{"ok":true,"statusCode":200,"totalSize":1,"records":[{"LastName":"Stdin"}]}""", run.Output.Trim());
+    }
+
+    [Fact]
     public async Task Invoke_MissingFile_IsNotFound()
     {
         using var session = new CliSession();
