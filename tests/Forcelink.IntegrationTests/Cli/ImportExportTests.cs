@@ -99,4 +99,26 @@ public sealed class ImportExportTests
         Assert.Equal(ExitCodes.Failure, again.ExitCode);
         Assert.Contains("--force", again.Error);
     }
+
+    [Fact]
+    public async Task Export_NoMatchingRecords_WritesTheHeaderFromTheSelectList()
+    {
+        await using var org = await CliOrg.StartAsync();
+
+        var run = await org.RunAsync("export", "SELECT Id, Owner.Name FROM Lead WHERE LastName = 'Nobody'", "--out", "empty.csv");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Equal("Id,Owner.Name\r\n", await File.ReadAllTextAsync(org.Session.PathOf("empty.csv")));
+    }
+
+    [Fact]
+    public async Task Import_MissingFile_IsNotFound()
+    {
+        await using var org = await CliOrg.StartAsync();
+
+        var run = await org.RunAsync("import", "Lead", "nope.csv");
+
+        Assert.Equal(ExitCodes.NotFound, run.ExitCode);
+        Assert.Contains("nope.csv", run.Error);
+    }
 }

@@ -118,4 +118,18 @@ public sealed class RecordCommandTests
         var verbose = await org.RunAsync("login", "--verbose");
         Assert.Contains("   at ", verbose.Error);
     }
+
+    [Fact]
+    public async Task Query_Table_ShowsColumnsAndCount()
+    {
+        await using var org = await CliOrg.StartAsync();
+        await org.RunAsync("case", "create", "--field", "Subject=Table test", "--field", "Priority=High");
+
+        var run = await org.RunAsync("query", "SELECT Subject, Priority FROM Case");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("Subject", run.Output);
+        Assert.Contains("Table test", run.Output);
+        Assert.Contains("1 record.", run.Output);
+    }
 }
