@@ -46,7 +46,7 @@ internal static class CliApp
                 await context.Error.WriteLineAsync($"error: {error.Message}");
             }
 
-            await context.Error.WriteLineAsync($"Run 'forcelink {string.Join(' ', CommandPath(parseResult))} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal));
+            await context.Error.WriteLineAsync($"Run '{string.Join(' ', [Name, .. CommandPath(parseResult)])} --help' for usage.");
             return ExitCodes.Usage;
         }
 
