@@ -1,59 +1,149 @@
-using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Forcelink.Lambda.Events;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
+using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
 
 namespace Forcelink.Lambda;
 
 /// <summary>
-/// THE SEAM for the operation layer: turns one event into one response with the shared <see cref="SalesforceClient"/>.
-/// Until the event-to-operation adapters land, it answers every event with a 501 result. The integrator replaces the body
-/// of <see cref="HandleAsync"/> (keeping its signature, which is <see cref="InvocationHandler"/>): parse the event into an
-/// OperationRequest, run the OperationHandler, record <see cref="MetricNames.Latency"/> per Operation/Object, and serialize
-/// the OperationResult. Unexpected exceptions should propagate: the runtime reports them as invocation errors.
+/// Turns one event into one answer with the shared <see cref="OperationHandler"/>: a direct invoke is one operation, an
+/// HTTP API request is routed to one, an SQS batch runs its messages together. Expected failures are answered
+/// (<c>ok:false</c>); an unexpected exception propagates, and the runtime reports it as an invocation error.
 /// </summary>
-internal sealed partial class FunctionHandler(SalesforceClient client, EmbeddedMetrics metrics, ILogger<FunctionHandler> logger)
+internal sealed partial class FunctionHandler(SalesforceClient client, OperationHandler operations, EmbeddedMetrics metrics, TimeProvider timeProvider, ILogger<FunctionHandler> logger)
 {
     private int _loginsSeen;
+    private int _retriesSeen;
 
-    public Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> eventJson, InvocationContext context, CancellationToken cancellationToken = default)
+    public async Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> eventJson, InvocationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        cancellationToken.ThrowIfCancellationRequested();
         LogReceived(logger, eventJson.Length, context.RemainingTime.TotalMilliseconds);
+        try
+        {
+            JsonObject? json = null;
+            OperationResult? error = null;
+            if (eventJson.Length > OperationRequest.MaxSize * 24)
+            {
+                error = OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts.");
+            }
+            else
+            {
+                try
+                {
+                    json = JsonNode.Parse(eventJson.Span) as JsonObject;
+                    error = json is null ? OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}.") : null;
+                }
+                catch (JsonException e)
+                {
+                    error = OperationResult.Invalid($"The event is not valid JSON: {e.Message}");
+                }
+            }
 
-        var body = NotImplementedYet(context.RequestId);
-        RecordLogins();
-        return Task.FromResult(body);
+            if (json is null)
+            {
+                LogAnswered(logger, "direct", error!.StatusCode, error.ErrorCode ?? "");
+                return error.ToJsonBytes();
+            }
+
+            return EventShape.Detect(json) switch
+            {
+                EventKind.Sqs => await HandleSqsAsync(json, cancellationToken).ConfigureAwait(false),
+                EventKind.HttpApi => await HandleHttpAsync(json, cancellationToken).ConfigureAwait(false),
+                _ when eventJson.Length > OperationRequest.MaxSize =>
+                    OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes; an operation may have at most {OperationRequest.MaxSize:N0}.").ToJsonBytes(),
+                _ => (await HandleOneAsync(OperationRequest.FromJson(json), "direct", cancellationToken).ConfigureAwait(false)).ToJsonBytes(),
+            };
+        }
+        finally
+        {
+            RecordClientMetrics();
+        }
     }
 
-    /// <summary>Logins since the last invocation: each is one of the user's 3,600 hourly Salesforce logins.</summary>
-    private void RecordLogins()
+    private async Task<ReadOnlyMemory<byte>> HandleHttpAsync(JsonObject json, CancellationToken cancellationToken)
+    {
+        var (request, error) = HttpApiEvent.ToRequest(json, operations.Policy);
+        var result = request is null ? error! : await HandleOneAsync(request, "http", cancellationToken).ConfigureAwait(false);
+        if (request is null)
+        {
+            LogAnswered(logger, "http", result.StatusCode, result.ErrorCode ?? "");
+        }
+
+        return HttpApiEvent.ToResponse(result);
+    }
+
+    private async Task<ReadOnlyMemory<byte>> HandleSqsAsync(JsonObject json, CancellationToken cancellationToken)
+    {
+        var messages = SqsEvent.ReadMessages(json);
+        var valid = messages.Where(m => m.Request is not null).ToList();
+        var started = timeProvider.GetTimestamp();
+        var results = await operations.HandleBatchAsync([.. valid.Select(m => m.Request!)], cancellationToken).ConfigureAwait(false);
+        metrics.Record(MetricNames.Latency, timeProvider.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds, ("Operation", "Batch"), ("Object", "Sqs"));
+
+        var failed = new List<string>();
+        foreach (var message in messages.Where(m => m.Error is not null))
+        {
+            LogMessageFailed(logger, message.MessageId, message.Error!.StatusCode, message.Error.ErrorCode ?? "", message.Error.ErrorMessage ?? "");
+            failed.Add(message.MessageId);
+        }
+
+        for (var i = 0; i < valid.Count; i++)
+        {
+            if (!results[i].Ok)
+            {
+                LogMessageFailed(logger, valid[i].MessageId, results[i].StatusCode, results[i].ErrorCode ?? "", results[i].ErrorMessage ?? "");
+                failed.Add(valid[i].MessageId);
+            }
+        }
+
+        LogBatch(logger, messages.Count, failed.Count);
+        return SqsEvent.ToResponse(failed);
+    }
+
+    private async Task<OperationResult> HandleOneAsync(OperationRequest request, string source, CancellationToken cancellationToken)
+    {
+        var started = timeProvider.GetTimestamp();
+        var result = await operations.HandleAsync(request, cancellationToken).ConfigureAwait(false);
+        var operation = Dimension(request.OperationName);
+        var objectName = Dimension(request.ObjectName);
+        metrics.Record(MetricNames.Latency, timeProvider.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds, ("Operation", operation), ("Object", objectName));
+        LogAnswered(logger, source, result.StatusCode, result.ErrorCode ?? "");
+        return result;
+    }
+
+    // Unknown names are folded so a caller cannot create unbounded metric dimensions.
+    private string Dimension(string? value) =>
+        value is not null && (operations.Policy.Objects.Contains(value, StringComparer.OrdinalIgnoreCase) || OperationKindNames.Contains(value))
+            ? char.ToUpperInvariant(value[0]) + value[1..].ToLowerInvariant()
+            : "Other";
+
+    private static readonly HashSet<string> OperationKindNames = new(Enum.GetNames<OperationKind>(), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Logins and retries since the last invocation, and the org's API usage: each login is one of the user's 3,600 per hour.</summary>
+    private void RecordClientMetrics()
     {
         var logins = client.LoginCount;
         metrics.Record(MetricNames.Logins, logins - _loginsSeen, MetricUnit.Count);
         _loginsSeen = logins;
-    }
-
-    private static ReadOnlyMemory<byte> NotImplementedYet(string requestId)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteBoolean("ok", false);
-            json.WriteNumber("statusCode", 501);
-            json.WriteStartArray("errors");
-            json.WriteStringValue("This Forcelink function does not handle events yet: the operation layer is not integrated in this build.");
-            json.WriteEndArray();
-            json.WriteString("requestId", requestId);
-            json.WriteEndObject();
-        }
-
-        return buffer.WrittenMemory;
+        var retries = client.RetryCount;
+        metrics.Record(MetricNames.Retries, retries - _retriesSeen, MetricUnit.Count);
+        _retriesSeen = retries;
+        metrics.RecordApiUsage(client.ApiUsage);
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Event of {Bytes} bytes received; {RemainingMs} ms left")]
     private static partial void LogReceived(ILogger logger, int bytes, double remainingMs);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Answered {Source} event with {StatusCode} {ErrorCode}")]
+    private static partial void LogAnswered(ILogger logger, string source, int statusCode, string errorCode);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "SQS message {MessageId} failed: {StatusCode} {ErrorCode} {ErrorMessage}")]
+    private static partial void LogMessageFailed(ILogger logger, string messageId, int statusCode, string errorCode, string errorMessage);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "SQS batch of {Count} messages, {Failed} failed")]
+    private static partial void LogBatch(ILogger logger, int count, int failed);
 }

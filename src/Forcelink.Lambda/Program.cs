@@ -3,6 +3,7 @@ using Forcelink.Authentication;
 using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
+using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
 
 namespace Forcelink.Lambda;
@@ -74,7 +75,7 @@ internal static partial class Program
                     client = new SalesforceClient(credential, options.Client);
 
                     LogInitialized(logger, options.Credential.Username!, options.Credential.LoginUrl, options.PrivateKey, signingKey);
-                    return new FunctionHandler(client, metrics, loggerFactory.CreateLogger<FunctionHandler>()).HandleAsync;
+                    return new FunctionHandler(client, new OperationHandler(client, options.Policy), metrics, timeProvider, loggerFactory.CreateLogger<FunctionHandler>()).HandleAsync;
                 },
                 stop.Token);
         }

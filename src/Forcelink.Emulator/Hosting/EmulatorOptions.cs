@@ -134,6 +134,9 @@ internal sealed class OrgOptions
 
     public List<FaultRule> Faults { get; set; } = [];
 
+    /// <summary>Custom (<c>__c</c>) fields added to standard objects, by object name: <c>{"Lead":[{"Name":"Ext_Id__c","ExternalId":true}]}</c>.</summary>
+    public Dictionary<string, List<CustomFieldOptions>> CustomFields { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Records inserted at start (through the save rules) into objects that have none yet, keyed by object name.</summary>
     public Dictionary<string, List<System.Text.Json.JsonElement>> Records { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

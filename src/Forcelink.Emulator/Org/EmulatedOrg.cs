@@ -63,7 +63,7 @@ internal sealed class EmulatedOrg : IDisposable
             _permissionSets[set.Name] = set;
         }
 
-        var objects = StandardObjects.Create().Concat(CustomObjects.Build(Options.CustomObjects)).ToList();
+        var objects = CustomObjects.Extend(StandardObjects.Create(), Options.CustomFields).Concat(CustomObjects.Build(Options.CustomObjects)).ToList();
         Store = new RecordStore(options.DataFile, objects, pod: OrgId.Substring(3, 2));
         foreach (var user in Options.Users.ToList())
         {

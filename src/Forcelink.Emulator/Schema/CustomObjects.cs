@@ -27,6 +27,23 @@ internal static class CustomObjects
         }
     }
 
+    /// <summary>Adds seed-defined <c>__c</c> fields to standard objects, as an admin adds <c>Ext_Id__c</c> to Lead.</summary>
+    public static IEnumerable<ObjectSchema> Extend(IEnumerable<ObjectSchema> standard, IReadOnlyDictionary<string, List<CustomFieldOptions>> customFields)
+    {
+        foreach (var schema in standard)
+        {
+            var added = customFields.FirstOrDefault(p => string.Equals(p.Key, schema.Name, StringComparison.OrdinalIgnoreCase)).Value;
+            yield return added is null or { Count: 0 }
+                ? schema
+                : new ObjectSchema(schema.Name, schema.Label, schema.LabelPlural, schema.KeyPrefix, schema.Custom, [.. schema.Fields, .. added.Select(BuildField)]);
+        }
+
+        foreach (var name in customFields.Keys.Where(k => !standard.Any(s => string.Equals(s.Name, k, StringComparison.OrdinalIgnoreCase))))
+        {
+            throw new ArgumentException($"CustomFields names '{name}', which is not a standard object of the emulator (Account, Contact, Lead, Case, User); define custom objects under CustomObjects.", nameof(customFields));
+        }
+    }
+
     private static FieldDefinition BuildField(CustomFieldOptions f)
     {
         if (!f.Name.EndsWith("__c", StringComparison.OrdinalIgnoreCase))

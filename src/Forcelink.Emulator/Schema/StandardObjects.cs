@@ -122,6 +122,7 @@ internal static class StandardObjects
             Text("Country", "Country", 80),
             Typed("Phone", "Phone", FieldType.Phone, 40),
             Typed("MobilePhone", "Mobile Phone", FieldType.Phone, 40),
+            Typed("Fax", "Fax", FieldType.Phone, 40),
             Typed("Email", "Email", FieldType.Email, 80),
             Typed("Website", "Website", FieldType.Url, 255),
             Typed("Description", "Description", FieldType.TextArea, 32000),
@@ -132,6 +133,10 @@ internal static class StandardObjects
             Typed("AnnualRevenue", "Annual Revenue", FieldType.Currency) with { Precision = 18 },
             Typed("NumberOfEmployees", "Employees", FieldType.Int) with { Precision = 8 },
             ReadOnly(Typed("IsConverted", "Converted", FieldType.Boolean)) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+            ReadOnly(Lookup("ConvertedAccountId", "Converted Account ID", "ConvertedAccount", "Account")),
+            ReadOnly(Lookup("ConvertedContactId", "Converted Contact ID", "ConvertedContact", "Contact")),
+            ReadOnly(Lookup("ConvertedOpportunityId", "Converted Opportunity ID", "ConvertedOpportunity", "Opportunity")),
+            ReadOnly(Typed("ConvertedDate", "Converted Date", FieldType.Date)),
             Typed("IsUnreadByOwner", "Unread By Owner", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
         ]);
         return f;

@@ -14,6 +14,7 @@ internal static class EnvironmentVariables
     public const string PrivateKeySecretId = "FORCELINK_PRIVATE_KEY_SECRET_ID";
     public const string PrivateKeyParameter = "FORCELINK_PRIVATE_KEY_PARAMETER";
     public const string PrivateKeyPassphrase = "FORCELINK_PRIVATE_KEY_PASSPHRASE";
+    public const string Policy = "FORCELINK_POLICY";
 
     public const string RuntimeApi = "AWS_LAMBDA_RUNTIME_API";
     public const string RunOnce = "AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE";

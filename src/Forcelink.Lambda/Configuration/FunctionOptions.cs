@@ -1,5 +1,6 @@
 using System.Globalization;
 using Forcelink.Authentication;
+using Forcelink.Operations;
 
 namespace Forcelink.Lambda.Configuration;
 
@@ -29,8 +30,10 @@ internal sealed class FunctionOptions
         PrivateKeySource privateKey,
         string? passphrase,
         int extensionPort,
-        string? sessionToken)
+        string? sessionToken,
+        OperationPolicy policy)
     {
+        Policy = policy;
         Credential = credential;
         Client = client;
         PrivateKey = privateKey;
@@ -40,6 +43,9 @@ internal sealed class FunctionOptions
     }
 
     public JwtBearerCredentialOptions Credential { get; }
+
+    /// <summary>What callers may do (<c>FORCELINK_POLICY</c>); by default Lead and Case with their standard fields.</summary>
+    public OperationPolicy Policy { get; }
 
     /// <summary>The client settings from the environment; the composition root adds the clock, logging and transport.</summary>
     public SalesforceClientOptions Client { get; }
@@ -107,6 +113,19 @@ internal sealed class FunctionOptions
             errors.Add(variable is null ? error : $"{variable}: {error}");
         }
 
+        var policy = OperationPolicy.Default;
+        if (Read(EnvironmentVariables.Policy) is { } policyText)
+        {
+            try
+            {
+                policy = OperationPolicy.Parse(policyText);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"{EnvironmentVariables.Policy}: {e.Message} Leave it unset to allow Lead and Case with their standard fields.");
+            }
+        }
+
         var privateKey = ReadPrivateKeySource(Read, errors);
         var sessionToken = Read(EnvironmentVariables.SessionToken);
         var port = DefaultExtensionPort;
@@ -132,7 +151,7 @@ internal sealed class FunctionOptions
 
         // A passphrase may legitimately start or end with spaces: only an empty one counts as unset.
         var passphrase = getVariable(EnvironmentVariables.PrivateKeyPassphrase) is { Length: > 0 } given ? given : null;
-        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken);
+        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, policy);
     }
 
     private static PrivateKeySource? ReadPrivateKeySource(Func<string, string?> read, List<string> errors)

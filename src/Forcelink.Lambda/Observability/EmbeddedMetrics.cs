@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
@@ -47,26 +46,16 @@ internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvid
         }
     }
 
-    /// <summary>Reads Salesforce's <c>Sforce-Limit-Info</c> header (<c>api-usage=25/15000</c>) into ApiUsageUsed and ApiUsageMax.</summary>
-    public void RecordApiUsage(string? limitInfo)
+    /// <summary>Records the org's daily API usage as the client last read it from <c>Sforce-Limit-Info</c>.</summary>
+    public void RecordApiUsage(Forcelink.Rest.ApiUsage? usage)
     {
-        const string Prefix = "api-usage=";
-        if (limitInfo is null)
+        if (usage is null)
         {
             return;
         }
 
-        foreach (var part in limitInfo.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (part.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)
-                && part[Prefix.Length..].Split('/') is [var used, var max]
-                && long.TryParse(used, NumberStyles.None, CultureInfo.InvariantCulture, out var usedValue)
-                && long.TryParse(max, NumberStyles.None, CultureInfo.InvariantCulture, out var maxValue))
-            {
-                Record(MetricNames.ApiUsageUsed, usedValue, MetricUnit.Count);
-                Record(MetricNames.ApiUsageMax, maxValue, MetricUnit.Count);
-            }
-        }
+        Record(MetricNames.ApiUsageUsed, usage.Used, MetricUnit.Count);
+        Record(MetricNames.ApiUsageMax, usage.Max, MetricUnit.Count);
     }
 
     /// <summary>Writes everything recorded since the last flush, then forgets it.</summary>

@@ -17,6 +17,7 @@ internal sealed partial class AccessTokenCache
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private Entry? _current;
+    private AccessToken? _rejected;
     private Task<Entry>? _pending;
 
     public AccessTokenCache(SalesforceCredential credential, TimeProvider timeProvider, TimeSpan lifetime, TimeSpan refreshMargin, ILogger logger)
@@ -44,7 +45,7 @@ internal sealed partial class AccessTokenCache
             }
 
             stale = _current is { } c && now < c.ExpiresOn ? c : null;
-            pending = _pending ??= StartExchange();
+            pending = _pending ??= StartExchange(_current?.Token ?? _rejected);
         }
 
         try
@@ -68,17 +69,18 @@ internal sealed partial class AccessTokenCache
             if (_current is { } current && ReferenceEquals(current.Token, failed))
             {
                 _current = null;
+                _rejected = failed;
             }
         }
     }
 
-    private Task<Entry> StartExchange()
+    private Task<Entry> StartExchange(AccessToken? replacing)
     {
         ExchangeCount++;
-        return ExchangeAsync();
+        return ExchangeAsync(replacing);
     }
 
-    private async Task<Entry> ExchangeAsync()
+    private async Task<Entry> ExchangeAsync(AccessToken? replacing)
     {
         // Leave the caller's lock before doing any work.
         await Task.Yield();
@@ -87,12 +89,13 @@ internal sealed partial class AccessTokenCache
             var startedAt = _timeProvider.GetUtcNow();
 
             // Not tied to one caller's token: the exchange serves every waiter, and each waiter can stop waiting on its own.
-            var token = await _credential.GetTokenAsync(CancellationToken.None).ConfigureAwait(false);
+            var token = await _credential.GetTokenAsync(replacing, CancellationToken.None).ConfigureAwait(false);
             var expiresOn = startedAt + _lifetime;
             var entry = new Entry(token, expiresOn, expiresOn - _refreshMargin);
             lock (_lock)
             {
                 _current = entry;
+                _rejected = null;
                 _pending = null;
             }
 

@@ -9,4 +9,14 @@ public abstract class SalesforceCredential
     /// <summary>Acquires a new access token.</summary>
     /// <exception cref="SalesforceException">Salesforce refused, with a message that says how to fix it.</exception>
     public abstract ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Acquires a token to replace <paramref name="rejected"/>, which Salesforce refused (401 <c>INVALID_SESSION_ID</c>), or to
+    /// renew it before its end. A credential that shares tokens between processes uses it to replace only that token, not a
+    /// newer one another process already obtained. By default the same as <see cref="GetTokenAsync(CancellationToken)"/>.
+    /// </summary>
+    /// <param name="rejected">The token being replaced; <see langword="null"/> when there was none.</param>
+    /// <param name="cancellationToken">Cancels the acquisition.</param>
+    public virtual ValueTask<AccessToken> GetTokenAsync(AccessToken? rejected, CancellationToken cancellationToken = default) =>
+        GetTokenAsync(cancellationToken);
 }

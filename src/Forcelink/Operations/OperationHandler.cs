@@ -77,7 +77,7 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
 
         var groups = operations
             .Select((operation, index) => (Operation: operation, Index: index))
-            .Where(x => x.Operation is CreateOperation { IdempotencyKey: null } or UpdateOperation or UpsertOperation or DeleteOperation)
+            .Where(x => x.Operation is CreateOperation or UpdateOperation or UpsertOperation or DeleteOperation)
             .GroupBy(x => GroupKey(x.Operation!))
             .ToList();
         foreach (var group in groups)

@@ -101,6 +101,11 @@ public sealed class OperationPolicy
         return new OperationPolicy(rules);
     }
 
+    /// <summary>The API name of an allowed field, matched case-insensitively (<c>email</c> → <c>Email</c>);
+    /// <see langword="null"/> when the object or field is not allowed, or the object allows any field.</summary>
+    public string? FieldName(string objectName, string field) =>
+        _objects.TryGetValue(objectName, out var rule) && !rule.AnyField && rule.Fields.TryGetValue(field, out var name) ? name : null;
+
     internal bool TryGetObject(string name, out ObjectRule rule) => _objects.TryGetValue(name, out rule!);
 
     private static HashSet<OperationKind> ParseKinds(string name, JsonNode? node, List<string> errors)

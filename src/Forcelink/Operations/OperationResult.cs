@@ -111,13 +111,16 @@ public sealed class OperationResult
     public byte[] ToJsonBytes()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             WriteTo(writer);
         }
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    // Answers are JSON APIs, never inlined in HTML: keep quotes and non-ASCII text readable instead of \u-escaped.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The answer as JSON text.</summary>
     public override string ToString() => System.Text.Encoding.UTF8.GetString(ToJsonBytes());

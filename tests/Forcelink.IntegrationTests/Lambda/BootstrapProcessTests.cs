@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Forcelink.Authentication;
 
 namespace Forcelink.IntegrationTests.Lambda;
 
@@ -15,17 +14,15 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
 
     [AotFact]
-    public async Task Bootstrap_OneEvent_InitializesFromSecretAnswersAndExits()
+    public async Task Bootstrap_OneEvent_InitializesFromSecretLogsInAndCreatesALead()
     {
         var bootstrap = await build.GetBootstrapAsync();
         await using var api = await FakeRuntimeApi.StartAsync();
         await using var extension = await FakeParametersSecretsExtension.StartAsync("process-session-token");
-        using (var key = RsaSigningKey.Generate())
-        {
-            extension.Secrets["forcelink/jwt-key"] = key.ExportPkcs8Pem();
-        }
+        await using var emulator = await Emulator.EmulatorFixture.StartAsync();
+        extension.Secrets["forcelink/jwt-key"] = Emulator.EmulatorFixture.Key.ExportPkcs8PrivateKeyPem();
 
-        var requestId = api.Enqueue("{\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q5e00000AbCdE\"}", TimeProvider.System.GetUtcNow());
+        var requestId = api.Enqueue("{\"operation\":\"create\",\"object\":\"Lead\",\"fields\":{\"LastName\":\"Process\",\"Company\":\"Bootstrap\"}}", TimeProvider.System.GetUtcNow());
 
         var (exitCode, stdout, stderr) = await RunAsync(bootstrap, new Dictionary<string, string>
         {
@@ -35,9 +32,9 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
             ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512",
             ["AWS_SESSION_TOKEN"] = "process-session-token",
             ["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] = extension.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["FORCELINK_LOGIN_URL"] = "https://login.salesforce.com",
-            ["FORCELINK_CONSUMER_KEY"] = "3MVG9process",
-            ["FORCELINK_USERNAME"] = "integration@example.com",
+            ["FORCELINK_LOGIN_URL"] = emulator.Host.BaseUrl.ToString(),
+            ["FORCELINK_CONSUMER_KEY"] = Emulator.EmulatorFixture.ConsumerKey,
+            ["FORCELINK_USERNAME"] = Emulator.EmulatorFixture.Username,
             ["FORCELINK_PRIVATE_KEY_SECRET_ID"] = "forcelink/jwt-key",
         });
 
@@ -45,8 +42,10 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         var post = await api.NextPostAsync();
         Assert.Equal((PostKind.Response, requestId), (post.Kind, post.RequestId));
         using var body = JsonDocument.Parse(post.Body);
-        Assert.Equal(501, body.RootElement.GetProperty("statusCode").GetInt32());
+        Assert.Equal(201, body.RootElement.GetProperty("statusCode").GetInt32());
+        Assert.StartsWith("00Q", body.RootElement.GetProperty("id").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, extension.Requests);
+        Assert.Equal(1, emulator.Host.LoginCount(Emulator.EmulatorFixture.Username));
 
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(lines, line => JsonDocument.Parse(line).Dispose());

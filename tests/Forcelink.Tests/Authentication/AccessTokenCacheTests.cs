@@ -132,6 +132,21 @@ public sealed class AccessTokenCacheTests
         Assert.Equal(1, _credential.Calls);
     }
 
+    [Fact]
+    public async Task Invalidate_ThenGet_TellsCredentialWhichTokenWasRejected()
+    {
+        var sut = CreateSut();
+        var first = await sut.GetTokenAsync(CancellationToken.None);
+        sut.Invalidate(first);
+
+        await sut.GetTokenAsync(CancellationToken.None);
+        _time.Advance(Lifetime);
+        var third = await sut.GetTokenAsync(CancellationToken.None);
+
+        Assert.Equal([null, first.Value, "00D000000000001!token-0002-abcdefghijkl"], _credential.Replacing);
+        Assert.Contains("token-0003", third.Value, StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TestTimeout);

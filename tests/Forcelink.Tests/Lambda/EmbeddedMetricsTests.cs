@@ -64,25 +64,22 @@ public sealed class EmbeddedMetricsTests : IDisposable
         Assert.Equal(first, _output.ToString());
     }
 
-    [Theory]
-    [InlineData("api-usage=25/15000", "\"ApiUsageUsed\":25,\"ApiUsageMax\":15000")]
-    [InlineData("per-app-api-usage=2/500(appName=x), api-usage=7/100", "\"ApiUsageUsed\":7,\"ApiUsageMax\":100")]
-    public void RecordApiUsage_LimitInfoHeader_RecordsUsedAndMax(string header, string expected)
+    [Fact]
+    public void RecordApiUsage_Usage_RecordsUsedAndMax()
     {
         var sut = CreateSut();
 
-        sut.RecordApiUsage(header);
+        sut.RecordApiUsage(new Forcelink.Rest.ApiUsage(25, 15000));
         sut.Flush();
 
-        Assert.Contains(expected, _output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"ApiUsageUsed\":25,\"ApiUsageMax\":15000", _output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void RecordApiUsage_Unreadable_RecordsNothing()
+    public void RecordApiUsage_Unknown_RecordsNothing()
     {
         var sut = CreateSut();
 
-        sut.RecordApiUsage("api-usage=lots");
         sut.RecordApiUsage(null);
         sut.Flush();
 

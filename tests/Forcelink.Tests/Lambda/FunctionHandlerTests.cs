@@ -12,24 +12,107 @@ public sealed class FunctionHandlerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
+    public static TheoryData<string, string> BadEvents => new()
+    {
+        { "not json", "not valid JSON" },
+        { "[1,2,3]", "must be a JSON object" },
+        { """{"operation":"explode","object":"Lead"}""", "use one of create" },
+        { """{"operation":"get","object":"Lead"}""", "'id' is required" },
+        { """{"operation":"get","object":"Lead","id":"00Q-not-an-id"}""", "not a Salesforce record id" },
+        { """{"operation":"create","object":"Lead","fields":"LastName=Doe"}""", "'fields' must be an object" },
+        { """{"operation":"find","object":"Lead","where":{"Email":"a"},"limit":"ten"}""", "'limit' must be a whole number" },
+        { """{"operation":1,"object":"Lead"}""", "'operation' must be a non-empty string" },
+        { "{\"operation\":\"create\",\"object\":\"Lead\",\"fields\":{\"Description\":\"" + new string('x', 300_000) + "\"}}", "at most" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadEvents))]
+    public async Task HandleAsync_BadEvent_Answers400WithoutCallingSalesforce(string json, string reason)
+    {
+        var (sut, transport, _) = CreateSut();
+
+        var response = await sut.HandleAsync(Encoding.UTF8.GetBytes(json), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var answer = System.Text.Json.Nodes.JsonNode.Parse(response.Span)!;
+        Assert.False(answer["ok"]!.GetValue<bool>());
+        Assert.Equal(400, answer["statusCode"]!.GetValue<int>());
+        Assert.Contains(reason, answer["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(transport.Requests);
+    }
+
     [Fact]
-    public async Task HandleAsync_BeforeOperationLayer_Answers501AndRecordsLogins()
+    public async Task HandleAsync_ObjectOutsidePolicy_Answers403()
+    {
+        var (sut, transport, _) = CreateSut();
+
+        var response = await sut.HandleAsync("""{"operation":"get","object":"User","id":"005000000000001AAA"}"""u8.ToArray(), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains("\"statusCode\":403", Encoding.UTF8.GetString(response.Span), StringComparison.Ordinal);
+        Assert.Empty(transport.Requests);
+    }
+
+    [Theory]
+    [InlineData("GET", "/accounts", 404, "No route")]
+    [InlineData("PUT", "/leads/00Q000000000001AAA", 405, "use GET, PATCH or DELETE")]
+    [InlineData("DELETE", "/leads", 405, "use GET (find) or POST")]
+    [InlineData("POST", "/leads", 400, "no body")]
+    [InlineData("GET", "/leads", 400, "at least one field")]
+    [InlineData("GET", "/prod/leads/not-an-id", 400, "not a Salesforce record id")]
+    public async Task HandleAsync_HttpApiRequestNotRoutable_AnswersPayload2Error(string method, string path, int status, string reason)
+    {
+        var (sut, transport, _) = CreateSut();
+        var request = new System.Text.Json.Nodes.JsonObject
+        {
+            ["version"] = "2.0",
+            ["rawPath"] = path,
+            ["requestContext"] = new System.Text.Json.Nodes.JsonObject { ["http"] = new System.Text.Json.Nodes.JsonObject { ["method"] = method, ["path"] = path } },
+            ["isBase64Encoded"] = false,
+        };
+
+        var response = System.Text.Json.Nodes.JsonNode.Parse((await sut.HandleAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
+
+        Assert.Equal(status, response["statusCode"]!.GetValue<int>());
+        Assert.Equal("application/json", response["headers"]!["content-type"]!.GetValue<string>());
+        Assert.Contains(reason, response["body"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(transport.Requests);
+    }
+
+    [Fact]
+    public async Task HandleAsync_SqsBatchWithBadMessages_NamesOnlyThose()
+    {
+        var (sut, transport, output) = CreateSut();
+        var sqs = """{"Records":[{"messageId":"m1","body":"not json","eventSource":"aws:sqs"},{"messageId":"m2","body":"{\"operation\":\"get\",\"object\":\"Lead\"}","eventSource":"aws:sqs"}]}""";
+
+        var response = await sut.HandleAsync(Encoding.UTF8.GetBytes(sqs), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m1"},{"itemIdentifier":"m2"}]}""", Encoding.UTF8.GetString(response.Span));
+        Assert.Empty(transport.Requests);
+    }
+
+    [Fact]
+    public async Task HandleAsync_AnyEvent_RecordsLoginsAndRetries()
+    {
+        var (sut, _, output) = CreateSut();
+
+        await sut.HandleAsync("{}"u8.ToArray(), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+        _metrics!.Flush();
+
+        Assert.Contains("\"Logins\":0", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"Retries\":0", output.ToString(), StringComparison.Ordinal);
+    }
+
+    private EmbeddedMetrics? _metrics;
+
+    private static InvocationContext Context() => new("req-9", Now.AddSeconds(10), null, null, new FakeTimeProvider(Now));
+
+    private (FunctionHandler Sut, StubHttpHandler Transport, StringWriter Output) CreateSut()
     {
         var time = new FakeTimeProvider(Now);
-        using var output = new StringWriter();
-        var invocation = new CurrentInvocation();
-        var metrics = new EmbeddedMetrics(output, time, invocation);
-        using var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time });
-        var sut = new FunctionHandler(client, metrics, NullLogger<FunctionHandler>.Instance);
-
-        var response = await sut.HandleAsync("{}"u8.ToArray(), new InvocationContext("req-9", Now.AddSeconds(10), null, null, time))
-            .WaitAsync(TimeSpan.FromSeconds(30));
-        metrics.Flush();
-
-        Assert.Equal(
-            "{\"ok\":false,\"statusCode\":501,\"errors\":[\"This Forcelink function does not handle events yet: the operation layer is not integrated in this build.\"],\"requestId\":\"req-9\"}",
-            Encoding.UTF8.GetString(response.Span));
-        Assert.Contains("\"Logins\":0", output.ToString(), StringComparison.Ordinal);
+        var output = new StringWriter();
+        _metrics = new EmbeddedMetrics(output, time, new CurrentInvocation());
+        var transport = new StubHttpHandler();
+        var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time, Transport = transport, ApiVersion = "62.0" });
+        return (new FunctionHandler(client, new Forcelink.Operations.OperationHandler(client), _metrics, time, NullLogger<FunctionHandler>.Instance), transport, output);
     }
 
     [Theory]

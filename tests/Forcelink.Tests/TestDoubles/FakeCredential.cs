@@ -13,6 +13,18 @@ public sealed class FakeCredential(TimeProvider timeProvider, string instanceUrl
 
     public Exception? FailWith { get; set; }
 
+    public List<string?> Replacing { get; } = [];
+
+    public override ValueTask<AccessToken> GetTokenAsync(AccessToken? rejected, CancellationToken cancellationToken = default)
+    {
+        lock (Replacing)
+        {
+            Replacing.Add(rejected?.Value);
+        }
+
+        return GetTokenAsync(cancellationToken);
+    }
+
     public override async ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
         var n = Interlocked.Increment(ref _count);
