@@ -1,4 +1,5 @@
 using Forcelink.Authentication;
+using Forcelink.Operations;
 
 namespace Forcelink.Cli.Configuration;
 
@@ -69,6 +70,18 @@ internal sealed record OrgSettings
         if (ApiVersion is not null && !System.Text.RegularExpressions.Regex.IsMatch(ApiVersion, @"^\d{2,3}\.0$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
         {
             errors.Add($"{Name(EnvironmentVariables.ApiVersion, "apiVersion")} '{ApiVersion}' is not an API version: write it as 62.0 (no 'v').");
+        }
+
+        if (Policy is not null)
+        {
+            try
+            {
+                OperationPolicy.Parse(Policy);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"{Name(EnvironmentVariables.Policy, "policy")} is not a valid policy: {e.Message} Leave it unset to allow Lead and Case with their standard fields.");
+            }
         }
 
         return errors;

@@ -29,11 +29,13 @@ public sealed class ConfigurationTests
         session.Environment["FORCELINK_PRIVATE_KEY"] = "x";
         session.Environment["FORCELINK_PRIVATE_KEY_FILE"] = "server.key";
         session.Environment["FORCELINK_API_VERSION"] = "v62";
+        session.Environment["FORCELINK_POLICY"] = "{not json";
 
         var run = await session.RunAsync("login");
 
         Assert.Equal(ExitCodes.ConfigInvalid, run.ExitCode);
-        Assert.Contains("4 problems", run.Error);
+        Assert.Contains("5 problems", run.Error);
+        Assert.Contains("FORCELINK_POLICY is not a valid policy", run.Error);
         Assert.Contains("Lightning URL", run.Error);
         Assert.Contains("not a Salesforce username", run.Error);
         Assert.Contains("keep only one", run.Error);
