@@ -70,8 +70,8 @@ internal sealed class KeygenCommand : CliCommand
         // Backdated a little so a server whose clock is slightly behind ours accepts it at once.
         var notBefore = timeProvider.GetUtcNow().AddMinutes(-5);
         using var certificate = key.CreateSelfSignedCertificate(subject, notBefore, validity);
-        await SecretFile.WriteAsync(keyPath, key.ExportPkcs8Pem() + "\n", overwrite, secret: true, cancellationToken);
-        await SecretFile.WriteAsync(certificatePath, SalesforceCertificate.ExportPem(certificate) + "\n", overwrite, secret: false, cancellationToken);
+        await PemFile.WriteAsync(keyPath, key.ExportPkcs8Pem() + "\n", overwrite, ownerOnly: true, cancellationToken);
+        await PemFile.WriteAsync(certificatePath, SalesforceCertificate.ExportPem(certificate) + "\n", overwrite, ownerOnly: false, cancellationToken);
         return (key.KeySize, new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
     }
 

@@ -2,15 +2,15 @@ using System.Text;
 
 namespace Forcelink.Cli;
 
-/// <summary>Writes files that hold secrets readable by their owner only (mode 0600), as ssh and openssl expect of a key.</summary>
-internal static class SecretFile
+/// <summary>Writes PEM files; a key is readable by its owner only (mode 0600), as ssh and openssl expect.</summary>
+internal static class PemFile
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    public static async Task WriteAsync(string path, string text, bool overwrite, bool secret, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(string path, string text, bool overwrite, bool ownerOnly, CancellationToken cancellationToken = default)
     {
         var options = new FileStreamOptions { Mode = overwrite ? FileMode.Create : FileMode.CreateNew, Access = FileAccess.Write };
-        if (secret && !OperatingSystem.IsWindows())
+        if (ownerOnly && !OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = OwnerOnly;
         }
@@ -21,7 +21,7 @@ internal static class SecretFile
         }
 
         // UnixCreateMode applies only to new files; an overwritten key keeps its old mode otherwise.
-        if (secret && !OperatingSystem.IsWindows())
+        if (ownerOnly && !OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, OwnerOnly);
         }
