@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK: the Native AOT toolchain (clang as linker, zlib1g-dev for -lz)
-# plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap. CI runs this as root on a clean Debian 12 machine.
+# plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap,
+# and openssl, which the CLI tests use to check that 'forcelink keygen' writes a key and certificate openssl accepts. CI runs this as root on a clean Debian 12 machine.
 set -euo pipefail
 
 missing=()
@@ -8,6 +9,7 @@ command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v zip >/dev/null 2>&1 || missing+=(zip)
 command -v objdump >/dev/null 2>&1 || missing+=(binutils)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
