@@ -1,4 +1,5 @@
-// Create, query, update and delete a Lead and a Case through jsforce's sobject API.
+// Create, query, update and delete a Lead and a Case through jsforce's sobject API, read the identity URL, then
+// log out (jsforce revokes the token).
 import { connect, errorCodeOf, expect, run } from './session.mjs';
 
 async function lifecycle(conn, type, fields, changes) {
@@ -21,11 +22,15 @@ async function lifecycle(conn, type, fields, changes) {
 
 run(async () => {
   const { conn, userInfo } = await connect();
-  return {
+  const identity = await conn.identity();
+  const result = {
     organizationId: userInfo.organizationId,
     userId: userInfo.id,
     instanceUrl: conn.instanceUrl,
+    identity: { username: identity.username, user_id: identity.user_id, organization_id: identity.organization_id, display_name: identity.display_name },
     lead: await lifecycle(conn, 'Lead', { LastName: 'Doe', Company: 'Acme' }, { Company: 'Globex', Status: 'Working - Contacted' }),
     case: await lifecycle(conn, 'Case', { Subject: 'Printer on fire', Origin: 'Web' }, { Status: 'Closed' }),
   };
+  await conn.logout();
+  return { ...result, loggedOut: conn.accessToken == null };
 });

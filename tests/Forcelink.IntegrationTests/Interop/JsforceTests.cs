@@ -19,6 +19,9 @@ public sealed class JsforceTests
         Assert.Equal(emulator.Host.Org.OrgId, (string?)json["organizationId"]);
         Assert.Equal(emulator.Host.Org.FindUser(EmulatorFixture.Username)!.Id, (string?)json["userId"]);
         Assert.Equal(emulator.Host.BaseUrl.GetLeftPart(UriPartial.Authority), (string?)json["instanceUrl"]);
+        Assert.Equal(EmulatorFixture.Username, (string?)json["identity"]!["username"]);
+        Assert.Equal((string?)json["userId"], (string?)json["identity"]!["user_id"]);
+        Assert.Equal("Integration User", (string?)json["identity"]!["display_name"]);
 
         var lead = json["lead"]!;
         Assert.Equal("Globex", (string?)lead["retrieved"]!["Company"]);
@@ -33,6 +36,8 @@ public sealed class JsforceTests
         AssertDeletedEverywhere(emulator, @case, "500");
 
         Assert.Equal(1, emulator.Host.LoginCount(EmulatorFixture.Username));
+        Assert.True((bool?)json["loggedOut"]);
+        Assert.Contains(emulator.Host.Org.RequestLog, e => e is { Method: "POST", Path: "/services/oauth2/revoke", Status: 200 });
     }
 
     [InteropFact]

@@ -76,6 +76,24 @@ public sealed class SalesforceCliTests
         Assert.Equal([Sf.DevHubProbe], sf.FailedRequests);
     }
 
+    [InteropFact]
+    public async Task DataQuery_SessionRevoked_CliLogsInAgainWithTheStoredKey()
+    {
+        await using var emulator = await InteropTools.StartEmulatorAsync();
+        using var workspace = new InteropWorkspace();
+        var sf = new Sf(emulator, workspace);
+        await sf.LoginAsync();
+        await emulator.Host.AddRecordsAsync("Lead", [new { LastName = "Smith", Company = "Acme" }]);
+
+        Assert.Equal(1, emulator.Host.Org.RevokeAll(EmulatorFixture.Username));
+        var query = await sf.RunAsync("data", "query", "--query", "SELECT Id, Name FROM Lead", "--target-org", "emu");
+
+        // The 401 INVALID_SESSION_ID makes sfdx-core run the JWT flow again with the key file it stored at login.
+        Assert.Equal("Smith", (string?)query["records"]![0]!["Name"]);
+        Assert.Equal(2, emulator.Host.LoginCount(EmulatorFixture.Username));
+        Assert.Contains(emulator.Host.Org.RequestLog, e => e is { Method: "GET", Path: "/services/data/v67.0/query", Status: 401 });
+    }
+
     /// <summary>Runs <c>sf ... --json</c> with the Node 22 binary in the workspace's home and returns <c>result</c>.</summary>
     private sealed class Sf(EmulatorFixture emulator, InteropWorkspace workspace)
     {
