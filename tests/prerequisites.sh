@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK: the Native AOT toolchain (clang as linker, zlib1g-dev for -lz)
-# plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap;
+# plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap,
+# and openssl, which the CLI tests use to check that 'forcelink keygen' writes a key and certificate openssl accepts;
 # then the npm packages of tests/interop (jsforce, the Salesforce CLI and a Node 22 binary) for the interop tests.
 # CI runs this as root on a clean Debian 12 machine.
 set -euo pipefail
@@ -26,6 +27,7 @@ command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v zip >/dev/null 2>&1 || missing+=(zip)
 command -v objdump >/dev/null 2>&1 || missing+=(binutils)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
