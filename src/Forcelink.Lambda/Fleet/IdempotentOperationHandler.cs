@@ -150,7 +150,8 @@ internal sealed partial class IdempotentOperationHandler(
     public string RecordId(string idempotencyKey) =>
         $"{functionName}#{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)))}";
 
-    private static string Validation(CreateOperation create) =>
+    /// <summary>What <c>validation</c> holds: a hash of the record a key was first used for, to refuse the key for another.</summary>
+    internal static string Validation(CreateOperation create) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(create.ObjectName.ToUpperInvariant() + "\n" + create.Fields.ToJsonString())));
 
     /// <summary>Reads a recorded answer; only successful creates are recorded (<c>ok</c>, <c>statusCode</c>, <c>id</c>).</summary>
