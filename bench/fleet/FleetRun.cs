@@ -6,7 +6,6 @@ using Forcelink.Emulator.Hosting;
 using Forcelink.Fleet.Testing;
 using Forcelink.Lambda.Fleet;
 using Forcelink.Operations;
-using Forcelink.Records;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -218,9 +217,10 @@ internal sealed class FleetRun : IAsyncDisposable
             new JwtBearerCredential(new JwtBearerCredentialOptions { LoginUrl = _host.BaseUrl, ConsumerKey = ConsumerKey, Username = Username }, _key, _tokenHttp, _time),
             new SalesforceClientOptions { ApiVersion = "62.0", TimeProvider = _time, Transport = _transport });
         var perKey = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var lead in client.QueryAsync($"SELECT LastName FROM Lead WHERE Company = {Company}", cancellationToken: cancellationToken).ConfigureAwait(false))
+        var company = Company;
+        await foreach (var lead in client.QueryAsync(new Forcelink.Soql.SoqlQuery($"SELECT LastName FROM Lead WHERE Company = {company}"), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var name = lead.Fields["LastName"]!.GetValue<string>();
+            var name = lead.GetString("LastName")!;
             perKey[name] = perKey.GetValueOrDefault(name) + 1;
         }
 

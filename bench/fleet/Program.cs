@@ -7,7 +7,7 @@ using Forcelink.FleetSimulation;
 var settings = SimulationSettings.Parse(args);
 if (settings is null)
 {
-    Console.Error.WriteLine("usage: Forcelink.FleetSimulation [--containers 50] [--invocations 100] [--retry-percent 10] [--session-minutes 10] [--margin-minutes 0] [--step-seconds 36]");
+    await Console.Error.WriteLineAsync("usage: Forcelink.FleetSimulation [--containers 50] [--invocations 100] [--retry-percent 10] [--session-minutes 10] [--margin-minutes 0] [--step-seconds 36]");
     return 2;
 }
 
@@ -15,11 +15,11 @@ await using var dynalite = await DynaliteProcess.StartAsync();
 var results = new List<SimulationResult>();
 foreach (var setup in Enum.GetValues<TokenSetup>())
 {
-    Console.Error.WriteLine($"running {setup} ...");
+    await Console.Error.WriteLineAsync($"running {setup} ...");
     results.Add(await FleetRun.RunAsync(setup, settings, dynalite));
 }
 
-Console.WriteLine(SimulationReport.ToMarkdown(settings, results));
+await Console.Out.WriteLineAsync(SimulationReport.ToMarkdown(settings, results));
 return results.Single(r => r.Setup == TokenSetup.Shared) is { Failed: 0, Duplicates: 0 } shared && shared.Logins <= shared.LifetimesElapsed
     ? 0
     : 1;

@@ -10,9 +10,10 @@ internal static class SimulationReport
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"{settings.Containers} containers × {settings.Invocations} invocations (one create each), {settings.RetryPercent}% redelivered once with the same key; " +
-            $"simulated {settings.Duration.TotalMinutes:0.#} min in steps of {settings.Step.TotalSeconds:0} s; session timeout and token lifetime {settings.Session.TotalMinutes:0} min, refresh margin {settings.Margin.TotalMinutes:0} min; " +
-            "the emulator refuses logins beyond 3,600 per user per hour.");
+        text.Append(c, $"{settings.Containers} containers × {settings.Invocations} invocations (one create each), {settings.RetryPercent}% redelivered once with the same key; ")
+            .Append(c, $"simulated {settings.Duration.TotalMinutes:0.#} min in steps of {settings.Step.TotalSeconds:0} s; ")
+            .Append(c, $"session timeout and token lifetime {settings.Session.TotalMinutes:0} min, refresh margin {settings.Margin.TotalMinutes:0} min; ")
+            .AppendLine("the emulator refuses logins beyond 3,600 per user per hour.");
         text.AppendLine();
         text.AppendLine("| set-up | invocations (+ redeliveries) | logins counted by the emulator | token lifetimes elapsed | renewal periods (lifetime − margin) | duplicates created | failed invocations |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
