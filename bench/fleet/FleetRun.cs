@@ -30,6 +30,7 @@ internal sealed class FleetRun : IAsyncDisposable
     private readonly HttpMessageHandler _transport;
     private readonly HttpClient _tokenHttp;
     private readonly List<SalesforceClient> _clients = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<(string MessageId, int Container)> _inProgress = [];
     private int _failed;
 
     private FleetRun(TokenSetup setup, SimulationSettings settings, FakeTimeProvider time, EmulatorHost host, RsaSigningKey key)
@@ -74,28 +75,39 @@ internal sealed class FleetRun : IAsyncDisposable
             idempotency = new IdempotencyTable(dynamoDb, $"idempotency-{suffix}");
         }
 
-        var containers = Enumerable.Range(0, _settings.Containers).Select(_ => CreateContainer(tokens, idempotency)).ToList();
+        var containers = Enumerable.Range(0, _settings.Containers).Select(i => CreateContainer(i, tokens, idempotency)).ToList();
 
-        // Deliveries per tick and container: every container's own invocation, plus redeliveries of earlier ones.
+        // Deliveries per tick and container: every container's own invocation, plus redeliveries of earlier ones, which
+        // may come after the last regular tick.
         var random = new Random(7);
-        var schedule = Enumerable.Range(0, _settings.Invocations).Select(_ => containers.Select(_ => new List<string>()).ToList()).ToList();
+        var schedule = new List<List<string>[]>();
+        List<string> Slot(int tick, int container)
+        {
+            while (schedule.Count <= tick)
+            {
+                schedule.Add([.. containers.Select(_ => new List<string>())]);
+            }
+
+            return schedule[tick][container];
+        }
+
         var retries = 0;
         for (var tick = 0; tick < _settings.Invocations; tick++)
         {
             for (var c = 0; c < containers.Count; c++)
             {
                 var messageId = $"msg-{c:D3}-{tick:D4}";
-                schedule[tick][c].Add(messageId);
+                Slot(tick, c).Add(messageId);
                 if (random.Next(100) < _settings.RetryPercent)
                 {
                     retries++;
-                    schedule[Math.Min(tick + 1 + random.Next(3), _settings.Invocations - 1)][random.Next(containers.Count)].Add(messageId);
+                    Slot(tick + 1 + random.Next(3), random.Next(containers.Count)).Add(messageId);
                 }
             }
         }
 
         var start = _time.GetUtcNow();
-        for (var tick = 0; tick < _settings.Invocations; tick++)
+        for (var tick = 0; tick < schedule.Count; tick++)
         {
             var due = start + (_settings.Step * tick);
             if (_time.GetUtcNow() < due)
@@ -103,13 +115,26 @@ internal sealed class FleetRun : IAsyncDisposable
                 _time.SetUtcNow(due);
             }
 
-            var work = Task.WhenAll(containers.Select((container, c) => DeliverAsync(container, schedule[tick][c], cancellationToken)));
+            var deliveries = schedule[tick];
+            var work = Task.WhenAll(containers.Select((container, c) => DeliverAsync(container, deliveries[c], cancellationToken)));
             await PumpAsync(work);
+
+            // As SQS does with a failed item: a create still in progress elsewhere (409) comes again at the next tick.
+            foreach (var (messageId, c) in _inProgress)
+            {
+                retries++;
+                Slot(tick + 1, c).Add(messageId);
+            }
+
+            _inProgress.Clear();
         }
 
+        var duration = _settings.Step * (schedule.Count - 1);
         var logins = _host.LoginCount(Username);
+
+        // Counting needs a login of its own: after an hour, when the run's logins no longer hold it back.
+        _time.Advance(TimeSpan.FromMinutes(61));
         var duplicates = await CountDuplicatesAsync(cancellationToken);
-        var duration = _settings.Duration;
         return new SimulationResult(
             _setup,
             _settings.Containers * _settings.Invocations,
@@ -118,10 +143,11 @@ internal sealed class FleetRun : IAsyncDisposable
             (int)Math.Ceiling(duration / _settings.Session),
             (int)Math.Ceiling(duration / (_settings.Session - _settings.Margin)),
             duplicates,
-            _failed);
+            _failed,
+            duration);
     }
 
-    private Container CreateContainer(TokenTable? tokens, IdempotencyTable? idempotency)
+    private Container CreateContainer(int index, TokenTable? tokens, IdempotencyTable? idempotency)
     {
         SalesforceCredential credential = new JwtBearerCredential(
             new JwtBearerCredentialOptions { LoginUrl = _host.BaseUrl, ConsumerKey = ConsumerKey, Username = Username },
@@ -141,7 +167,7 @@ internal sealed class FleetRun : IAsyncDisposable
                 NullLogger.Instance);
         }
 
-        return new Container(credential, _setup == TokenSetup.None ? null : Handler(NewClient(credential), idempotency));
+        return new Container(index, credential, _setup == TokenSetup.None ? null : Handler(NewClient(credential), idempotency));
     }
 
     private IdempotentOperationHandler Handler(SalesforceClient client, IdempotencyTable? idempotency) =>
@@ -183,7 +209,11 @@ internal sealed class FleetRun : IAsyncDisposable
             try
             {
                 var result = await handler.HandleAsync(request, _time.GetUtcNow().AddSeconds(30), cancellationToken).ConfigureAwait(false);
-                if (!result.Ok)
+                if (result.ErrorCode == "IDEMPOTENCY_IN_PROGRESS")
+                {
+                    _inProgress.Add((messageId, container.Index));
+                }
+                else if (!result.Ok)
                 {
                     Interlocked.Increment(ref _failed);
                 }
@@ -240,5 +270,5 @@ internal sealed class FleetRun : IAsyncDisposable
         await _host.DisposeAsync();
     }
 
-    private sealed record Container(SalesforceCredential Credential, IdempotentOperationHandler? Handler);
+    private sealed record Container(int Index, SalesforceCredential Credential, IdempotentOperationHandler? Handler);
 }

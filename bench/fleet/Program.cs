@@ -20,7 +20,8 @@ foreach (var setup in Enum.GetValues<TokenSetup>())
 }
 
 await Console.Out.WriteLineAsync(SimulationReport.ToMarkdown(settings, results));
-return results.Single(r => r.Setup == TokenSetup.Shared) is { Failed: 0, Duplicates: 0 } shared && shared.Logins <= shared.LifetimesElapsed
+// The fewest logins possible: one per token lifetime, or per (lifetime − margin) when tokens are renewed ahead of their end.
+return results.Single(r => r.Setup == TokenSetup.Shared) is { Failed: 0, Duplicates: 0 } shared && shared.Logins <= shared.RenewalPeriods
     ? 0
     : 1;
 
@@ -40,8 +41,6 @@ namespace Forcelink.FleetSimulation
 
     internal sealed record SimulationSettings(int Containers, int Invocations, int RetryPercent, TimeSpan Session, TimeSpan Margin, TimeSpan Step)
     {
-        public TimeSpan Duration => Step * (Invocations - 1);
-
         public static SimulationSettings? Parse(string[] args)
         {
             var values = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -84,5 +83,6 @@ namespace Forcelink.FleetSimulation
         int LifetimesElapsed,
         int RenewalPeriods,
         int Duplicates,
-        int Failed);
+        int Failed,
+        TimeSpan Duration);
 }

@@ -11,7 +11,7 @@ internal static class SimulationReport
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         text.Append(c, $"{settings.Containers} containers × {settings.Invocations} invocations (one create each), {settings.RetryPercent}% redelivered once with the same key; ")
-            .Append(c, $"simulated {settings.Duration.TotalMinutes:0.#} min in steps of {settings.Step.TotalSeconds:0} s; ")
+            .Append(c, $"simulated {results.Max(r => r.Duration).TotalMinutes:0.#} min (redeliveries included) in steps of {settings.Step.TotalSeconds:0} s; ")
             .Append(c, $"session timeout and token lifetime {settings.Session.TotalMinutes:0} min, refresh margin {settings.Margin.TotalMinutes:0} min; ")
             .AppendLine("the emulator refuses logins beyond 3,600 per user per hour.");
         text.AppendLine();

@@ -6,7 +6,7 @@
 #   bench/fleet/run.sh --containers 10 --invocations 20 --margin-minutes 2
 #
 # Needs dynalite in tests/dynamodb (tests/prerequisites.sh installs it). Exits 1 when the shared set-up needs more
-# logins than token lifetimes elapsed, creates a duplicate, or fails an invocation.
+# logins than renewal periods elapsed (= token lifetimes with the default margin of 0), creates a duplicate, or fails an invocation.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 if [ ! -d "$repo/tests/dynamodb/node_modules/dynalite" ]; then
