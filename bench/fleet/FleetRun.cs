@@ -129,7 +129,8 @@ internal sealed class FleetRun : IAsyncDisposable
             _inProgress.Clear();
         }
 
-        var duration = _settings.Step * (schedule.Count - 1);
+        // Simulated time also passes while the work of a tick runs (see PumpAsync), so measure it rather than count ticks.
+        var duration = _time.GetUtcNow() - start;
         var logins = _host.LoginCount(Username);
 
         // Counting needs a login of its own: after an hour, when the run's logins no longer hold it back.
