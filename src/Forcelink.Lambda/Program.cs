@@ -78,7 +78,8 @@ internal static partial class Program
                     if (fleet.TokenTable is not null || fleet.IdempotencyTable is not null)
                     {
                         // Region and credentials come from the execution role's environment (AWS_REGION, AWS_ACCESS_KEY_ID, ...).
-                        dynamoDb = new AmazonDynamoDBClient();
+                        // Fail fast: a table that does not answer quickly is worked around (direct login, 503 for keyed creates).
+                        dynamoDb = new AmazonDynamoDBClient(new AmazonDynamoDBConfig { MaxErrorRetry = 2, Timeout = TimeSpan.FromSeconds(3) });
                     }
 
                     SharedTokenCredential? shared = null;
@@ -87,7 +88,7 @@ internal static partial class Program
                         KmsTokenCipher? cipher = null;
                         if (fleet.TokenKmsKeyId is { } keyId)
                         {
-                            kms = new AmazonKeyManagementServiceClient();
+                            kms = new AmazonKeyManagementServiceClient(new AmazonKeyManagementServiceConfig { MaxErrorRetry = 2, Timeout = TimeSpan.FromSeconds(3) });
                             cipher = new KmsTokenCipher(kms, keyId);
                         }
 
