@@ -32,6 +32,7 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
     private readonly TimeSpan _leaseDuration;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private int _loginCount;
 
     /// <param name="inner">The credential that logs in (JWT bearer).</param>
     /// <param name="table">The token table.</param>
@@ -65,9 +66,7 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
     public string Owner { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
     /// <summary>How many times this container logged in itself (as lease holder or as fallback).</summary>
-    public int LoginCount => _loginCount;
-
-    private int _loginCount;
+    public int LoginCount => Volatile.Read(ref _loginCount);
 
     public override ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default) => GetTokenAsync(null, cancellationToken);
 
