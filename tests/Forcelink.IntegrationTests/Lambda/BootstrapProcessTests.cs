@@ -55,23 +55,29 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     }
 
     [AotFact]
-    public async Task Bootstrap_TwoContainersWithTables_OneLoginAndOneRecord()
+    public async Task Bootstrap_ThreeContainersWithTablesAndKms_OneLoginOneRecordTokenEncrypted()
     {
         var bootstrap = await build.GetBootstrapAsync();
         await using var dynalite = await Forcelink.Fleet.Testing.DynaliteProcess.StartAsync();
         using var dynamoDb = dynalite.CreateClient();
         await Forcelink.Fleet.Testing.DynaliteProcess.CreateTableAsync(dynamoDb, "tokens", Forcelink.Lambda.Fleet.TokenTable.KeyAttribute);
         await Forcelink.Fleet.Testing.DynaliteProcess.CreateTableAsync(dynamoDb, "idempotency", Forcelink.Lambda.Fleet.IdempotencyTable.KeyAttribute);
-        await using var emulator = await Emulator.EmulatorFixture.StartAsync();
+        // The processes run on the real clock, and the stored token ends by Salesforce's issued_at: the org must agree.
+        await using var emulator = await Emulator.EmulatorFixture.StartAsync(o => o.TimeProvider = TimeProvider.System);
+        using var kms = new Fleet.FakeKms();
+        await using var kmsServer = new Fleet.LoopbackKms(kms);
         var key = Emulator.EmulatorFixture.Key.ExportPkcs8PrivateKeyPem();
         const string Create = "{\"operation\":\"create\",\"object\":\"Lead\",\"fields\":{\"LastName\":\"Fleet\",\"Company\":\"Bootstrap\"},\"idempotencyKey\":\"boot-1\"}";
 
-        // Two processes, as two Lambda containers: the second must take the first's token and its recorded answer.
+        // Three processes, as three Lambda containers: the second gets the first's recorded answer without calling
+        // Salesforce; the third reads the created Lead with the first's token, decrypted, without logging in.
         var answers = new List<JsonElement>();
-        for (var container = 0; container < 2; container++)
+        for (var container = 0; container < 3; container++)
         {
             await using var api = await FakeRuntimeApi.StartAsync();
-            api.Enqueue(Create, TimeProvider.System.GetUtcNow());
+            api.Enqueue(
+                container < 2 ? Create : $"{{\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"{answers[0].GetProperty("id").GetString()}\",\"fields\":[\"LastName\"]}}",
+                TimeProvider.System.GetUtcNow());
             var (exitCode, stdout, stderr) = await RunAsync(bootstrap, new Dictionary<string, string>
             {
                 ["AWS_LAMBDA_RUNTIME_API"] = api.Authority,
@@ -81,6 +87,8 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
                 ["AWS_ACCESS_KEY_ID"] = "test",
                 ["AWS_SECRET_ACCESS_KEY"] = "test",
                 ["AWS_ENDPOINT_URL_DYNAMODB"] = dynalite.ServiceUrl.AbsoluteUri,
+                ["AWS_ENDPOINT_URL_KMS"] = kmsServer.Url.AbsoluteUri,
+                ["FORCELINK_TOKEN_KMS_KEY_ID"] = Fleet.FakeKms.KeyArn,
                 ["FORCELINK_LOGIN_URL"] = emulator.Host.BaseUrl.ToString(),
                 ["FORCELINK_CONSUMER_KEY"] = Emulator.EmulatorFixture.ConsumerKey,
                 ["FORCELINK_USERNAME"] = Emulator.EmulatorFixture.Username,
@@ -97,7 +105,10 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
 
         Assert.Equal(201, answers[0].GetProperty("statusCode").GetInt32());
         Assert.Equal(answers[0].GetRawText(), answers[1].GetRawText());
+        Assert.Equal("Fleet", answers[2].GetProperty("record").GetProperty("LastName").GetString());
         Assert.Equal(1, emulator.Host.LoginCount(Emulator.EmulatorFixture.Username));
+        Assert.Equal(1, kms.Encrypts);
+        Assert.True(kms.Decrypts >= 1, "the third container did not decrypt the shared token");
     }
 
     [AotFact]
