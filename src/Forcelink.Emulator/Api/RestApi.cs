@@ -142,7 +142,7 @@ internal sealed class RestApi
         w.WriteBoolean("deletable", permissions.Delete && schema.Deletable);
         w.WriteBoolean("queryable", permissions.Read);
         w.WriteBoolean("retrieveable", permissions.Read);
-        w.WriteBoolean("searchable", schema.Name != "User");
+        w.WriteBoolean("searchable", schema.Searchable);
         w.WriteBoolean("layoutable", true);
         w.WriteStartObject("urls");
         var root = $"/services/data/v{version}/sobjects/{schema.Name}";

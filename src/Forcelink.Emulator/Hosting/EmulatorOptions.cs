@@ -115,6 +115,9 @@ internal sealed class OrgOptions
 
     public OrgKind Kind { get; set; } = OrgKind.Production;
 
+    /// <summary>Organization.Name (company name), what the Salesforce CLI shows as the org's name.</summary>
+    public string Name { get; set; } = "Forcelink Emulator";
+
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromHours(2);
 
     public int DailyApiLimit { get; set; } = 100_000;

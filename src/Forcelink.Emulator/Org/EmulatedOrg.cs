@@ -70,6 +70,8 @@ internal sealed class EmulatedOrg : IDisposable
             EnsureUserRecord(user);
         }
 
+        EnsureOrganizationRecord();
+
         Users = [.. Options.Users.Select(u => new OrgUser(FindUserId(u.Username)!, u))];
         SeedRecords();
         _apiDay = DateOnly.FromDateTime(TimeProvider.GetUtcNow().UtcDateTime);
@@ -133,6 +135,12 @@ internal sealed class EmulatedOrg : IDisposable
 
     public ObjectPermissions PermissionsFor(OrgUser user, string objectName)
     {
+        if (objectName == "Organization")
+        {
+            // Every user may read the company information; nobody creates, edits or deletes it through the API.
+            return new ObjectPermissions { Read = true };
+        }
+
         var result = new ObjectPermissions();
         var grants = user.Options.PermissionSets.Select(s => _permissionSets.GetValueOrDefault(s))
             .Prepend(_profiles.GetValueOrDefault(user.Options.Profile));
@@ -397,6 +405,8 @@ internal sealed class EmulatedOrg : IDisposable
             EnsureUserRecord(user);
         }
 
+        EnsureOrganizationRecord();
+
         var refreshed = Options.Users.Select(u => new OrgUser(FindUserId(u.Username)!, u)).ToList();
         Users.Clear();
         Users.AddRange(refreshed);
@@ -492,6 +502,42 @@ internal sealed class EmulatedOrg : IDisposable
         return Store.Rows(schema.Name, includeDeleted: false)
             .FirstOrDefault(r => string.Equals(r.GetValueOrDefault("Username") as string, username, StringComparison.OrdinalIgnoreCase))
             ?.GetValueOrDefault("Id") as string;
+    }
+
+    private void EnsureOrganizationRecord()
+    {
+        if (Store.Get(OrgId) is not null)
+        {
+            return;
+        }
+
+        var schema = Store.Find("Organization")!;
+        var now = TimeProvider.GetUtcNow();
+        var sandbox = Options.Kind == OrgKind.Sandbox;
+        var fields = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var field in schema.Fields)
+        {
+            fields[field.Name] = field.DefaultValue;
+        }
+
+        fields["Id"] = OrgId;
+        // Not a field of Organization, but the store's soft-delete bookkeeping reads it on every row.
+        fields["IsDeleted"] = false;
+        fields["Name"] = Options.Name;
+        fields["OrganizationType"] = StandardObjects.Edition;
+        fields["InstanceName"] = sandbox ? "EMU1S" : "EMU1";
+        fields["IsSandbox"] = sandbox;
+        fields["LanguageLocaleKey"] = "en_US";
+        fields["DefaultLocaleSidKey"] = "en_US";
+        fields["TimeZoneSidKey"] = "GMT";
+        // Salesforce names the first admin as the org's creator; the first configured user stands for it.
+        var creator = Options.Users.Select(u => FindUserId(u.Username)).FirstOrDefault();
+        fields["CreatedDate"] = now;
+        fields["CreatedById"] = creator;
+        fields["LastModifiedById"] = creator;
+        fields["LastModifiedDate"] = now;
+        fields["SystemModstamp"] = now;
+        Store.Put(schema, fields);
     }
 
     private void EnsureUserRecord(UserOptions user)

@@ -213,7 +213,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
     public IEnumerable<IReadOnlyDictionary<string, object?>> Rows(string objectName, bool includeDeleted) =>
         _rows.TryGetValue(objectName, out var rows) ? rows.Values.Where(r => includeDeleted || !IsDeleted(r)) : [];
 
-    public IEnumerable<string> SearchableObjects => _objects.Values.Where(o => o.Name != "User").Select(o => o.Name);
+    public IEnumerable<string> SearchableObjects => _objects.Values.Where(o => o.Searchable).Select(o => o.Name);
 
     SoqlObjectInfo? ISoqlCatalog.FindObject(string name) => Find(name)?.SoqlInfo;
 

@@ -86,8 +86,11 @@ internal sealed class ObjectSchema
     public IReadOnlyList<FieldDefinition> Fields { get; }
     public SoqlObjectInfo SoqlInfo { get; }
 
-    /// <summary>Users are managed through Setup, not deleted through the API.</summary>
-    public bool Deletable => !string.Equals(Name, "User", StringComparison.Ordinal);
+    /// <summary>Users and the org itself are managed through Setup, not deleted through the API.</summary>
+    public bool Deletable => Name is not ("User" or "Organization");
+
+    /// <summary>Neither is in the SOSL index of a real org.</summary>
+    public bool Searchable => Name is not ("User" or "Organization");
 
     public FieldDefinition? Find(string name) => _byName.GetValueOrDefault(name);
 }

@@ -12,7 +12,14 @@ internal static class StandardObjects
         new("Lead", "Lead", "Leads", "00Q", false, Lead()),
         new("Case", "Case", "Cases", "500", false, Case()),
         new("User", "User", "Users", "005", false, User()),
+        new("Organization", "Organization", "Organizations", "00D", false, Organization()),
     ];
+
+    /// <summary>
+    /// Editions Salesforce reports in Organization.OrganizationType; the emulator reports one of them so clients that
+    /// branch on the edition (the Salesforce CLI stores it as orgEdition) see a real value.
+    /// </summary>
+    internal const string Edition = "Enterprise Edition";
 
     internal static FieldDefinition Text(string name, string label, int length, bool required = false) =>
         new() { Name = name, Label = label, Type = FieldType.String, Length = length, Nillable = !required, Required = required };
@@ -183,6 +190,34 @@ internal static class StandardObjects
             Text("Title", "Title", 80),
             Typed("IsActive", "Active", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = true },
         ]);
+        return f;
+    }
+
+    /// <summary>
+    /// The org's own record (id = org id). The CLI's login queries it; every field is read-only here (Setup, not the
+    /// API, changes company information) and the object has no IsDeleted, as in the field reference.
+    /// </summary>
+    private static List<FieldDefinition> Organization()
+    {
+        List<FieldDefinition> f =
+        [
+            new() { Name = "Id", Label = "Organization ID", Type = FieldType.Id, Length = 18, Nillable = false, Createable = false, Updateable = false, DefaultedOnCreate = true },
+            ReadOnly(Text("Name", "Name", 80, required: true)),
+            ReadOnly(Text("Division", "Division", 80)),
+            ReadOnly(Text("City", "City", 40)),
+            ReadOnly(Text("Country", "Country", 80)),
+            ReadOnly(Typed("Phone", "Phone", FieldType.Phone, 40)),
+            ReadOnly(Pick("OrganizationType", "Edition", false, null, "Team Edition", "Professional Edition", Edition, "Developer Edition", "Personal Edition", "Unlimited Edition", "Contact Manager Edition", "Base Edition")),
+            ReadOnly(Text("InstanceName", "Instance Name", 5)),
+            ReadOnly(Typed("IsSandbox", "Is Sandbox", FieldType.Boolean)) with { Nillable = false, DefaultValue = false },
+            ReadOnly(Typed("TrialExpirationDate", "Trial Expiration Date", FieldType.DateTime)),
+            ReadOnly(Text("NamespacePrefix", "Namespace Prefix", 15)),
+            ReadOnly(Pick("LanguageLocaleKey", "Language", false, null, "en_US")),
+            ReadOnly(Pick("DefaultLocaleSidKey", "Locale", false, null, "en_US")),
+            ReadOnly(Pick("TimeZoneSidKey", "Time Zone", false, null, "GMT")),
+            ReadOnly(Typed("IsReadOnly", "Is Read Only", FieldType.Boolean)) with { Nillable = false, DefaultValue = false },
+        ];
+        f.AddRange(SystemFields(owned: false).Where(s => s.Name is not ("Id" or "IsDeleted")));
         return f;
     }
 }

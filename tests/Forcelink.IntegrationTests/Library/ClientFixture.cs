@@ -46,7 +46,7 @@ internal sealed class ClientFixture : IAsyncDisposable
             key,
             new HttpClient(),
             emulator.Time);
-        var options = new SalesforceClientOptions { TimeProvider = emulator.Time, RetryDelay = TimeSpan.Zero };
+        var options = new SalesforceClientOptions { TimeProvider = emulator.Time, RetryDelay = TimeSpan.Zero, ApiVersion = EmulatorFixture.ApiVersion };
         configure?.Invoke(options);
         return new SalesforceClient(credential, options);
     }

@@ -1,0 +1,108 @@
+using System.CommandLine;
+using Forcelink.Authentication;
+using Forcelink.Cli.Configuration;
+using Forcelink.Emulator.Hosting;
+
+namespace Forcelink.Cli.Commands;
+
+/// <summary><c>forcelink emulator</c>: a local Salesforce org that <c>--org emulator</c> logs in to, until Ctrl+C.</summary>
+internal sealed class EmulatorCommand : CliCommand
+{
+    private readonly Option<int> _port = new("--port", "-p") { Description = $"Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => EmulatorProfile.DefaultPort, HelpName = "N" };
+    private readonly Option<string?> _data = new("--data") { Description = "SQLite file that keeps records between runs (in memory when omitted).", HelpName = "FILE" };
+
+    public EmulatorCommand(CliContext context)
+        : base("emulator", "Run the Forcelink emulator (a local Salesforce org) with a connected app and a pre-authorized user, for --org emulator.", context)
+    {
+        _port.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            {
+                result.AddError("--port must be from 0 to 65535.");
+            }
+        });
+        Options.Add(_port);
+        Options.Add(_data);
+    }
+
+    protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var state = EmulatorProfile.StateDirectory(Context);
+        Directory.CreateDirectory(state);
+        var certificatePem = await EnsureKeyPairAsync(cancellationToken);
+        var options = new EmulatorOptions
+        {
+            Port = parseResult.GetValue(_port),
+            DataFile = parseResult.GetValue(_data) is { } data ? Context.ResolvePath(data) : null,
+            TimeProvider = Context.TimeProvider,
+        };
+        options.Org.Apps.Add(new AppOptions { Name = "Forcelink", ConsumerKey = EmulatorProfile.ConsumerKey, CertificatePem = certificatePem, Profiles = ["System Administrator"] });
+        options.Org.Users.Add(new UserOptions { Username = EmulatorProfile.Username, FirstName = "Integration", LastName = "User" });
+
+        EmulatorHost host;
+        try
+        {
+            host = await EmulatorHost.StartAsync(options, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new CliException(ExitCodes.Failure, $"cannot listen on 127.0.0.1:{options.Port}: {e.Message} Choose another --port (0 picks a free one).");
+        }
+
+        await using (host)
+        {
+            var url = host.BaseUrl.GetLeftPart(UriPartial.Authority);
+            await File.WriteAllTextAsync(EmulatorProfile.UrlFile(Context), url, cancellationToken);
+            await Output.WriteLineAsync($"""
+                Forcelink emulator running (org {host.Org.OrgId}). Ctrl+C stops it.
+                  Login URL:    {url}
+                  Consumer key: {EmulatorProfile.ConsumerKey}
+                  Username:     {EmulatorProfile.Username}
+                  Key file:     {EmulatorProfile.KeyFile(Context)}
+                  Certificate:  {EmulatorProfile.CertificateFile(Context)}
+                Try, in another shell:
+                  forcelink --org emulator doctor
+                  forcelink --org emulator lead create --field LastName=Doe --field Company=Acme
+                Or set FORCELINK_LOGIN_URL={url} FORCELINK_CONSUMER_KEY={EmulatorProfile.ConsumerKey} FORCELINK_USERNAME={EmulatorProfile.Username} FORCELINK_PRIVATE_KEY_FILE={EmulatorProfile.KeyFile(Context)}
+                """);
+            await Output.FlushAsync(cancellationToken);
+            try
+            {
+                await host.WaitForShutdownAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            File.Delete(EmulatorProfile.UrlFile(Context));
+            await Output.WriteLineAsync("Emulator stopped.");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Reuses the key pair from an earlier run when it is still usable, so running scripts keep working.</summary>
+    private async Task<string> EnsureKeyPairAsync(CancellationToken cancellationToken)
+    {
+        var keyPath = EmulatorProfile.KeyFile(Context);
+        var certificatePath = EmulatorProfile.CertificateFile(Context);
+        if (File.Exists(keyPath) && File.Exists(certificatePath))
+        {
+            try
+            {
+                var check = await CertCheckCommand.CheckAsync(keyPath, null, certificatePath, Context.TimeProvider, cancellationToken: cancellationToken);
+                if (check.IsUsable && check.ExpiresIn > TimeSpan.FromDays(1))
+                {
+                    return await File.ReadAllTextAsync(certificatePath, cancellationToken);
+                }
+            }
+            catch (CliException)
+            {
+                // A damaged pair is replaced below.
+            }
+        }
+
+        await KeygenCommand.WritePairAsync(keyPath, certificatePath, RsaSigningKey.MinimumKeySize, "CN=forcelink-emulator", TimeSpan.FromDays(365), overwrite: true, Context.TimeProvider, cancellationToken);
+        return await File.ReadAllTextAsync(certificatePath, cancellationToken);
+    }
+}

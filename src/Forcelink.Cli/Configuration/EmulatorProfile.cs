@@ -1,0 +1,42 @@
+namespace Forcelink.Cli.Configuration;
+
+/// <summary>
+/// The built-in profile <c>emulator</c>: what <c>forcelink emulator</c> sets up and <c>--org emulator</c> logs in with.
+/// Fixed values, so the two agree without any file beyond the generated key.
+/// </summary>
+internal static class EmulatorProfile
+{
+    public const string Name = "emulator";
+    public const int DefaultPort = 8123;
+    public const string ConsumerKey = "3MVG9forcelink.emulator.consumer.key";
+    public const string Username = "integration@forcelink.emulator";
+
+    /// <summary>Where the emulator's key and certificate live between runs.</summary>
+    public static string StateDirectory(CliContext context)
+    {
+        if (context.Variable(EnvironmentVariables.EmulatorHome) is { } home)
+        {
+            return context.ResolvePath(home);
+        }
+
+        var state = context.Variable("XDG_STATE_HOME") ?? Path.Combine(context.HomeDirectory, ".local", "state");
+        return Path.Combine(state, "forcelink", "emulator");
+    }
+
+    public static string KeyFile(CliContext context) => Path.Combine(StateDirectory(context), "server.key");
+
+    public static string CertificateFile(CliContext context) => Path.Combine(StateDirectory(context), "server.crt");
+
+    /// <summary>Written by <c>forcelink emulator</c> so <c>--org emulator</c> finds it on whatever port it chose.</summary>
+    public static string UrlFile(CliContext context) => Path.Combine(StateDirectory(context), "url");
+
+    public static OrgSettings Settings(CliContext context) => new()
+    {
+        Source = "built-in profile 'emulator'",
+        LoginUrl = File.Exists(UrlFile(context)) ? File.ReadAllText(UrlFile(context)).Trim() : $"http://127.0.0.1:{DefaultPort}",
+        ConsumerKey = ConsumerKey,
+        Username = Username,
+        PrivateKeyFile = KeyFile(context),
+        CertificateFile = CertificateFile(context),
+    };
+}

@@ -1,0 +1,84 @@
+using Forcelink.Cli;
+
+namespace Forcelink.IntegrationTests.Cli;
+
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public async Task Login_NothingConfigured_ListsEveryProblemTogetherWithFixes()
+    {
+        using var session = new CliSession();
+
+        var run = await session.RunAsync("login");
+
+        Assert.Equal(ExitCodes.ConfigInvalid, run.ExitCode);
+        Assert.Contains("3 problems", run.Error);
+        Assert.Contains("FORCELINK_CONSUMER_KEY is not set", run.Error);
+        Assert.Contains("FORCELINK_USERNAME is not set", run.Error);
+        Assert.Contains("FORCELINK_PRIVATE_KEY_FILE", run.Error);
+        Assert.Contains("forcelink keygen", run.Error);
+    }
+
+    [Fact]
+    public async Task Login_SeveralWrongValues_ReportsThemAllAtOnce()
+    {
+        using var session = new CliSession();
+        session.Environment["FORCELINK_LOGIN_URL"] = "https://example.lightning.force.com";
+        session.Environment["FORCELINK_CONSUMER_KEY"] = "key";
+        session.Environment["FORCELINK_USERNAME"] = "not-an-email";
+        session.Environment["FORCELINK_PRIVATE_KEY"] = "x";
+        session.Environment["FORCELINK_PRIVATE_KEY_FILE"] = "server.key";
+        session.Environment["FORCELINK_API_VERSION"] = "v62";
+        session.Environment["FORCELINK_POLICY"] = "{not json";
+
+        var run = await session.RunAsync("login");
+
+        Assert.Equal(ExitCodes.ConfigInvalid, run.ExitCode);
+        Assert.Contains("5 problems", run.Error);
+        Assert.Contains("FORCELINK_POLICY is not a valid policy", run.Error);
+        Assert.Contains("Lightning URL", run.Error);
+        Assert.Contains("not a Salesforce username", run.Error);
+        Assert.Contains("keep only one", run.Error);
+        Assert.Contains("62.0", run.Error);
+    }
+
+    [Fact]
+    public async Task Org_ProfileFromConfigFile_IsUsedAndItsKeysAreChecked()
+    {
+        using var session = new CliSession();
+        await File.WriteAllTextAsync(session.PathOf("config.json"), """
+            {
+              // profiles, as documented in docs/cli.md
+              "profiles": {
+                "prod": { "loginUrl": "https://login.salesforce.com", "consumerKey": "k", "username": "u@example.com", "privateKeyFile": "missing.key" },
+                "typo": { "loginURL": "https://login.salesforce.com", "username": 5 }
+              }
+            }
+            """);
+        session.Environment["FORCELINK_CONFIG"] = "config.json";
+
+        var prod = await session.RunAsync("--org", "prod", "jwt", "mint");
+        var typo = await session.RunAsync("--org", "typo", "login");
+        var missing = await session.RunAsync("--org", "staging", "login");
+
+        Assert.Equal(ExitCodes.ConfigInvalid, prod.ExitCode);
+        Assert.Contains("missing.key", prod.Error);
+        Assert.Equal(ExitCodes.ConfigInvalid, typo.ExitCode);
+        Assert.Contains("2 problems", typo.Error);
+        Assert.Contains("\"loginURL\" is not a profile setting", typo.Error);
+        Assert.Contains("\"username\" must be a string", typo.Error);
+        Assert.Equal(ExitCodes.ConfigInvalid, missing.ExitCode);
+        Assert.Contains("no profile 'staging'", missing.Error);
+    }
+
+    [Fact]
+    public async Task Org_EmulatorWithoutConfigFile_UsesTheBuiltInProfile()
+    {
+        using var session = new CliSession();
+
+        var run = await session.RunAsync("--org", "emulator", "jwt", "mint");
+
+        Assert.Equal(ExitCodes.ConfigInvalid, run.ExitCode);
+        Assert.Contains("forcelink/emulator/server.key", run.Error);
+    }
+}
