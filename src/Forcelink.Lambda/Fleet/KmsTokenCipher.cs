@@ -11,7 +11,7 @@ namespace Forcelink.Lambda.Fleet;
 /// </summary>
 internal sealed class KmsTokenCipher(IAmazonKeyManagementService kms, string keyId)
 {
-    private const string ContextName = "forcelink:token-item";
+    private const string ContextName = "forcelink-token-item";
 
     public string KeyId { get; } = keyId;
 
