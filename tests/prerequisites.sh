@@ -2,7 +2,8 @@
 # Installs what the tests need beyond the .NET SDK: the Native AOT toolchain (clang as linker, zlib1g-dev for -lz)
 # plus zip and objdump (binutils) for deploy/build.sh, used by the test that publishes and runs the Lambda bootstrap,
 # and openssl, which the CLI tests use to check that 'forcelink keygen' writes a key and certificate openssl accepts;
-# then the npm packages of tests/interop (jsforce, the Salesforce CLI and a Node 22 binary) for the interop tests.
+# then the npm packages of tests/interop (jsforce, the Salesforce CLI and a Node 22 binary) for the interop tests,
+# and of tests/dynamodb (dynalite, an in-memory DynamoDB) for the fleet tests and bench/fleet.
 # CI runs this as root on a clean Debian 12 machine.
 set -euo pipefail
 
@@ -22,6 +23,20 @@ install_interop_packages() {
   echo "$hash" > "$stamp"
 }
 
+# dynalite for the fleet tests, the same way: exact versions from the lock file, a no-op when the stamp matches. Its
+# LevelDB binding ships prebuilt for linux-x64, so no install script is needed either.
+install_dynamodb_packages() {
+  local dir stamp hash
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/dynamodb"
+  stamp="$dir/node_modules/.forcelink-lock.sha256"
+  hash="$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
+    return 0
+  fi
+  npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=error
+  echo "$hash" > "$stamp"
+}
+
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
@@ -32,6 +47,7 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
   install_interop_packages
+  install_dynamodb_packages
   exit 0
 fi
 
@@ -54,3 +70,4 @@ if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
 install_interop_packages
+install_dynamodb_packages

@@ -312,7 +312,9 @@ namespace Forcelink.Bench
                 new JwtBearerCredentialOptions { LoginUrl = emulator.BaseUrl, ConsumerKey = environment["FORCELINK_CONSUMER_KEY"], Username = environment["FORCELINK_USERNAME"] }, key, tokenHttp);
             using var client = new Forcelink.SalesforceClient(credential, new Forcelink.SalesforceClientOptions { ApiVersion = "62.0", Transport = transport });
             var metrics = new EmbeddedMetrics(TextWriter.Null, TimeProvider.System, new CurrentInvocation());
-            var handler = new FunctionHandler(client, new OperationHandler(client), metrics, TimeProvider.System, NullLogger<FunctionHandler>.Instance);
+            var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+                new OperationHandler(client), null, "forcelink-bench", TimeSpan.FromHours(1), TimeProvider.System, NullLogger.Instance);
+            var handler = new FunctionHandler(client, operations, metrics, TimeProvider.System, NullLogger<FunctionHandler>.Instance);
             var id = await client.CreateAsync(new Forcelink.Records.Lead { LastName = "Warm", Company = "Bench" });
             var token = await client.GetTokenAsync();
             var getEvent = Encoding.UTF8.GetBytes($$"""{"operation":"get","object":"Lead","id":"{{id}}","fields":["Id","LastName","Company","Status"]}""");

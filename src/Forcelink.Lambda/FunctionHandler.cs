@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forcelink.Lambda.Events;
+using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
@@ -13,7 +14,7 @@ namespace Forcelink.Lambda;
 /// HTTP API request is routed to one, an SQS batch runs its messages together. Expected failures are answered
 /// (<c>ok:false</c>); an unexpected exception propagates, and the runtime reports it as an invocation error.
 /// </summary>
-internal sealed partial class FunctionHandler(SalesforceClient client, OperationHandler operations, EmbeddedMetrics metrics, TimeProvider timeProvider, ILogger<FunctionHandler> logger)
+internal sealed partial class FunctionHandler(SalesforceClient client, IdempotentOperationHandler operations, EmbeddedMetrics metrics, TimeProvider timeProvider, ILogger<FunctionHandler> logger, Func<int>? logins = null)
 {
     private int _loginsSeen;
     private int _retriesSeen;
@@ -51,11 +52,11 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Operation
 
             return EventShape.Detect(json) switch
             {
-                EventKind.Sqs => await HandleSqsAsync(json, cancellationToken).ConfigureAwait(false),
-                EventKind.HttpApi => await HandleHttpAsync(json, cancellationToken).ConfigureAwait(false),
+                EventKind.Sqs => await HandleSqsAsync(json, context.Deadline, cancellationToken).ConfigureAwait(false),
+                EventKind.HttpApi => await HandleHttpAsync(json, context.Deadline, cancellationToken).ConfigureAwait(false),
                 _ when eventJson.Length > OperationRequest.MaxSize =>
                     OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes; an operation may have at most {OperationRequest.MaxSize:N0}.").ToJsonBytes(),
-                _ => (await HandleOneAsync(OperationRequest.FromJson(json), "direct", cancellationToken).ConfigureAwait(false)).ToJsonBytes(),
+                _ => (await HandleOneAsync(OperationRequest.FromJson(json), "direct", context.Deadline, cancellationToken).ConfigureAwait(false)).ToJsonBytes(),
             };
         }
         finally
@@ -64,10 +65,10 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Operation
         }
     }
 
-    private async Task<ReadOnlyMemory<byte>> HandleHttpAsync(JsonObject json, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> HandleHttpAsync(JsonObject json, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var (request, error) = HttpApiEvent.ToRequest(json, operations.Policy);
-        var result = request is null ? error! : await HandleOneAsync(request, "http", cancellationToken).ConfigureAwait(false);
+        var result = request is null ? error! : await HandleOneAsync(request, "http", deadline, cancellationToken).ConfigureAwait(false);
         if (request is null)
         {
             LogAnswered(logger, "http", result.StatusCode, result.ErrorCode ?? "");
@@ -76,12 +77,12 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Operation
         return HttpApiEvent.ToResponse(result);
     }
 
-    private async Task<ReadOnlyMemory<byte>> HandleSqsAsync(JsonObject json, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> HandleSqsAsync(JsonObject json, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var messages = SqsEvent.ReadMessages(json);
         var valid = messages.Where(m => m.Request is not null).ToList();
         var started = timeProvider.GetTimestamp();
-        var results = await operations.HandleBatchAsync([.. valid.Select(m => m.Request!)], cancellationToken).ConfigureAwait(false);
+        var results = await operations.HandleBatchAsync([.. valid.Select(m => m.Request!)], deadline, cancellationToken).ConfigureAwait(false);
         metrics.Record(MetricNames.Latency, timeProvider.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds, ("Operation", "Batch"), ("Object", "Sqs"));
 
         var failed = new List<string>();
@@ -104,10 +105,10 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Operation
         return SqsEvent.ToResponse(failed);
     }
 
-    private async Task<OperationResult> HandleOneAsync(OperationRequest request, string source, CancellationToken cancellationToken)
+    private async Task<OperationResult> HandleOneAsync(OperationRequest request, string source, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
-        var result = await operations.HandleAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = await operations.HandleAsync(request, deadline, cancellationToken).ConfigureAwait(false);
         var operation = Dimension(request.OperationName);
         var objectName = Dimension(request.ObjectName);
         metrics.Record(MetricNames.Latency, timeProvider.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds, ("Operation", operation), ("Object", objectName));
@@ -126,9 +127,10 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Operation
     /// <summary>Logins and retries since the last invocation, and the org's API usage: each login is one of the user's 3,600 per hour.</summary>
     private void RecordClientMetrics()
     {
-        var logins = client.LoginCount;
-        metrics.Record(MetricNames.Logins, logins - _loginsSeen, MetricUnit.Count);
-        _loginsSeen = logins;
+        // With a shared token table most token acquisitions are reads; only real logins count against the hourly limit.
+        var loginCount = logins?.Invoke() ?? client.LoginCount;
+        metrics.Record(MetricNames.Logins, loginCount - _loginsSeen, MetricUnit.Count);
+        _loginsSeen = loginCount;
         var retries = client.RetryCount;
         metrics.Record(MetricNames.Retries, retries - _retriesSeen, MetricUnit.Count);
         _retriesSeen = retries;

@@ -1,6 +1,9 @@
 using System.Runtime.InteropServices;
+using Amazon.DynamoDBv2;
+using Amazon.KeyManagementService;
 using Forcelink.Authentication;
 using Forcelink.Lambda.Configuration;
+using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
@@ -53,6 +56,8 @@ internal static partial class Program
 
         RsaSigningKey? signingKey = null;
         SalesforceClient? client = null;
+        AmazonDynamoDBClient? dynamoDb = null;
+        AmazonKeyManagementServiceClient? kms = null;
         try
         {
             return await runtime.RunAsync(
@@ -67,21 +72,63 @@ internal static partial class Program
                         loggerFactory.CreateLogger<ParametersSecretsClient>()));
                     signingKey = await keyReader.ReadAsync(options.PrivateKey, options.PrivateKeyPassphrase, cancellationToken);
 
-                    var credential = new JwtBearerCredential(
+                    SalesforceCredential credential = new JwtBearerCredential(
                         options.Credential, signingKey, tokenHttpClient, timeProvider, loggerFactory.CreateLogger<JwtBearerCredential>());
+                    var fleet = options.Fleet;
+                    if (fleet.TokenTable is not null || fleet.IdempotencyTable is not null)
+                    {
+                        // Region and credentials come from the execution role's environment (AWS_REGION, AWS_ACCESS_KEY_ID, ...).
+                        // Fail fast: a table that does not answer quickly is worked around (direct login, 503 for keyed creates).
+                        dynamoDb = new AmazonDynamoDBClient(new AmazonDynamoDBConfig { MaxErrorRetry = 2, Timeout = TimeSpan.FromSeconds(3) });
+                    }
+
+                    SharedTokenCredential? shared = null;
+                    if (fleet.TokenTable is { } tokenTable)
+                    {
+                        KmsTokenCipher? cipher = null;
+                        if (fleet.TokenKmsKeyId is { } keyId)
+                        {
+                            kms = new AmazonKeyManagementServiceClient(new AmazonKeyManagementServiceConfig { MaxErrorRetry = 2, Timeout = TimeSpan.FromSeconds(3) });
+                            cipher = new KmsTokenCipher(kms, keyId);
+                        }
+
+                        credential = shared = new SharedTokenCredential(
+                            credential,
+                            new TokenTable(dynamoDb!, tokenTable, cipher),
+                            TokenItem.KeyFor(options.Credential.LoginUrl, options.Credential.ConsumerKey!, options.Credential.Username!),
+                            options.Client.TokenLifetime,
+                            options.Client.TokenRefreshMargin,
+                            SharedTokenCredential.DefaultLeaseDuration,
+                            timeProvider,
+                            loggerFactory.CreateLogger<SharedTokenCredential>());
+                    }
+
                     options.Client.TimeProvider = timeProvider;
                     options.Client.LoggerFactory = loggerFactory;
                     options.Client.Transport = salesforceTransport;
                     client = new SalesforceClient(credential, options.Client);
+                    var operations = new IdempotentOperationHandler(
+                        new OperationHandler(client, options.Policy),
+                        fleet.IdempotencyTable is { } idempotencyTable ? new IdempotencyTable(dynamoDb!, idempotencyTable) : null,
+                        fleet.FunctionName,
+                        IdempotentOperationHandler.DefaultExpiry,
+                        timeProvider,
+                        loggerFactory.CreateLogger<IdempotentOperationHandler>());
 
                     LogInitialized(logger, options.Credential.Username!, options.Credential.LoginUrl, options.PrivateKey, signingKey);
-                    return new FunctionHandler(client, new OperationHandler(client, options.Policy), metrics, timeProvider, loggerFactory.CreateLogger<FunctionHandler>()).HandleAsync;
+                    LogFleet(logger, fleet.TokenTable ?? "(memory)", fleet.TokenKmsKeyId is null ? "table encryption at rest" : "KMS", fleet.IdempotencyTable ?? "(none)");
+                    var sharedLogins = shared;
+                    return new FunctionHandler(
+                        client, operations, metrics, timeProvider, loggerFactory.CreateLogger<FunctionHandler>(),
+                        sharedLogins is null ? null : () => sharedLogins.LoginCount).HandleAsync;
                 },
                 stop.Token);
         }
         finally
         {
             client?.Dispose();
+            dynamoDb?.Dispose();
+            kms?.Dispose();
             signingKey?.Dispose();
         }
     }
@@ -108,6 +155,9 @@ internal static partial class Program
             LogHeapLimitFailed(logger, megabytes, exception);
         }
     }
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Tokens shared through {TokenTable} ({Protection}); idempotency records in {IdempotencyTable}")]
+    private static partial void LogFleet(ILogger logger, string tokenTable, string protection, string idempotencyTable);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not cap the GC heap at the function's {Megabytes} MB")]
     private static partial void LogHeapLimitFailed(ILogger logger, int megabytes, Exception exception);

@@ -15,8 +15,12 @@ internal static class EnvironmentVariables
     public const string PrivateKeyParameter = "FORCELINK_PRIVATE_KEY_PARAMETER";
     public const string PrivateKeyPassphrase = "FORCELINK_PRIVATE_KEY_PASSPHRASE";
     public const string Policy = "FORCELINK_POLICY";
+    public const string TokenTable = "FORCELINK_TOKEN_TABLE";
+    public const string TokenKmsKeyId = "FORCELINK_TOKEN_KMS_KEY_ID";
+    public const string IdempotencyTable = "FORCELINK_IDEMPOTENCY_TABLE";
 
     public const string RuntimeApi = "AWS_LAMBDA_RUNTIME_API";
+    public const string FunctionName = "AWS_LAMBDA_FUNCTION_NAME";
     public const string RunOnce = "AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE";
     public const string SessionToken = "AWS_SESSION_TOKEN";
     public const string ExtensionPort = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";

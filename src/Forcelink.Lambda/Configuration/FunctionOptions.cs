@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Forcelink.Authentication;
 using Forcelink.Operations;
 
@@ -8,7 +9,7 @@ namespace Forcelink.Lambda.Configuration;
 /// The function's settings, read from environment variables once at init. Every problem is reported together, each with
 /// the variable to change and how; the library's own checks run too, named by their variable.
 /// </summary>
-internal sealed class FunctionOptions
+internal sealed partial class FunctionOptions
 {
     public const int DefaultExtensionPort = 2773;
 
@@ -31,8 +32,10 @@ internal sealed class FunctionOptions
         string? passphrase,
         int extensionPort,
         string? sessionToken,
-        OperationPolicy policy)
+        OperationPolicy policy,
+        FleetOptions fleet)
     {
+        Fleet = fleet;
         Policy = policy;
         Credential = credential;
         Client = client;
@@ -43,6 +46,9 @@ internal sealed class FunctionOptions
     }
 
     public JwtBearerCredentialOptions Credential { get; }
+
+    /// <summary>The DynamoDB tables shared by the function's containers; both absent means in-memory only.</summary>
+    public FleetOptions Fleet { get; }
 
     /// <summary>What callers may do (<c>FORCELINK_POLICY</c>); by default Lead and Case with their standard fields.</summary>
     public OperationPolicy Policy { get; }
@@ -126,6 +132,7 @@ internal sealed class FunctionOptions
             }
         }
 
+        var fleet = ReadFleet(Read, errors);
         var privateKey = ReadPrivateKeySource(Read, errors);
         var sessionToken = Read(EnvironmentVariables.SessionToken);
         var port = DefaultExtensionPort;
@@ -151,8 +158,45 @@ internal sealed class FunctionOptions
 
         // A passphrase may legitimately start or end with spaces: only an empty one counts as unset.
         var passphrase = getVariable(EnvironmentVariables.PrivateKeyPassphrase) is { Length: > 0 } given ? given : null;
-        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, policy);
+        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, policy, fleet);
     }
+
+    private static FleetOptions ReadFleet(Func<string, string?> read, List<string> errors)
+    {
+        string? Table(string variable)
+        {
+            var name = read(variable);
+            if (name is not null && !TableNamePattern().IsMatch(name))
+            {
+                errors.Add($"{variable} '{name}' is not a DynamoDB table name (3 to 255 letters, digits, '_', '-', '.') or table ARN: " +
+                    "set it to the table the template creates, or leave it unset to keep tokens and idempotency in memory.");
+                return null;
+            }
+
+            return name;
+        }
+
+        var tokenTable = Table(EnvironmentVariables.TokenTable);
+        var idempotencyTable = Table(EnvironmentVariables.IdempotencyTable);
+        var keyId = read(EnvironmentVariables.TokenKmsKeyId);
+        if (keyId is not null && read(EnvironmentVariables.TokenTable) is null)
+        {
+            errors.Add($"{EnvironmentVariables.TokenKmsKeyId} is set but {EnvironmentVariables.TokenTable} is not: the key encrypts tokens stored in the token table; set both or neither.");
+        }
+        else if (keyId is not null && !KmsKeyPattern().IsMatch(keyId))
+        {
+            errors.Add($"{EnvironmentVariables.TokenKmsKeyId} '{keyId}' is not a KMS key id, key ARN, alias name (alias/...) or alias ARN.");
+        }
+
+        var functionName = read(EnvironmentVariables.FunctionName) ?? "forcelink";
+        return new FleetOptions(tokenTable, keyId, idempotencyTable, functionName);
+    }
+
+    [GeneratedRegex(@"^([A-Za-z0-9_.\-]{3,255}|arn:aws[a-z\-]*:dynamodb:[a-z0-9\-]+:\d{12}:table/[A-Za-z0-9_.\-]{3,255})$", RegexOptions.CultureInvariant)]
+    private static partial Regex TableNamePattern();
+
+    [GeneratedRegex(@"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32}|alias/[A-Za-z0-9/_\-]{1,250}|arn:aws[a-z\-]*:kms:[a-z0-9\-]+:\d{12}:(key|alias)/[A-Za-z0-9/_\-]{1,250})$", RegexOptions.CultureInvariant)]
+    private static partial Regex KmsKeyPattern();
 
     private static PrivateKeySource? ReadPrivateKeySource(Func<string, string?> read, List<string> errors)
     {

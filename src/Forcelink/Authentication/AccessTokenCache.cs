@@ -90,7 +90,10 @@ internal sealed partial class AccessTokenCache
 
             // Not tied to one caller's token: the exchange serves every waiter, and each waiter can stop waiting on its own.
             var token = await _credential.GetTokenAsync(replacing, CancellationToken.None).ConfigureAwait(false);
-            var expiresOn = startedAt + _lifetime;
+            // A token shared by other processes (a fleet-wide token store) may have been issued well before this
+            // exchange: its end follows its issue. A token past its lifetime (a fixed one from elsewhere) counts as new.
+            var issuedAt = token.IssuedAt < startedAt && token.IssuedAt > startedAt - _lifetime ? token.IssuedAt : startedAt;
+            var expiresOn = issuedAt + _lifetime;
             var entry = new Entry(token, expiresOn, expiresOn - _refreshMargin);
             lock (_lock)
             {

@@ -55,6 +55,63 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     }
 
     [AotFact]
+    public async Task Bootstrap_ThreeContainersWithTablesAndKms_OneLoginOneRecordTokenEncrypted()
+    {
+        var bootstrap = await build.GetBootstrapAsync();
+        await using var dynalite = await Forcelink.Fleet.Testing.DynaliteProcess.StartAsync();
+        using var dynamoDb = dynalite.CreateClient();
+        await Forcelink.Fleet.Testing.DynaliteProcess.CreateTableAsync(dynamoDb, "tokens", Forcelink.Lambda.Fleet.TokenTable.KeyAttribute);
+        await Forcelink.Fleet.Testing.DynaliteProcess.CreateTableAsync(dynamoDb, "idempotency", Forcelink.Lambda.Fleet.IdempotencyTable.KeyAttribute);
+        // The processes run on the real clock, and the stored token ends by Salesforce's issued_at: the org must agree.
+        await using var emulator = await Emulator.EmulatorFixture.StartAsync(o => o.TimeProvider = TimeProvider.System);
+        using var kms = new Fleet.FakeKms();
+        await using var kmsServer = new Fleet.LoopbackKms(kms);
+        var key = Emulator.EmulatorFixture.Key.ExportPkcs8PrivateKeyPem();
+        const string Create = "{\"operation\":\"create\",\"object\":\"Lead\",\"fields\":{\"LastName\":\"Fleet\",\"Company\":\"Bootstrap\"},\"idempotencyKey\":\"boot-1\"}";
+
+        // Three processes, as three Lambda containers: the second gets the first's recorded answer without calling
+        // Salesforce; the third reads the created Lead with the first's token, decrypted, without logging in.
+        var answers = new List<JsonElement>();
+        for (var container = 0; container < 3; container++)
+        {
+            await using var api = await FakeRuntimeApi.StartAsync();
+            api.Enqueue(
+                container < 2 ? Create : $"{{\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"{answers[0].GetProperty("id").GetString()}\",\"fields\":[\"LastName\"]}}",
+                TimeProvider.System.GetUtcNow());
+            var (exitCode, stdout, stderr) = await RunAsync(bootstrap, new Dictionary<string, string>
+            {
+                ["AWS_LAMBDA_RUNTIME_API"] = api.Authority,
+                ["AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE"] = "true",
+                ["AWS_LAMBDA_FUNCTION_NAME"] = "forcelink-process-test",
+                ["AWS_REGION"] = "us-east-1",
+                ["AWS_ACCESS_KEY_ID"] = "test",
+                ["AWS_SECRET_ACCESS_KEY"] = "test",
+                ["AWS_ENDPOINT_URL_DYNAMODB"] = dynalite.ServiceUrl.AbsoluteUri,
+                ["AWS_ENDPOINT_URL_KMS"] = kmsServer.Url.AbsoluteUri,
+                ["FORCELINK_TOKEN_KMS_KEY_ID"] = Fleet.FakeKms.KeyArn,
+                ["FORCELINK_LOGIN_URL"] = emulator.Host.BaseUrl.ToString(),
+                ["FORCELINK_CONSUMER_KEY"] = Emulator.EmulatorFixture.ConsumerKey,
+                ["FORCELINK_USERNAME"] = Emulator.EmulatorFixture.Username,
+                ["FORCELINK_PRIVATE_KEY"] = key,
+                ["FORCELINK_TOKEN_TABLE"] = "tokens",
+                ["FORCELINK_IDEMPOTENCY_TABLE"] = "idempotency",
+            });
+            Assert.True(exitCode == 0, $"bootstrap exited with {exitCode}\n{stdout}\n{stderr}");
+            Assert.DoesNotContain("token table tokens is unavailable", stdout, StringComparison.Ordinal);
+            var post = await api.NextPostAsync();
+            using var body = JsonDocument.Parse(post.Body);
+            answers.Add(body.RootElement.Clone());
+        }
+
+        Assert.Equal(201, answers[0].GetProperty("statusCode").GetInt32());
+        Assert.Equal(answers[0].GetRawText(), answers[1].GetRawText());
+        Assert.Equal("Fleet", answers[2].GetProperty("record").GetProperty("LastName").GetString());
+        Assert.Equal(1, emulator.Host.LoginCount(Emulator.EmulatorFixture.Username));
+        Assert.Equal(1, kms.Encrypts);
+        Assert.True(kms.Decrypts >= 1, "the third container did not decrypt the shared token");
+    }
+
+    [AotFact]
     public async Task Bootstrap_Misconfigured_ReportsInitErrorAndExitsNonZero()
     {
         var bootstrap = await build.GetBootstrapAsync();

@@ -146,7 +146,9 @@ public sealed class FunctionEventTests
     {
         output = new StringWriter();
         var metrics = new EmbeddedMetrics(output, fixture.Emulator.Time, new CurrentInvocation());
-        return new FunctionHandler(fixture.Client, new OperationHandler(fixture.Client, policy), metrics, fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
+        var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+            new OperationHandler(fixture.Client, policy), null, "forcelink", TimeSpan.FromHours(1), fixture.Emulator.Time, NullLogger.Instance);
+        return new FunctionHandler(fixture.Client, operations, metrics, fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
     }
 
     private static async Task<JsonNode> InvokeAsync(FunctionHandler sut, ClientFixture fixture, string json)

@@ -43,6 +43,33 @@ public sealed class AccessTokenCacheTests
     }
 
     [Fact]
+    public async Task GetTokenAsync_TokenIssuedEarlierBySomeoneElse_EndsByItsIssueTime()
+    {
+        var issued = _time.GetUtcNow() - TimeSpan.FromMinutes(10);
+        var shared = new AccessToken("00D000000000001!shared-token-abcdefgh", new Uri("https://acme.my.salesforce.com"), issued);
+        var sut = new AccessTokenCache(new AccessTokenCredential(shared), _time, Lifetime, Margin, NullLogger.Instance);
+
+        Assert.Same(shared, await sut.GetTokenAsync(CancellationToken.None));
+        _time.Advance(Lifetime - Margin - TimeSpan.FromMinutes(10));
+        await sut.GetTokenAsync(CancellationToken.None);
+
+        Assert.Equal(2, sut.ExchangeCount);
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_FixedTokenIssuedLongAgo_CountsFromItsExchange()
+    {
+        var old = new AccessToken("00D000000000001!fixed-token-abcdefgh", new Uri("https://acme.my.salesforce.com"), _time.GetUtcNow() - TimeSpan.FromDays(3));
+        var sut = new AccessTokenCache(new AccessTokenCredential(old), _time, Lifetime, Margin, NullLogger.Instance);
+
+        await sut.GetTokenAsync(CancellationToken.None);
+        _time.Advance(Lifetime - Margin - TimeSpan.FromSeconds(1));
+        await sut.GetTokenAsync(CancellationToken.None);
+
+        Assert.Equal(1, sut.ExchangeCount);
+    }
+
+    [Fact]
     public async Task GetTokenAsync_AtRefreshMargin_RenewsToken()
     {
         var sut = CreateSut();

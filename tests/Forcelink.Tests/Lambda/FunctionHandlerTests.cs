@@ -112,7 +112,9 @@ public sealed class FunctionHandlerTests
         _metrics = new EmbeddedMetrics(output, time, new CurrentInvocation());
         var transport = new StubHttpHandler();
         var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time, Transport = transport, ApiVersion = "62.0" });
-        return (new FunctionHandler(client, new Forcelink.Operations.OperationHandler(client), _metrics, time, NullLogger<FunctionHandler>.Instance), transport, output);
+        var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+            new Forcelink.Operations.OperationHandler(client), null, "forcelink", TimeSpan.FromHours(1), time, NullLogger.Instance);
+        return (new FunctionHandler(client, operations, _metrics, time, NullLogger<FunctionHandler>.Instance), transport, output);
     }
 
     [Theory]

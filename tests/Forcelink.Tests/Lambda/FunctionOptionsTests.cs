@@ -57,6 +57,52 @@ public sealed class FunctionOptionsTests
     }
 
     [Fact]
+    public void FromEnvironment_FleetTables_ReadWithFunctionName()
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_TOKEN_TABLE"] = "forcelink-tokens";
+        environment["FORCELINK_TOKEN_KMS_KEY_ID"] = "alias/forcelink-tokens";
+        environment["FORCELINK_IDEMPOTENCY_TABLE"] = "arn:aws:dynamodb:eu-west-1:123456789012:table/forcelink-idempotency";
+        environment["AWS_LAMBDA_FUNCTION_NAME"] = "forcelink-prod";
+
+        var fleet = Read(environment).Fleet;
+
+        Assert.Equal(new FleetOptions("forcelink-tokens", "alias/forcelink-tokens", "arn:aws:dynamodb:eu-west-1:123456789012:table/forcelink-idempotency", "forcelink-prod"), fleet);
+    }
+
+    [Fact]
+    public void FromEnvironment_FleetUnset_InMemoryOnly()
+    {
+        Assert.Equal(new FleetOptions(null, null, null, "forcelink"), Read(ValidEnvironment()).Fleet);
+    }
+
+    [Fact]
+    public void FromEnvironment_BadFleetSettings_ReportedWithTheOtherProblems()
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_TOKEN_TABLE"] = "no spaces allowed";
+        environment["FORCELINK_IDEMPOTENCY_TABLE"] = "x";
+        environment["FORCELINK_TOKEN_KMS_KEY_ID"] = "not-a-key";
+        environment["FORCELINK_LOGIN_URL"] = "login.salesforce.com";
+
+        var errors = Errors(environment);
+
+        Assert.Contains(errors, e => e.StartsWith("FORCELINK_TOKEN_TABLE 'no spaces allowed' is not a DynamoDB table name", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("FORCELINK_IDEMPOTENCY_TABLE 'x'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("FORCELINK_TOKEN_KMS_KEY_ID 'not-a-key' is not a KMS key", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("FORCELINK_LOGIN_URL", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FromEnvironment_KmsKeyWithoutTokenTable_Refused()
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_TOKEN_KMS_KEY_ID"] = "alias/forcelink-tokens";
+
+        Assert.Contains(Errors(environment), e => e.StartsWith("FORCELINK_TOKEN_KMS_KEY_ID is set but FORCELINK_TOKEN_TABLE is not", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void FromEnvironment_NothingSet_ReportsEveryProblemTogether()
     {
         var exception = Assert.Throws<FunctionConfigurationException>(() => FunctionOptions.FromEnvironment(_ => null));
