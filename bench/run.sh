@@ -18,25 +18,24 @@ log() { echo "bench: $*" >&2; }
 tests/prerequisites.sh
 command -v node >/dev/null || { echo "run.sh: node is needed for the jsforce baseline: apt-get install nodejs npm" >&2; exit 1; }
 
-log "building the AOT bootstrap and the managed function"
+log "building the solution (the managed function, the bench drivers) and the AOT bootstrap"
+# The managed row runs the Release build of the function: the same framework-dependent program deploy/build.sh --managed zips.
+dotnet build Forcelink.slnx -c Release >&2
 deploy/build.sh >&2
-deploy/build.sh --managed >&2
 log "publishing the AOT bench client"
 dotnet publish bench/Forcelink.BenchClient -c Release -r linux-x64 --artifacts-path artifacts/bench-build -o artifacts/bench/client >&2
 log "installing jsforce"
-npm ci --prefix bench/jsforce --no-audit --no-fund --loglevel=error >&2
+npm ci --prefix bench/jsforce --no-audit --no-fund --ignore-scripts --loglevel=error >&2
 
 log "micro-benchmarks (BenchmarkDotNet)"
-dotnet build bench/Forcelink.Benchmarks -c Release >&2
 rm -rf artifacts/bench/micro
 job=$([ -n "$quick" ] && echo short || echo medium)
 dotnet artifacts/bin/Forcelink.Benchmarks/release/Forcelink.Benchmarks.dll --inProcess --filter '*' --job "$job" \
   --exporters csv --artifacts artifacts/bench/micro >&2
 
-dotnet build bench/Forcelink.Bench -c Release >&2
 dotnet artifacts/bin/Forcelink.Bench/release/Forcelink.Bench.dll \
   --bootstrap artifacts/lambda/bootstrap \
-  --managed artifacts/lambda-managed/publish/Forcelink.Lambda.dll \
+  --managed artifacts/bin/Forcelink.Lambda/release/Forcelink.Lambda.dll \
   --client artifacts/bench/client/Forcelink.BenchClient \
   --jsforce bench/jsforce \
   --micro artifacts/bench/micro/results \
