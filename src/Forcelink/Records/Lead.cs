@@ -222,46 +222,4 @@ public sealed class Lead : SObject, ISObjectType
         get => GetBoolean("IsUnreadByOwner");
         set => Set("IsUnreadByOwner", value);
     }
-
-    /// <summary>Whether the record is in the Recycle Bin. Read-only.</summary>
-    public bool? IsDeleted
-    {
-        get => GetBoolean("IsDeleted");
-        set => Set("IsDeleted", value);
-    }
-
-    /// <summary>When the record was created. Read-only.</summary>
-    public DateTimeOffset? CreatedDate
-    {
-        get => GetDateTime("CreatedDate");
-        set => Set("CreatedDate", value);
-    }
-
-    /// <summary>Who created the record. Read-only.</summary>
-    public string? CreatedById
-    {
-        get => GetString("CreatedById");
-        set => Set("CreatedById", value);
-    }
-
-    /// <summary>When the record was last changed. Read-only.</summary>
-    public DateTimeOffset? LastModifiedDate
-    {
-        get => GetDateTime("LastModifiedDate");
-        set => Set("LastModifiedDate", value);
-    }
-
-    /// <summary>Who last changed the record. Read-only.</summary>
-    public string? LastModifiedById
-    {
-        get => GetString("LastModifiedById");
-        set => Set("LastModifiedById", value);
-    }
-
-    /// <summary>When a user or an automated process last changed the record. Read-only.</summary>
-    public DateTimeOffset? SystemModstamp
-    {
-        get => GetDateTime("SystemModstamp");
-        set => Set("SystemModstamp", value);
-    }
 }

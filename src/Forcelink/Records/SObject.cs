@@ -44,6 +44,24 @@ public class SObject
         }
     }
 
+    /// <summary>Whether the record is in the Recycle Bin (every sObject has it). Read-only in Salesforce.</summary>
+    public bool? IsDeleted => GetBoolean(nameof(IsDeleted));
+
+    /// <summary>When the record was created. Read-only in Salesforce.</summary>
+    public DateTimeOffset? CreatedDate => GetDateTime(nameof(CreatedDate));
+
+    /// <summary>Who created the record. Read-only in Salesforce.</summary>
+    public string? CreatedById => GetString(nameof(CreatedById));
+
+    /// <summary>When the record was last changed. Read-only in Salesforce.</summary>
+    public DateTimeOffset? LastModifiedDate => GetDateTime(nameof(LastModifiedDate));
+
+    /// <summary>Who last changed the record. Read-only in Salesforce.</summary>
+    public string? LastModifiedById => GetString(nameof(LastModifiedById));
+
+    /// <summary>When a user or an automated process last changed the record. Read-only in Salesforce.</summary>
+    public DateTimeOffset? SystemModstamp => GetDateTime(nameof(SystemModstamp));
+
     /// <summary>The names of the fields this record holds, <c>Id</c> included when set.</summary>
     public IEnumerable<string> FieldNames => _fields.Select(p => p.Key);
 
