@@ -16,6 +16,9 @@ namespace Forcelink.Lambda;
 /// </summary>
 internal sealed partial class FunctionHandler(SalesforceClient client, IdempotentOperationHandler operations, EmbeddedMetrics metrics, TimeProvider timeProvider, ILogger<FunctionHandler> logger, Func<int>? logins = null)
 {
+    // Lambda's synchronous payload limit: an SQS batch or HTTP request can be larger than one operation, never larger than this.
+    private const int MaxEventSize = 6 * 1024 * 1024;
+
     private int _loginsSeen;
     private int _retriesSeen;
 
@@ -27,7 +30,7 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
         {
             JsonObject? json = null;
             OperationResult? error = null;
-            if (eventJson.Length > OperationRequest.MaxSize * 24)
+            if (eventJson.Length > MaxEventSize)
             {
                 error = OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts.");
             }
