@@ -32,12 +32,7 @@ internal sealed class RecordWriter(EmulatedOrg org)
 
         var now = org.TimeProvider.GetUtcNow();
         var id = org.Store.NewId(schema);
-        var record = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var field in schema.Fields)
-        {
-            record[field.Name] = field.DefaultValue;
-        }
-
+        var record = schema.NewRecord();
         foreach (var (name, value) in values)
         {
             record[name] = value;
@@ -308,17 +303,30 @@ internal sealed class RecordWriter(EmulatedOrg org)
 
     private static ApiError? CheckRequired(ObjectSchema schema, Dictionary<string, object?> record)
     {
-        var missing = schema.Fields.Where(f => f.Required && record.GetValueOrDefault(f.Name) is null or "").Select(f => f.Name).ToList();
-        return missing.Count == 0
+        List<string>? missing = null;
+        foreach (var field in schema.RequiredFields)
+        {
+            if (record.GetValueOrDefault(field.Name) is null or "")
+            {
+                (missing ??= []).Add(field.Name);
+            }
+        }
+
+        return missing is null
             ? null
             : new ApiError("REQUIRED_FIELD_MISSING", $"Required fields are missing: [{string.Join(", ", missing)}]", missing);
     }
 
     private ApiError? CheckUnique(ObjectSchema schema, Dictionary<string, object?> record, string id)
     {
-        foreach (var field in schema.Fields.Where(f => f.Unique && record.GetValueOrDefault(f.Name) is not null))
+        foreach (var field in schema.UniqueFields)
         {
-            var value = Convert.ToString(record[field.Name], System.Globalization.CultureInfo.InvariantCulture)!;
+            if (record.GetValueOrDefault(field.Name) is not { } raw)
+            {
+                continue;
+            }
+
+            var value = Convert.ToString(raw, System.Globalization.CultureInfo.InvariantCulture)!;
             var clash = field.ExternalId
                 ? org.Store.FindByExternalId(schema, field, value).FirstOrDefault(other => other != id)
                 : org.Store.Rows(schema.Name, includeDeleted: false)

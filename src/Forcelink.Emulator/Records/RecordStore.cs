@@ -9,13 +9,15 @@ using Microsoft.Data.Sqlite;
 namespace Forcelink.Emulator.Records;
 
 /// <summary>
-/// Records of one org. SQLite is the durable copy; reads are served from an in-memory mirror so a 50,000-row scan
-/// does not re-parse JSON. Callers serialise access (the org gate), so nothing here locks.
+/// Records of one org. Reads are served from an in-memory mirror so a 50,000-row scan does not re-parse JSON; with a
+/// data file, SQLite keeps the durable copy. Without one there is no SQLite at all: an in-memory database would only
+/// duplicate the mirror, and binding its statements was two thirds of the emulator's time in a bulk upsert.
+/// Callers serialise access (the org gate), so nothing here locks.
 /// Field maps are copied on write: query results paged later keep the values they had when the query ran.
 /// </summary>
 internal sealed class RecordStore : ISoqlCatalog, IDisposable
 {
-    private readonly SqliteConnection _connection;
+    private readonly SqliteConnection? _connection;
     private readonly Dictionary<string, ObjectSchema> _objects = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ObjectSchema> _byPrefix = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, Dictionary<string, object?>>> _rows = new(StringComparer.OrdinalIgnoreCase);
@@ -38,11 +40,12 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
             AddObject(schema);
         }
 
-        var builder = new SqliteConnectionStringBuilder
+        if (dataFile is null)
         {
-            DataSource = dataFile ?? ":memory:",
-            Mode = dataFile is null ? SqliteOpenMode.Memory : SqliteOpenMode.ReadWriteCreate,
-        };
+            return;
+        }
+
+        var builder = new SqliteConnectionStringBuilder { DataSource = dataFile, Mode = SqliteOpenMode.ReadWriteCreate };
         _connection = new SqliteConnection(builder.ToString());
         _connection.Open();
         Execute("""
@@ -62,7 +65,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
         _objects[schema.Name] = schema;
         _byPrefix[schema.KeyPrefix] = schema;
         _rows.TryAdd(schema.Name, new Dictionary<string, Dictionary<string, object?>>(StringComparer.Ordinal));
-        foreach (var field in schema.Fields.Where(f => f.ExternalId))
+        foreach (var field in schema.ExternalIdFields)
         {
             _externalIndex.TryAdd((schema.Name, field.Name), new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase));
         }
@@ -109,7 +112,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
         var id = (string)fields["Id"]!;
         var rows = _rows[schema.Name];
         rows.TryGetValue(id, out var previous);
-        var inTransaction = _transaction is not null;
+        var inTransaction = InTransaction;
         if (!inTransaction)
         {
             Begin();
@@ -124,6 +127,16 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
         rows[id] = fields;
         _ownerOf[id] = schema;
         Index(schema, id, fields);
+        if (_connection is null)
+        {
+            if (!inTransaction)
+            {
+                Commit();
+            }
+
+            return;
+        }
+
         // One prepared statement for the connection's lifetime: re-preparing per row dominated bulk inserts.
         if (_upsert is null)
         {
@@ -146,20 +159,24 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
         }
     }
 
-    public bool InTransaction => _transaction is not null;
+    public bool InTransaction => _undo is not null;
 
     public void Begin()
     {
-        _transaction = _connection.BeginTransaction();
+        _transaction = _connection?.BeginTransaction();
         _undo = [];
     }
 
     public void Commit()
     {
-        SaveCounters();
-        _transaction!.Commit();
-        _transaction.Dispose();
-        _transaction = null;
+        if (_transaction is not null)
+        {
+            SaveCounters();
+            _transaction.Commit();
+            _transaction.Dispose();
+            _transaction = null;
+        }
+
         _undo = null;
     }
 
@@ -186,8 +203,8 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
             }
         }
 
-        _transaction!.Rollback();
-        _transaction.Dispose();
+        _transaction?.Rollback();
+        _transaction?.Dispose();
         _transaction = null;
         _undo = null;
     }
@@ -231,7 +248,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
         _upsert?.Dispose();
         _json.Dispose();
         _transaction?.Dispose();
-        _connection.Dispose();
+        _connection?.Dispose();
     }
 
     private static bool IsDeleted(IReadOnlyDictionary<string, object?> row) => row.GetValueOrDefault("IsDeleted") is true;
@@ -246,7 +263,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
 
     private void Index(ObjectSchema schema, string id, IReadOnlyDictionary<string, object?> fields)
     {
-        foreach (var field in schema.Fields.Where(f => f.ExternalId))
+        foreach (var field in schema.ExternalIdFields)
         {
             if (Render(fields.GetValueOrDefault(field.Name)) is { } value)
             {
@@ -263,7 +280,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
 
     private void Unindex(ObjectSchema schema, string id, IReadOnlyDictionary<string, object?> fields)
     {
-        foreach (var field in schema.Fields.Where(f => f.ExternalId))
+        foreach (var field in schema.ExternalIdFields)
         {
             if (Render(fields.GetValueOrDefault(field.Name)) is { } value
                 && _externalIndex[(schema.Name, field.Name)].TryGetValue(value, out var ids))
@@ -291,6 +308,11 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
 
     private void Load()
     {
+        if (_connection is null)
+        {
+            return;
+        }
+
         using (var command = _connection.CreateCommand())
         {
             command.CommandText = "SELECT id, object, body FROM records ORDER BY rowid";
@@ -342,7 +364,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
 
     private void SaveCounters()
     {
-        using var command = _connection.CreateCommand();
+        using var command = _transaction!.Connection!.CreateCommand();
         command.Transaction = _transaction;
         command.CommandText = "INSERT OR REPLACE INTO counters (name, value) VALUES ('sequence', $s), ('case', $c)";
         command.Parameters.AddWithValue("$s", _sequence);
@@ -352,6 +374,11 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
 
     private void Execute(string sql)
     {
+        if (_connection is null)
+        {
+            return;
+        }
+
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();

@@ -65,6 +65,7 @@ internal sealed record FieldDefinition
 internal sealed class ObjectSchema
 {
     private readonly Dictionary<string, FieldDefinition> _byName;
+    private readonly Dictionary<string, object?> _defaults;
 
     public ObjectSchema(string name, string label, string labelPlural, string keyPrefix, bool custom, IReadOnlyList<FieldDefinition> fields)
     {
@@ -75,6 +76,14 @@ internal sealed class ObjectSchema
         Custom = custom;
         Fields = fields;
         _byName = fields.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
+        RequiredFields = [.. fields.Where(f => f.Required)];
+        UniqueFields = [.. fields.Where(f => f.Unique)];
+        ExternalIdFields = [.. fields.Where(f => f.ExternalId)];
+        _defaults = new Dictionary<string, object?>(fields.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var field in fields)
+        {
+            _defaults[field.Name] = field.DefaultValue;
+        }
         SoqlInfo = new SoqlObjectInfo(name, label, keyPrefix, custom, [.. fields.Select(f => f.ToSoql())]);
     }
 
@@ -84,6 +93,11 @@ internal sealed class ObjectSchema
     public string KeyPrefix { get; }
     public bool Custom { get; }
     public IReadOnlyList<FieldDefinition> Fields { get; }
+
+    // Every save checks these; filtering Fields per record was a tenth of a bulk upsert's time.
+    public FieldDefinition[] RequiredFields { get; }
+    public FieldDefinition[] UniqueFields { get; }
+    public FieldDefinition[] ExternalIdFields { get; }
     public SoqlObjectInfo SoqlInfo { get; }
 
     /// <summary>Users and the org itself are managed through Setup, not deleted through the API.</summary>
@@ -93,4 +107,7 @@ internal sealed class ObjectSchema
     public bool Searchable => Name is not ("User" or "Organization");
 
     public FieldDefinition? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>A new record holding every field at its default: copying a dictionary with the same comparer skips rehashing.</summary>
+    public Dictionary<string, object?> NewRecord() => new(_defaults, StringComparer.OrdinalIgnoreCase);
 }

@@ -120,6 +120,38 @@ public sealed class AdminApiTests
     }
 
     [Fact]
+    public async Task DataFile_AllOrNoneRollback_NothingPersisted()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"forcelink-emulator-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using (var first = await EmulatorFixture.StartAsync(o => o.DataFile = file))
+            {
+                var records = new object[]
+                {
+                    new Dictionary<string, object> { ["attributes"] = new { type = "Account" }, ["Name"] = "Kept only with its sibling" },
+                    new Dictionary<string, object> { ["attributes"] = new { type = "Account" } },
+                };
+                var (status, body, _) = await first.CallAsync(HttpMethod.Post, "composite/sobjects", await first.GetTokenAsync(), new { allOrNone = true, records });
+                Assert.Equal(200, status);
+                Assert.All(body!.AsArray(), r => Assert.False(r!["success"]!.GetValue<bool>()));
+            }
+
+            await using var second = await EmulatorFixture.StartAsync(o => o.DataFile = file);
+            var (_, result, _) = await second.CallAsync(HttpMethod.Get, "query?q=SELECT+Id+FROM+Account+WHERE+Name+LIKE+'Kept%25'", await second.GetTokenAsync());
+            Assert.Equal(0, result!["totalSize"]!.GetValue<int>());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    [Fact]
     public void CommandLine_QuickStart_OneAppOneUser()
     {
         var certificate = Path.Combine(Path.GetTempPath(), $"forcelink-{Guid.NewGuid():N}.crt");
