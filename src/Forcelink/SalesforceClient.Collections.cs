@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Forcelink.Records;
 using Forcelink.Rest;
 using Forcelink.Serialization;
@@ -99,31 +100,40 @@ public partial class SalesforceClient
 
     private async Task<IReadOnlyList<SaveResult>> WriteChunkAsync(SObject[] records, CollectionWrite kind, string? externalIdField, bool allOrNone, CancellationToken cancellationToken)
     {
-        var array = new JsonArray();
-        foreach (var record in records)
+        var body = new ArrayBufferWriter<byte>(records.Length * 128);
+        using (var writer = new Utf8JsonWriter(body))
         {
-            ArgumentNullException.ThrowIfNull(record, nameof(records));
-            CheckObjectName(record.ObjectType, nameof(records));
-            var body = record.ToWriteBody(withAttributes: true);
-            switch (kind)
+            writer.WriteStartObject();
+            writer.WriteBoolean("allOrNone", allOrNone);
+            writer.WriteStartArray("records");
+            foreach (var record in records)
             {
-                case CollectionWrite.Update:
-                    body["id"] = CheckId(record.Id ?? throw new ArgumentException($"A record to update has no Id ({record}).", nameof(records)), nameof(records));
-                    break;
-                case CollectionWrite.Upsert when records[0].ObjectType != record.ObjectType:
-                    throw new ArgumentException($"An upsert takes records of one object: found {records[0].ObjectType} and {record.ObjectType}.", nameof(records));
-                case CollectionWrite.Upsert when string.IsNullOrEmpty(record.GetString(externalIdField!)):
-                    throw new ArgumentException($"A record to upsert has no value for {externalIdField} ({record}).", nameof(records));
+                ArgumentNullException.ThrowIfNull(record, nameof(records));
+                CheckObjectName(record.ObjectType, nameof(records));
+                string? id = null;
+                switch (kind)
+                {
+                    case CollectionWrite.Update:
+                        id = CheckId(record.Id ?? throw new ArgumentException($"A record to update has no Id ({record}).", nameof(records)), nameof(records));
+                        break;
+                    case CollectionWrite.Upsert when records[0].ObjectType != record.ObjectType:
+                        throw new ArgumentException($"An upsert takes records of one object: found {records[0].ObjectType} and {record.ObjectType}.", nameof(records));
+                    case CollectionWrite.Upsert when string.IsNullOrEmpty(record.GetString(externalIdField!)):
+                        throw new ArgumentException($"A record to upsert has no value for {externalIdField} ({record}).", nameof(records));
+                }
+
+                record.WriteBody(writer, withAttributes: true, id);
             }
 
-            array.Add((JsonNode)body);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
         }
 
         var relative = kind == CollectionWrite.Upsert ? $"composite/sobjects/{records[0].ObjectType}/{externalIdField}" : "composite/sobjects";
         using var activity = StartActivity(kind switch { CollectionWrite.Create => "createMany", CollectionWrite.Update => "updateMany", _ => "upsertMany" }, records[0].ObjectType);
         using var request = new HttpRequestMessage(kind == CollectionWrite.Create ? HttpMethod.Post : HttpMethod.Patch, await DataPathAsync(relative, cancellationToken).ConfigureAwait(false))
         {
-            Content = JsonBody(new JsonObject { ["allOrNone"] = allOrNone, [nameof(records)] = array }),
+            Content = JsonBody(body.WrittenMemory),
         };
         using var response = await SendAsync(request, idempotent: kind != CollectionWrite.Create, cancellationToken).ConfigureAwait(false);
         var bodies = await ReadAsync(response, ForcelinkJsonContext.Default.ListSaveResultBody, cancellationToken).ConfigureAwait(false);

@@ -164,8 +164,10 @@ public partial class SalesforceClient : IDisposable
     internal async Task<string> DataPathAsync(string relative, CancellationToken cancellationToken) =>
         $"services/data/v{await GetApiVersionAsync(cancellationToken).ConfigureAwait(false)}/{relative}";
 
-    internal static HttpContent JsonBody(JsonNode body) =>
-        new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString())) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "UTF-8" } } };
+    internal static HttpContent JsonBody(JsonNode body) => JsonBody(Encoding.UTF8.GetBytes(body.ToJsonString()));
+
+    internal static HttpContent JsonBody(ReadOnlyMemory<byte> utf8) =>
+        new ReadOnlyMemoryContent(utf8) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "UTF-8" } } };
 
     internal static Activity? StartActivity(string operation, string? objectName)
     {

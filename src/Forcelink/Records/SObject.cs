@@ -195,6 +195,44 @@ public class SObject
         return body;
     }
 
+    /// <summary>Writes what <see cref="ToWriteBody"/> builds straight to <paramref name="writer"/>, with no copies of the values:
+    /// a collections call of 200 records allocated most of a bulk upsert's client time building them.</summary>
+    internal void WriteBody(Utf8JsonWriter writer, bool withAttributes, string? id)
+    {
+        writer.WriteStartObject();
+        if (withAttributes)
+        {
+            writer.WriteStartObject("attributes");
+            writer.WriteString("type", ObjectType);
+            writer.WriteEndObject();
+        }
+
+        foreach (var (name, value) in _fields)
+        {
+            if (name == nameof(Id) || value is JsonObject)
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(name);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
+
+        if (id is not null)
+        {
+            writer.WriteString("id", id);
+        }
+
+        writer.WriteEndObject();
+    }
+
     internal void WriteTo(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
