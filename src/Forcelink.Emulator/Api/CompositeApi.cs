@@ -70,7 +70,9 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
 
     private ApiResult Save(ApiCall call, Operation operation, ObjectSchema? upsertSchema, FieldDefinition? upsertKey)
     {
-        var body = RestApi.ParseBody(call.Body);
+        // Nothing outlives the call, so the up-to-200-record body is read in place rather than cloned.
+        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(call.Body) ? "{}" : call.Body);
+        var body = document.RootElement;
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("records", out var records) || records.ValueKind != JsonValueKind.Array)
         {
             return ApiResult.Error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of SObject[] or request may be missing a required field: records");
@@ -354,7 +356,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
             }
             else if (result.Body is { Length: > 0 } bytes)
             {
-                references[referenceId] = JsonDocument.Parse(bytes).RootElement.Clone();
+                references[referenceId] = RestApi.Detached(bytes);
             }
         }
 

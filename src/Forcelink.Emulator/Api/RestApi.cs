@@ -94,8 +94,22 @@ internal sealed class RestApi
     public ObjectSchema? Visible(Session session, string type) =>
         _org.Store.Find(type) is { } schema && _org.PermissionsFor(session.User, schema.Name).Read ? schema : null;
 
-    public static JsonElement ParseBody(string? body) =>
-        string.IsNullOrWhiteSpace(body) ? JsonDocument.Parse("{}").RootElement.Clone() : JsonDocument.Parse(body).RootElement.Clone();
+    public static JsonElement ParseBody(string? body) => Detached(string.IsNullOrWhiteSpace(body) ? "{}" : body);
+
+    /// <summary>Parses into an element that outlives its document. The document is disposed so its pooled buffers go back
+    /// to the pool: left undisposed, every 30 KB collections body rented fresh arrays and fed the large-object heap.</summary>
+    public static JsonElement Detached(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    /// <inheritdoc cref="Detached(string)"/>
+    public static JsonElement Detached(ReadOnlyMemory<byte> utf8)
+    {
+        using var document = JsonDocument.Parse(utf8);
+        return document.RootElement.Clone();
+    }
 
     public static void WriteRecord(Utf8JsonWriter w, ObjectSchema schema, IReadOnlyDictionary<string, object?> fields, string version, IReadOnlyList<FieldDefinition>? select = null)
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Forcelink.Emulator.Api;
 using Forcelink.Emulator.Hosting;
 using Forcelink.Emulator.Org;
 
@@ -121,8 +122,8 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
 
         try
         {
-            header = JsonDocument.Parse(Base64Url(parts[0])).RootElement.Clone();
-            claims = JsonDocument.Parse(Base64Url(parts[1])).RootElement.Clone();
+            header = RestApi.Detached(Base64Url(parts[0]));
+            claims = RestApi.Detached(Base64Url(parts[1]));
             signature = Base64Url(parts[2]);
         }
         catch (Exception e) when (e is FormatException or JsonException)
