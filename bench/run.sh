@@ -3,15 +3,21 @@
 # markdown table: | metric | forcelink | baseline | ratio |. The baseline is jsforce 3 on Node unless the row says otherwise.
 #   ./bench/run.sh           full sizes (10,000-record upsert, 50,000-record reads)
 #   ./bench/run.sh --quick   smaller sizes, a few minutes
+#   --only SCENARIO          one of cold-start, bulk, stream, warm, micro (to iterate on one)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 quick=""
-for arg in "$@"; do
-  case "$arg" in
+only=()
+while [ $# -gt 0 ]; do
+  case "$1" in
     --quick) quick="--quick" ;;
-    *) echo "run.sh: unknown option '$arg' (use --quick or nothing)" >&2; exit 2 ;;
+    --only)
+      [ $# -ge 2 ] || { echo "run.sh: --only needs a scenario: cold-start, bulk, stream, warm or micro" >&2; exit 2; }
+      only=(--only "$2"); shift ;;
+    *) echo "run.sh: unknown option '$1' (use --quick, --only SCENARIO, or nothing)" >&2; exit 2 ;;
   esac
+  shift
 done
 
 log() { echo "bench: $*" >&2; }
@@ -27,11 +33,13 @@ dotnet publish bench/Forcelink.BenchClient -c Release -r linux-x64 --artifacts-p
 log "installing jsforce"
 npm ci --prefix bench/jsforce --no-audit --no-fund --ignore-scripts --loglevel=error >&2
 
-log "micro-benchmarks (BenchmarkDotNet)"
 rm -rf artifacts/bench/micro
-job=$([ -n "$quick" ] && echo short || echo medium)
-dotnet artifacts/bin/Forcelink.Benchmarks/release/Forcelink.Benchmarks.dll --inProcess --filter '*' --job "$job" \
-  --exporters csv --artifacts artifacts/bench/micro >&2
+if [ ${#only[@]} -eq 0 ] || [ "${only[1]}" = micro ]; then
+  log "micro-benchmarks (BenchmarkDotNet)"
+  job=$([ -n "$quick" ] && echo short || echo medium)
+  dotnet artifacts/bin/Forcelink.Benchmarks/release/Forcelink.Benchmarks.dll --inProcess --filter '*' --job "$job" \
+    --exporters csv --artifacts artifacts/bench/micro >&2
+fi
 
 dotnet artifacts/bin/Forcelink.Bench/release/Forcelink.Bench.dll \
   --bootstrap artifacts/lambda/bootstrap \
@@ -39,4 +47,4 @@ dotnet artifacts/bin/Forcelink.Bench/release/Forcelink.Bench.dll \
   --client artifacts/bench/client/Forcelink.BenchClient \
   --jsforce bench/jsforce \
   --micro artifacts/bench/micro/results \
-  $quick
+  $quick "${only[@]}"

@@ -5,7 +5,7 @@ using Forcelink.Authentication;
 using Forcelink.Records;
 using Forcelink.Soql;
 
-// bulk N        : upsert N Leads by Ext_Id__c through collections of 200, streaming (constant memory).
+// bulk N [P]    : upsert N Leads by Ext_Id__c (P0, P1, ...; P defaults to "fl-") through collections of 200, streaming.
 // stream SOQL   : read every record of a query page by page without keeping them.
 // Prints one JSON line: {"count","failed","ms","peakRssBytes","logins"}. Configuration: the FORCELINK_* variables.
 var mode = args.Length > 0 ? args[0] : "";
@@ -22,7 +22,8 @@ switch (mode)
 {
     case "bulk":
         var total = int.Parse(args[1], CultureInfo.InvariantCulture);
-        await foreach (var result in client.UpsertManyAsync(Leads(total), "Ext_Id__c"))
+        var prefix = args.Length > 2 ? args[2] : "fl-";
+        await foreach (var result in client.UpsertManyAsync(Leads(total, prefix), "Ext_Id__c"))
         {
             count++;
             failed += result.Success ? 0 : 1;
@@ -37,7 +38,7 @@ switch (mode)
 
         break;
     default:
-        await Console.Error.WriteLineAsync("usage: Forcelink.BenchClient bulk N | stream SOQL");
+        await Console.Error.WriteLineAsync("usage: Forcelink.BenchClient bulk N [PREFIX] | stream SOQL");
         return 2;
 }
 
@@ -45,12 +46,12 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{{\"count\":{count},\"failed\":{failed},\"ms\":{stopwatch.Elapsed.TotalMilliseconds:F1},\"peakRssBytes\":{PeakRss()},\"logins\":{client.LoginCount}}}"));
 return failed == 0 ? 0 : 1;
 
-static async IAsyncEnumerable<SObject> Leads(int total)
+static async IAsyncEnumerable<SObject> Leads(int total, string prefix)
 {
     for (var i = 0; i < total; i++)
     {
         var lead = new Lead { LastName = $"Bulk {i}", Company = "Forcelink" };
-        lead.Set("Ext_Id__c", $"fl-{i}");
+        lead.Set("Ext_Id__c", $"{prefix}{i}");
         yield return lead;
     }
 

@@ -2,11 +2,12 @@
 import { login, peakRssBytes } from './login.mjs';
 
 const count = Number(process.argv[2] ?? 10000);
+const prefix = process.argv[3] ?? 'js-';
 const started = performance.now();
 const conn = await login();
 const records = [];
 for (let i = 0; i < count; i++) {
-  records.push({ Ext_Id__c: `js-${i}`, LastName: `Bulk ${i}`, Company: 'jsforce' });
+  records.push({ Ext_Id__c: `${prefix}${i}`, LastName: `Bulk ${i}`, Company: 'jsforce' });
 }
 // jsforce sends an upsert array as one collections call, which Salesforce caps at 200 records: chunk as its users do.
 let failed = 0;
