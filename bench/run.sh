@@ -13,20 +13,26 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick="--quick" ;;
     --only)
-      [ $# -ge 2 ] || { echo "run.sh: --only needs a scenario: cold-start, bulk, stream, warm or micro" >&2; exit 2; }
-      only=(--only "$2"); shift ;;
+      case "${2:-}" in
+        cold-start|bulk|stream|warm|micro) only=(--only "$2"); shift ;;
+        *) echo "run.sh: --only needs a scenario: cold-start, bulk, stream, warm or micro" >&2; exit 2 ;;
+      esac ;;
     *) echo "run.sh: unknown option '$1' (use --quick, --only SCENARIO, or nothing)" >&2; exit 2 ;;
   esac
   shift
 done
 
 log() { echo "bench: $*" >&2; }
-tests/prerequisites.sh
+tests/prerequisites.sh --system
 command -v node >/dev/null || { echo "run.sh: node is needed for the jsforce baseline: apt-get install nodejs npm" >&2; exit 1; }
 
-log "building the solution (the managed function, the bench drivers) and the AOT bootstrap"
-# The managed row runs the Release build of the function: the same framework-dependent program deploy/build.sh --managed zips.
-dotnet build Forcelink.slnx -c Release >&2
+log "building the bench drivers (with the managed function) and the AOT bootstrap"
+# The managed row runs the Release build of the function (a reference of the driver): the same framework-dependent
+# program deploy/build.sh --managed zips. Only what the bench runs is built, not the tests.
+dotnet build bench/Forcelink.Bench -c Release >&2
+if [ ${#only[@]} -eq 0 ] || [ "${only[1]}" = micro ]; then
+  dotnet build bench/Forcelink.Benchmarks -c Release >&2
+fi
 deploy/build.sh >&2
 log "publishing the AOT bench client"
 dotnet publish bench/Forcelink.BenchClient -c Release -r linux-x64 --artifacts-path artifacts/bench-build -o artifacts/bench/client >&2

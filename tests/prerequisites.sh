@@ -4,8 +4,14 @@
 # and openssl, which the CLI tests use to check that 'forcelink keygen' writes a key and certificate openssl accepts;
 # then the npm packages of tests/interop (jsforce, the Salesforce CLI and a Node 22 binary) for the interop tests,
 # and of tests/dynamodb (dynalite, an in-memory DynamoDB) for the fleet tests and bench/fleet.
-# CI runs this as root on a clean Debian 12 machine.
+# CI runs this as root on a clean Debian 12 machine. bench/run.sh passes --system: the Debian packages only.
 set -euo pipefail
+npm_packages=true
+case "${1:-}" in
+  "") ;;
+  --system) npm_packages=false ;;
+  *) echo "prerequisites.sh: unknown option '$1' (use --system for the Debian packages only, or nothing)" >&2; exit 2 ;;
+esac
 
 # The interop packages come from the npm registry with the lock file's exact versions. A stamp of the lock file's
 # hash inside node_modules makes a second run a no-op, and a changed lock file (or a deleted node_modules) reinstalls.
@@ -45,9 +51,15 @@ command -v objdump >/dev/null 2>&1 || missing+=(binutils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 
+install_npm_packages() {
+  if [ "$npm_packages" = true ]; then
+    install_interop_packages
+    install_dynamodb_packages
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
-  install_interop_packages
-  install_dynamodb_packages
+  install_npm_packages
   exit 0
 fi
 
@@ -69,5 +81,4 @@ if ! "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
   "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-install_interop_packages
-install_dynamodb_packages
+install_npm_packages
