@@ -192,6 +192,33 @@ public sealed class SalesforceClientTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateManyAsync_Body_AttributesSetFieldsNullsAndIdOnly()
+    {
+        _http.On(HttpMethod.Patch, Data + "composite/sobjects", _ =>
+            StubHttpHandler.Json(HttpStatusCode.OK, """[{"id":"00Q000000000001AAA","success":true,"errors":[]},{"id":"00Q000000000002AAA","success":true,"errors":[]}]"""));
+        using var sut = CreateSut();
+        var first = SObject.FromJson(JsonNode.Parse("""{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","Owner":{"Name":"Ann"}}""")!.AsObject());
+        first.Set("Company", "Acme \"Ltd\" é");
+        first.Set("Phone", (string?)null);
+        var second = new Lead { Id = "00Q000000000002AAA", LastName = "Ng" };
+
+        var results = await sut.UpdateManyAsync([first, second], allOrNone: true);
+
+        Assert.All(results, r => Assert.True(r.Success));
+        var body = JsonNode.Parse(_http.Requests[0].Body!)!;
+        Assert.True(body["allOrNone"]!.GetValue<bool>());
+        var records = body["records"]!.AsArray();
+        Assert.Equal("Lead", records[0]!["attributes"]!["type"]!.GetValue<string>());
+        Assert.Equal("Acme \"Ltd\" é", records[0]!["Company"]!.GetValue<string>());
+        Assert.True(records[0]!.AsObject().ContainsKey("Phone"));
+        Assert.Null(records[0]!["Phone"]);
+        Assert.Equal("00Q000000000001AAA", records[0]!["id"]!.GetValue<string>());
+        Assert.False(records[0]!.AsObject().ContainsKey("Id"));
+        Assert.False(records[0]!.AsObject().ContainsKey("Owner"));
+        Assert.Equal("""{"attributes":{"type":"Lead"},"LastName":"Ng","id":"00Q000000000002AAA"}""", records[1]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task ApiUsage_FromHeader_AndGuardRefusesPastShare()
     {
         _http.On(HttpMethod.Get, Data + "sobjects/Lead/", _ =>
