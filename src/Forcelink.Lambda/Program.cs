@@ -64,10 +64,14 @@ internal static partial class Program
                 async cancellationToken =>
                 {
                     var options = FunctionOptions.FromEnvironment(Environment.GetEnvironmentVariable);
+                    using var awsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
                     var keyReader = new PrivateKeyReader(() => new ParametersSecretsClient(
                         loopback,
                         ParametersSecretsClient.DefaultAddress(options.ExtensionPort),
-                        options.SessionToken!,
+                        options.SessionToken,
+                        options.AwsCredentials is { } aws && options.AwsRegion is { } region
+                            ? new AwsJsonClient(awsHttp, aws, region, Environment.GetEnvironmentVariable, timeProvider, loggerFactory.CreateLogger<AwsJsonClient>())
+                            : null,
                         timeProvider,
                         loggerFactory.CreateLogger<ParametersSecretsClient>()));
                     signingKey = await keyReader.ReadAsync(options.PrivateKey, options.PrivateKeyPassphrase, cancellationToken);

@@ -23,5 +23,7 @@ internal static class EnvironmentVariables
     public const string FunctionName = "AWS_LAMBDA_FUNCTION_NAME";
     public const string RunOnce = "AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE";
     public const string SessionToken = "AWS_SESSION_TOKEN";
+    public const string Region = "AWS_REGION";
+    public const string DefaultRegion = "AWS_DEFAULT_REGION";
     public const string ExtensionPort = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
 }

@@ -32,6 +32,8 @@ internal sealed partial class FunctionOptions
         string? passphrase,
         int extensionPort,
         string? sessionToken,
+        AwsCredentials? awsCredentials,
+        string? awsRegion,
         OperationPolicy policy,
         FleetOptions fleet)
     {
@@ -43,6 +45,8 @@ internal sealed partial class FunctionOptions
         PrivateKeyPassphrase = passphrase;
         ExtensionPort = extensionPort;
         SessionToken = sessionToken;
+        AwsCredentials = awsCredentials;
+        AwsRegion = awsRegion;
     }
 
     public JwtBearerCredentialOptions Credential { get; }
@@ -65,6 +69,12 @@ internal sealed partial class FunctionOptions
 
     /// <summary><c>AWS_SESSION_TOKEN</c>, which the extension requires as <c>X-Aws-Parameters-Secrets-Token</c>.</summary>
     public string? SessionToken { get; }
+
+    /// <summary>The execution role's credentials, for reading the key from the AWS API when the extension is absent.</summary>
+    public AwsCredentials? AwsCredentials { get; }
+
+    /// <summary><c>AWS_REGION</c> (or <c>AWS_DEFAULT_REGION</c>): where the secret or parameter lives.</summary>
+    public string? AwsRegion { get; }
 
     /// <summary>Reads and validates the settings.</summary>
     /// <exception cref="FunctionConfigurationException">Something is missing or invalid; lists every problem.</exception>
@@ -135,13 +145,22 @@ internal sealed partial class FunctionOptions
         var fleet = ReadFleet(Read, errors);
         var privateKey = ReadPrivateKeySource(Read, errors);
         var sessionToken = Read(EnvironmentVariables.SessionToken);
+        var awsCredentials = AwsCredentials.FromEnvironment(Read);
+        var awsRegion = Read(EnvironmentVariables.Region) ?? Read(EnvironmentVariables.DefaultRegion);
         var port = DefaultExtensionPort;
         if (privateKey?.Kind is PrivateKeySourceKind.Secret or PrivateKeySourceKind.Parameter)
         {
-            if (sessionToken is null)
+            if (sessionToken is null && awsCredentials is not null && awsRegion is null)
             {
-                errors.Add($"{EnvironmentVariables.SessionToken} is not set, and the AWS Parameters and Secrets Lambda Extension needs it to read " +
-                    $"{privateKey.VariableName}: Lambda sets it for the execution role; when running elsewhere, set it or use {EnvironmentVariables.PrivateKeyFile}.");
+                errors.Add($"{EnvironmentVariables.Region} is not set, and reading {privateKey.VariableName} from the AWS API needs the region it lives in: " +
+                    "Lambda sets it; when running elsewhere, set it (such as eu-west-1).");
+            }
+
+            if (sessionToken is null && awsCredentials is null)
+            {
+                errors.Add($"Neither {EnvironmentVariables.SessionToken} nor {AwsCredentials.AccessKeyIdVariable} and {AwsCredentials.SecretAccessKeyVariable} are set, " +
+                    $"so {privateKey.VariableName} cannot be read (through the Parameters and Secrets extension or the AWS API): Lambda sets them for the " +
+                    $"execution role; when running elsewhere, set them or use {EnvironmentVariables.PrivateKeyFile}.");
             }
 
             if (Read(EnvironmentVariables.ExtensionPort) is { } portText
@@ -158,7 +177,7 @@ internal sealed partial class FunctionOptions
 
         // A passphrase may legitimately start or end with spaces: only an empty one counts as unset.
         var passphrase = getVariable(EnvironmentVariables.PrivateKeyPassphrase) is { Length: > 0 } given ? given : null;
-        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, policy, fleet);
+        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, awsCredentials, awsRegion, policy, fleet);
     }
 
     private static FleetOptions ReadFleet(Func<string, string?> read, List<string> errors)

@@ -7,7 +7,10 @@ namespace Forcelink.Lambda.Configuration;
 /// <summary>
 /// Reads secrets and SecureString parameters through the AWS Parameters and Secrets Lambda Extension
 /// (<c>http://localhost:2773</c>, authenticated by <c>X-Aws-Parameters-Secrets-Token</c>), which needs no AWS SDK.
-/// The extension may still be starting while the function initializes, so connection failures and 5xx are retried briefly.
+/// The extension may still be starting while the function initializes, so 5xx and dropped connections are retried
+/// briefly. When nothing listens on its port (no extension layer) or there is no session token for it, the value is
+/// read from the AWS API directly (<see cref="AwsJsonClient"/>) with the same role, so the layer is an optimization
+/// (a cache) rather than a requirement.
 /// </summary>
 internal sealed partial class ParametersSecretsClient
 {
@@ -19,25 +22,33 @@ internal sealed partial class ParametersSecretsClient
 
     private readonly HttpClient _httpClient;
     private readonly Uri _baseAddress;
-    private readonly string _sessionToken;
+    private readonly string? _sessionToken;
+    private readonly AwsJsonClient? _direct;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private bool _extensionAbsent;
 
     /// <param name="httpClient">The client to send requests with; its base address is ignored.</param>
     /// <param name="baseAddress">The extension, <c>http://localhost:{PARAMETERS_SECRETS_EXTENSION_HTTP_PORT}/</c>.</param>
-    /// <param name="sessionToken">The value of <c>AWS_SESSION_TOKEN</c>.</param>
+    /// <param name="sessionToken">The value of <c>AWS_SESSION_TOKEN</c>; without it the extension cannot be asked.</param>
+    /// <param name="direct">Reads from the AWS API when the extension is absent; <see langword="null"/> when there are no credentials or region.</param>
     /// <param name="timeProvider">The clock for the retry delays.</param>
     /// <param name="logger">Receives one event per retry, without secrets.</param>
-    public ParametersSecretsClient(HttpClient httpClient, Uri baseAddress, string sessionToken, TimeProvider timeProvider, ILogger<ParametersSecretsClient> logger)
+    public ParametersSecretsClient(HttpClient httpClient, Uri baseAddress, string? sessionToken, AwsJsonClient? direct, TimeProvider timeProvider, ILogger<ParametersSecretsClient> logger)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(baseAddress);
-        ArgumentException.ThrowIfNullOrEmpty(sessionToken);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
+        if (string.IsNullOrEmpty(sessionToken) && direct is null)
+        {
+            throw new ArgumentException("Either a session token (for the extension) or a direct client is needed.", nameof(direct));
+        }
+
         _httpClient = httpClient;
         _baseAddress = baseAddress;
-        _sessionToken = sessionToken;
+        _sessionToken = string.IsNullOrEmpty(sessionToken) ? null : sessionToken;
+        _direct = direct;
         _timeProvider = timeProvider;
         _logger = logger;
     }
@@ -49,7 +60,8 @@ internal sealed partial class ParametersSecretsClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(secretId);
         var what = $"Secrets Manager secret '{secretId}'";
-        using var document = await GetAsync($"secretsmanager/get?secretId={Uri.EscapeDataString(secretId)}", what, cancellationToken);
+        using var document = await GetAsync(
+            $"secretsmanager/get?secretId={Uri.EscapeDataString(secretId)}", what, (direct, token) => direct.GetSecretValueAsync(secretId, token), cancellationToken);
         var root = document.RootElement;
         if (root.TryGetProperty("SecretString", out var text) && text.ValueKind == JsonValueKind.String)
         {
@@ -71,7 +83,7 @@ internal sealed partial class ParametersSecretsClient
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var what = $"SSM parameter '{name}'";
         using var document = await GetAsync(
-            $"systemsmanager/parameters/get?name={Uri.EscapeDataString(name)}&withDecryption=true", what, cancellationToken);
+            $"systemsmanager/parameters/get?name={Uri.EscapeDataString(name)}&withDecryption=true", what, (direct, token) => direct.GetParameterAsync(name, token), cancellationToken);
         if (document.RootElement.TryGetProperty("Parameter", out var parameter)
             && parameter.TryGetProperty("Value", out var value)
             && value.ValueKind == JsonValueKind.String)
@@ -82,8 +94,14 @@ internal sealed partial class ParametersSecretsClient
         throw new FunctionConfigurationException($"The {what} answered without Parameter.Value: check that it is a String or SecureString parameter.");
     }
 
-    private async Task<JsonDocument> GetAsync(string pathAndQuery, string what, CancellationToken cancellationToken)
+    private async Task<JsonDocument> GetAsync(
+        string pathAndQuery, string what, Func<AwsJsonClient, CancellationToken, Task<JsonDocument>> readDirectly, CancellationToken cancellationToken)
     {
+        if (_direct is not null && (_sessionToken is null || _extensionAbsent))
+        {
+            return await readDirectly(_direct, cancellationToken);
+        }
+
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
@@ -114,6 +132,13 @@ internal sealed partial class ParametersSecretsClient
 
                 failure = $"HTTP {(int)response.StatusCode}";
             }
+            catch (HttpRequestException exception) when (attempt == 1 && _direct is not null && exception.HttpRequestError == HttpRequestError.ConnectionError)
+            {
+                // Nothing listens on the port: no extension layer. Even if it were only starting, the API gives the same answer.
+                _extensionAbsent = true;
+                LogNoExtension(_logger, what);
+                return await readDirectly(_direct, cancellationToken);
+            }
             catch (HttpRequestException exception)
             {
                 failure = exception.HttpRequestError.ToString();
@@ -142,6 +167,9 @@ internal sealed partial class ParametersSecretsClient
             $"The {what} was not found (HTTP {(int)status}): check the name or ARN, and that it lives in the function's region.",
         _ => $"Reading the {what} failed with HTTP {(int)status}.",
     };
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "No Parameters and Secrets extension answers; reading the {What} from the AWS API")]
+    private static partial void LogNoExtension(ILogger logger, string what);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "The Parameters and Secrets extension did not answer for the {What} ({Failure}, attempt {Attempt}); retrying")]
     private static partial void LogRetrying(ILogger logger, string what, string failure, int attempt);

@@ -24,19 +24,11 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
 
         var requestId = api.Enqueue("{\"operation\":\"create\",\"object\":\"Lead\",\"fields\":{\"LastName\":\"Process\",\"Company\":\"Bootstrap\"}}", TimeProvider.System.GetUtcNow());
 
-        var (exitCode, stdout, stderr) = await RunAsync(bootstrap, new Dictionary<string, string>
-        {
-            ["AWS_LAMBDA_RUNTIME_API"] = api.Authority,
-            ["AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE"] = "true",
-            ["AWS_LAMBDA_LOG_FORMAT"] = "JSON",
-            ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512",
-            ["AWS_SESSION_TOKEN"] = "process-session-token",
-            ["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] = extension.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["FORCELINK_LOGIN_URL"] = emulator.Host.BaseUrl.ToString(),
-            ["FORCELINK_CONSUMER_KEY"] = Emulator.EmulatorFixture.ConsumerKey,
-            ["FORCELINK_USERNAME"] = Emulator.EmulatorFixture.Username,
-            ["FORCELINK_PRIVATE_KEY_SECRET_ID"] = "forcelink/jwt-key",
-        });
+        var environment = SecretKeyEnvironment(api, emulator);
+        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512";
+        environment["AWS_SESSION_TOKEN"] = "process-session-token";
+        environment["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] = extension.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (exitCode, stdout, stderr) = await RunAsync(bootstrap, environment);
 
         Assert.True(exitCode == 0, $"bootstrap exited with {exitCode}\n{stdout}\n{stderr}");
         var post = await api.NextPostAsync();
@@ -51,6 +43,42 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         Assert.All(lines, line => JsonDocument.Parse(line).Dispose());
         Assert.Contains(lines, l => l.Contains("\"message\":\"Forcelink function initialized: integration@example.com", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("{\"_aws\":", StringComparison.Ordinal) && l.Contains($"\"requestId\":\"{requestId}\"", StringComparison.Ordinal));
+        Assert.DoesNotContain("PRIVATE KEY", stdout, StringComparison.Ordinal);
+    }
+
+    [AotFact]
+    public async Task Bootstrap_NoExtensionLayer_ReadsTheKeyFromTheSignedSecretsManagerApi()
+    {
+        var bootstrap = await build.GetBootstrapAsync();
+        await using var api = await FakeRuntimeApi.StartAsync();
+        var role = new Forcelink.Lambda.Configuration.AwsCredentials("ASIAPROCESS", "process-secret-access-key", "process-session-token");
+        await using var aws = await FakeAwsJsonApi.StartAsync(role, "eu-west-1");
+        await using var emulator = await Emulator.EmulatorFixture.StartAsync();
+        aws.Secrets["forcelink/jwt-key"] = Emulator.EmulatorFixture.Key.ExportPkcs8PrivateKeyPem();
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var noExtensionPort = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+
+        var requestId = api.Enqueue("{\"operation\":\"create\",\"object\":\"Lead\",\"fields\":{\"LastName\":\"Layerless\",\"Company\":\"Bootstrap\"}}", TimeProvider.System.GetUtcNow());
+
+        var environment = SecretKeyEnvironment(api, emulator);
+        environment["AWS_REGION"] = "eu-west-1";
+        environment["AWS_ACCESS_KEY_ID"] = role.AccessKeyId;
+        environment["AWS_SECRET_ACCESS_KEY"] = role.SecretAccessKey;
+        environment["AWS_SESSION_TOKEN"] = role.SessionToken!;
+        environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = aws.BaseAddress.ToString();
+        environment["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] = noExtensionPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (exitCode, stdout, stderr) = await RunAsync(bootstrap, environment);
+
+        Assert.True(exitCode == 0, $"bootstrap exited with {exitCode}\n{stdout}\n{stderr}");
+        var post = await api.NextPostAsync();
+        Assert.Equal((PostKind.Response, requestId), (post.Kind, post.RequestId));
+        using var body = JsonDocument.Parse(post.Body);
+        Assert.Equal(201, body.RootElement.GetProperty("statusCode").GetInt32());
+        Assert.Equal(1, aws.Requests);
+        Assert.Contains("No Parameters and Secrets extension answers; reading the Secrets Manager secret", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("process-secret-access-key", stdout + stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE KEY", stdout, StringComparison.Ordinal);
     }
 
@@ -133,6 +161,18 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         Assert.Contains("\"level\":\"FATAL\"", stdout, StringComparison.Ordinal);
         Assert.Equal(0, api.NextCalls);
     }
+
+    /// <summary>One event, JSON logs, the emulator's org, and the key in the Secrets Manager secret "forcelink/jwt-key".</summary>
+    private static Dictionary<string, string> SecretKeyEnvironment(FakeRuntimeApi api, Emulator.EmulatorFixture emulator) => new()
+    {
+        ["AWS_LAMBDA_RUNTIME_API"] = api.Authority,
+        ["AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE"] = "true",
+        ["AWS_LAMBDA_LOG_FORMAT"] = "JSON",
+        ["FORCELINK_LOGIN_URL"] = emulator.Host.BaseUrl.ToString(),
+        ["FORCELINK_CONSUMER_KEY"] = Emulator.EmulatorFixture.ConsumerKey,
+        ["FORCELINK_USERNAME"] = Emulator.EmulatorFixture.Username,
+        ["FORCELINK_PRIVATE_KEY_SECRET_ID"] = "forcelink/jwt-key",
+    };
 
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string bootstrap, Dictionary<string, string> environment)
     {

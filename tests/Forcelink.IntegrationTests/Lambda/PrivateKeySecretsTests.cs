@@ -38,13 +38,62 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         var writer = new LogLineWriter(TextWriter.Synchronized(_output), LogOptions.Default, time, new CurrentInvocation());
         var loggerFactory = new LambdaLoggerFactory(new LambdaLoggerProvider(writer));
         return new PrivateKeyReader(() => new ParametersSecretsClient(
-            _http, _extension.BaseAddress, sessionToken ?? _extension.SessionToken, time, loggerFactory.CreateLogger<ParametersSecretsClient>()));
+            _http, _extension.BaseAddress, sessionToken ?? _extension.SessionToken, null, time, loggerFactory.CreateLogger<ParametersSecretsClient>()));
     }
 
     private static string PublicKeyHash(string pem)
     {
         using var key = RsaSigningKey.Parse(pem);
         return key.PublicKeySha256;
+    }
+
+    private static readonly AwsCredentials Role = new("ASIAEXAMPLE", "role-secret-access-key", "role-session-token");
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private PrivateKeyReader CreateLayerlessSut(FakeAwsJsonApi aws, AwsCredentials credentials)
+    {
+        var environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = aws.BaseAddress.ToString() };
+        var direct = new AwsJsonClient(_http, credentials, aws.Region, name => environment.GetValueOrDefault(name), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AwsJsonClient>.Instance);
+        return new PrivateKeyReader(() => new ParametersSecretsClient(
+            _http, ParametersSecretsClient.DefaultAddress(ClosedPort()), credentials.SessionToken, direct, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ParametersSecretsClient>.Instance));
+    }
+
+    [Fact]
+    public async Task ReadAsync_NoExtensionLayer_ReadsSecretAndParameterFromTheSignedApi()
+    {
+        await using var aws = await FakeAwsJsonApi.StartAsync(Role);
+        aws.Secrets["forcelink/jwt-key"] = Pem.Value;
+        aws.Parameters["/forcelink/jwt-key"] = Pem.Value;
+
+        using var fromSecret = await CreateLayerlessSut(aws, Role).ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout);
+        using var fromParameter = await CreateLayerlessSut(aws, Role).ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Parameter, "/forcelink/jwt-key"), null).WaitAsync(Timeout);
+
+        Assert.Equal(PublicKeyHash(Pem.Value), fromSecret.PublicKeySha256);
+        Assert.Equal(PublicKeyHash(Pem.Value), fromParameter.PublicKeySha256);
+        Assert.Equal(2, aws.Requests);
+    }
+
+    [Fact]
+    public async Task ReadAsync_NoExtensionLayerWrongSecretKey_RejectedSignatureExplained()
+    {
+        await using var aws = await FakeAwsJsonApi.StartAsync(Role);
+        aws.Secrets["forcelink/jwt-key"] = Pem.Value;
+
+        var error = await Assert.ThrowsAsync<FunctionConfigurationException>(() =>
+            CreateLayerlessSut(aws, Role with { SecretAccessKey = "not-the-role-secret" })
+                .ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout));
+
+        Assert.Contains("did not accept the function's credentials", error.Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidSignatureException", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-role-secret", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

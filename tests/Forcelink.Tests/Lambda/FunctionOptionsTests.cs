@@ -182,14 +182,44 @@ public sealed class FunctionOptionsTests
     }
 
     [Fact]
-    public void FromEnvironment_SecretWithoutSessionToken_AsksForIt()
+    public void FromEnvironment_SecretWithoutAnyAwsCredentials_AsksForThem()
     {
         var environment = ValidEnvironment();
         environment.Remove("AWS_SESSION_TOKEN");
 
         var error = Assert.Single(Errors(environment));
 
-        Assert.StartsWith("AWS_SESSION_TOKEN is not set, and the AWS Parameters and Secrets Lambda Extension needs it", error, StringComparison.Ordinal);
+        Assert.StartsWith("Neither AWS_SESSION_TOKEN nor AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set, so FORCELINK_PRIVATE_KEY_SECRET_ID cannot be read", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromEnvironment_SecretWithRoleKeysAndRegionButNoSessionToken_ReadsThroughTheApi()
+    {
+        var environment = ValidEnvironment();
+        environment.Remove("AWS_SESSION_TOKEN");
+        environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+        environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        environment["AWS_DEFAULT_REGION"] = "eu-west-1";
+
+        var options = Read(environment);
+
+        Assert.Null(options.SessionToken);
+        Assert.Equal(new AwsCredentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", null), options.AwsCredentials);
+        Assert.Equal("eu-west-1", options.AwsRegion);
+        Assert.DoesNotContain("wJalr", options.AwsCredentials!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromEnvironment_SecretWithRoleKeysButNoRegion_AsksForTheRegion()
+    {
+        var environment = ValidEnvironment();
+        environment.Remove("AWS_SESSION_TOKEN");
+        environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+        environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+        var error = Assert.Single(Errors(environment));
+
+        Assert.StartsWith("AWS_REGION is not set, and reading FORCELINK_PRIVATE_KEY_SECRET_ID from the AWS API needs the region", error, StringComparison.Ordinal);
     }
 
     [Fact]
