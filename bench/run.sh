@@ -46,16 +46,20 @@ dotnet build bench/Forcelink.Bench -c Release >&2
 if runs micro; then
   dotnet build bench/Forcelink.Benchmarks -c Release >&2
 fi
-# The two Native AOT compilations run side by side (separate intermediate folders): together they take less time than
-# one after the other, and nothing is measured until both are done.
-log "publishing the AOT bootstrap and the AOT bench client"
+# The publishes run side by side (separate intermediate folders): their compilers leave cores idle in their serial
+# phases, so together they take less time than one after the other; nothing is measured until all are done.
+log "publishing the AOT bootstrap, the managed (ReadyToRun) package and the AOT bench client"
 deploy/build.sh > artifacts/bench/bootstrap-build.log 2>&1 &
 bootstrap_pid=$!
+managed_pid=""
+if runs cold-start; then
+  deploy/build.sh --managed > artifacts/bench/managed-build.log 2>&1 &
+  managed_pid=$!
+fi
 dotnet publish bench/Forcelink.BenchClient -c Release -r linux-x64 --artifacts-path artifacts/bench-build -o artifacts/bench/client >&2
 wait "$bootstrap_pid" || { cat artifacts/bench/bootstrap-build.log >&2; echo "run.sh: deploy/build.sh failed (above)" >&2; exit 1; }
-if runs cold-start; then
-  log "publishing the managed (ReadyToRun) package"
-  deploy/build.sh --managed >&2
+if [ -n "$managed_pid" ]; then
+  wait "$managed_pid" || { cat artifacts/bench/managed-build.log >&2; echo "run.sh: deploy/build.sh --managed failed (above)" >&2; exit 1; }
 fi
 if [ -n "$npm_pid" ]; then
   wait "$npm_pid" || { cat artifacts/bench/npm.log >&2; echo "run.sh: npm ci of bench/jsforce failed (above)" >&2; exit 1; }
@@ -65,8 +69,10 @@ fi
 rm -rf artifacts/bench/micro
 if runs micro; then
   log "micro-benchmarks (BenchmarkDotNet)"
-  job=$([ -n "$quick" ] && echo short || echo medium)
-  dotnet artifacts/bin/Forcelink.Benchmarks/release/Forcelink.Benchmarks.dll --inProcess --filter '*' --job "$job" \
+  # --quick: BenchmarkDotNet's short job with 100 ms iterations (default 500): a smoke run, noisier than the full one.
+  job=(--job medium)
+  [ -n "$quick" ] && job=(--job short --iterationTime 100)
+  dotnet artifacts/bin/Forcelink.Benchmarks/release/Forcelink.Benchmarks.dll --inProcess --filter '*' "${job[@]}" \
     --exporters csv --artifacts artifacts/bench/micro >&2
 fi
 
