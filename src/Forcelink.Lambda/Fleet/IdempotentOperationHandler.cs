@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Amazon.Runtime;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
 
@@ -67,7 +66,7 @@ internal sealed partial class IdempotentOperationHandler(
             {
                 claim = await table.ClaimAsync(id, Validation(create), now, inProgressUntil, now + expiry, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsTableFailure(e, cancellationToken))
+            catch (Exception e) when (TableFailure.Is(e, cancellationToken))
             {
                 // Creating without a record could duplicate; failing makes the caller (or SQS) try again later.
                 LogTableUnavailable(logger, table.TableName, e.GetType().Name, e);
@@ -136,7 +135,7 @@ internal sealed partial class IdempotentOperationHandler(
                     await table.ReleaseAsync(id, CancellationToken.None).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (IsTableFailure(e, CancellationToken.None))
+            catch (Exception e) when (TableFailure.Is(e, CancellationToken.None))
             {
                 // The record exists in Salesforce; until in_progress_expiration a repeat answers 409, after it a repeat would create again.
                 LogCompletionLost(logger, table.TableName, e.GetType().Name, e);
@@ -171,15 +170,11 @@ internal sealed partial class IdempotentOperationHandler(
         {
             await idempotency.ReleaseAsync(id, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsTableFailure(e, CancellationToken.None))
+        catch (Exception e) when (TableFailure.Is(e, CancellationToken.None))
         {
             LogTableUnavailable(logger, idempotency.TableName, e.GetType().Name, e);
         }
     }
-
-    private static bool IsTableFailure(Exception e, CancellationToken cancellationToken) =>
-        e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
-        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "The idempotency table {Table} is unavailable ({ErrorType}): creates with a key are refused with 503 until it is back")]
     private static partial void LogTableUnavailable(ILogger logger, string table, string errorType, Exception exception);

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Amazon.Runtime;
 using Forcelink.Authentication;
 using Microsoft.Extensions.Logging;
 
@@ -92,7 +91,7 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
                 leased = (item is null || item.LeaseOwner is null || item.LeaseUntil < now)
                     && await _table.TryLeaseAsync(_key, Owner, item?.TokenHash, now, now + _leaseDuration, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsStoreFailure(e, cancellationToken))
+            catch (Exception e) when (TableFailure.Is(e, cancellationToken))
             {
                 LogStoreUnavailable(_logger, _table.TableName, e.GetType().Name, e);
                 return await LogInAsync(rejected, cancellationToken).ConfigureAwait(false);
@@ -128,7 +127,7 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
             {
                 await _table.ReleaseAsync(_key, Owner, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsStoreFailure(e, CancellationToken.None))
+            catch (Exception e) when (TableFailure.Is(e, CancellationToken.None))
             {
                 // The lease expires on its own; the login failure is what the caller must see.
                 LogStoreUnavailable(_logger, _table.TableName, e.GetType().Name, e);
@@ -145,7 +144,7 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
                 LogLeaseLost(_logger, _table.TableName);
             }
         }
-        catch (Exception e) when (IsStoreFailure(e, cancellationToken))
+        catch (Exception e) when (TableFailure.Is(e, cancellationToken))
         {
             // The token is good; other containers will log in once more after their lease wait.
             LogStoreUnavailable(_logger, _table.TableName, e.GetType().Name, e);
@@ -159,10 +158,6 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
         Interlocked.Increment(ref _loginCount);
         return await _inner.GetTokenAsync(rejected, cancellationToken).ConfigureAwait(false);
     }
-
-    private static bool IsStoreFailure(Exception e, CancellationToken cancellationToken) =>
-        e is AmazonServiceException or AmazonClientException or HttpRequestException or IOException
-        || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Warning, Message = "The token table {Table} is unavailable ({ErrorType}): logging in to Salesforce directly")]
     private static partial void LogStoreUnavailable(ILogger logger, string table, string errorType, Exception exception);
