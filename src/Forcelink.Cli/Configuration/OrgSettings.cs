@@ -32,6 +32,9 @@ internal sealed record OrgSettings
 
     public string? Policy { get; init; }
 
+    /// <summary>The function's AWS key setting when one is set (variable and value), to explain how to fetch the key.</summary>
+    public (string Variable, string Value)? AwsKeySource { get; init; }
+
     public string Name(string variable, string profileKey) => FromEnvironment ? variable : $"\"{profileKey}\"";
 
     /// <summary>Every problem with these settings, each with its fix; empty when they can be used to log in.</summary>
@@ -60,7 +63,8 @@ internal sealed record OrgSettings
         if (PrivateKey is null && PrivateKeyFile is null)
         {
             errors.Add($"No private key: set {Name(EnvironmentVariables.PrivateKeyFile, "privateKeyFile")} to the path of server.key " +
-                $"(or {Name(EnvironmentVariables.PrivateKey, "privateKey")} to its PEM text). 'forcelink keygen' creates a key and certificate.");
+                $"(or {Name(EnvironmentVariables.PrivateKey, "privateKey")} to its PEM text). 'forcelink keygen' creates a key and certificate." +
+                AwsKeyHint());
         }
         else if (PrivateKey is not null && PrivateKeyFile is not null)
         {
@@ -93,6 +97,17 @@ internal sealed record OrgSettings
         ConsumerKey = ConsumerKey,
         Username = Username,
         Audience = Audience,
+    };
+
+    private string AwsKeyHint() => AwsKeySource switch
+    {
+        (EnvironmentVariables.PrivateKeySecretId, var secret) =>
+            $" {EnvironmentVariables.PrivateKeySecretId} is the function's setting; the CLI does not read AWS. Fetch the key once with " +
+            $"'aws secretsmanager get-secret-value --secret-id {secret} --query SecretString --output text > server.key' and point {EnvironmentVariables.PrivateKeyFile} at it.",
+        (var variable, var parameter) =>
+            $" {variable} is the function's setting; the CLI does not read AWS. Fetch the key once with " +
+            $"'aws ssm get-parameter --name {parameter} --with-decryption --query Parameter.Value --output text > server.key' and point {EnvironmentVariables.PrivateKeyFile} at it.",
+        null => "",
     };
 
     // The library names its properties; the user set variables or profile keys.

@@ -80,6 +80,9 @@ internal static class OrgSettingsReader
         PrivateKeyPassphrase = context.Variable(EnvironmentVariables.PrivateKeyPassphrase),
         CertificateFile = context.Variable(EnvironmentVariables.CertificateFile) is { } cert ? context.ResolvePath(cert) : null,
         Policy = context.Variable(EnvironmentVariables.Policy),
+        AwsKeySource = context.Variable(EnvironmentVariables.PrivateKeySecretId) is { } secret
+            ? (EnvironmentVariables.PrivateKeySecretId, secret)
+            : context.Variable(EnvironmentVariables.PrivateKeyParameter) is { } parameter ? (EnvironmentVariables.PrivateKeyParameter, parameter) : null,
     };
 
     private static async Task<JsonObject?> ReadProfileAsync(string path, string org, CancellationToken cancellationToken)

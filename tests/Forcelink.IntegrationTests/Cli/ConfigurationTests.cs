@@ -19,6 +19,24 @@ public sealed class ConfigurationTests
         Assert.Contains("forcelink keygen", run.Error);
     }
 
+    [Theory]
+    [InlineData("FORCELINK_PRIVATE_KEY_SECRET_ID", "forcelink/jwt-key", "aws secretsmanager get-secret-value --secret-id forcelink/jwt-key --query SecretString --output text > server.key")]
+    [InlineData("FORCELINK_PRIVATE_KEY_PARAMETER", "/forcelink/jwt-key", "aws ssm get-parameter --name /forcelink/jwt-key --with-decryption --query Parameter.Value --output text > server.key")]
+    public async Task Login_FunctionsAwsKeySetting_SaysHowToFetchTheKey(string variable, string value, string command)
+    {
+        using var session = new CliSession();
+        session.Environment["FORCELINK_CONSUMER_KEY"] = "key";
+        session.Environment["FORCELINK_USERNAME"] = "integration@example.com";
+        session.Environment[variable] = value;
+
+        var run = await session.RunAsync("login");
+
+        Assert.Equal(ExitCodes.ConfigInvalid, run.ExitCode);
+        Assert.Contains("1 problem", run.Error);
+        Assert.Contains($"{variable} is the function's setting; the CLI does not read AWS", run.Error);
+        Assert.Contains(command, run.Error);
+    }
+
     [Fact]
     public async Task Login_SeveralWrongValues_ReportsThemAllAtOnce()
     {
