@@ -19,6 +19,10 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
     // Lambda's synchronous payload limit: an SQS batch or HTTP request can be larger than one operation, never larger than this.
     private const int MaxEventSize = 6 * 1024 * 1024;
 
+    // An SQS batch is handled 1,000 messages at a time: five full collections calls per slice, so a 10,000-message batch
+    // still takes 50 calls, while the function holds the requests and records of one slice, not of the whole batch.
+    private const int SqsSlice = 1_000;
+
     private int _loginsSeen;
     private int _retriesSeen;
 
@@ -28,7 +32,7 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
         LogReceived(logger, eventJson.Length, context.RemainingTime.TotalMilliseconds);
         try
         {
-            JsonObject? json = null;
+            JsonDocument? document = null;
             OperationResult? error = null;
             if (eventJson.Length > MaxEventSize)
             {
@@ -38,8 +42,13 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
             {
                 try
                 {
-                    json = JsonNode.Parse(eventJson.Span) as JsonObject;
-                    error = json is null ? OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}.") : null;
+                    document = JsonDocument.Parse(eventJson);
+                    if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        document.Dispose();
+                        document = null;
+                        error = OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}.");
+                    }
                 }
                 catch (JsonException e)
                 {
@@ -47,20 +56,26 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
                 }
             }
 
-            if (json is null)
+            if (document is null)
             {
                 LogAnswered(logger, "direct", error!.StatusCode, error.ErrorCode ?? "");
                 return error.ToJsonBytes();
             }
 
-            return EventShape.Detect(json) switch
+            // The document (pooled buffers over the event's own bytes) lives until the answer is written; a batch is read
+            // from it in place, and the other kinds become a JsonObject over it.
+            using (document)
             {
-                EventKind.Sqs => await HandleSqsAsync(json, context.Deadline, cancellationToken).ConfigureAwait(false),
-                EventKind.HttpApi => await HandleHttpAsync(json, context.Deadline, cancellationToken).ConfigureAwait(false),
-                _ when eventJson.Length > OperationRequest.MaxSize =>
-                    OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes; an operation may have at most {OperationRequest.MaxSize:N0}.").ToJsonBytes(),
-                _ => (await HandleOneAsync(OperationRequest.FromJson(json), "direct", context.Deadline, cancellationToken).ConfigureAwait(false)).ToJsonBytes(),
-            };
+                var root = document.RootElement;
+                return EventShape.Detect(root) switch
+                {
+                    EventKind.Sqs => await HandleSqsAsync(root.GetProperty("Records"), context.Deadline, cancellationToken).ConfigureAwait(false),
+                    EventKind.HttpApi => await HandleHttpAsync(JsonObject.Create(root)!, context.Deadline, cancellationToken).ConfigureAwait(false),
+                    _ when eventJson.Length > OperationRequest.MaxSize =>
+                        OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes; an operation may have at most {OperationRequest.MaxSize:N0}.").ToJsonBytes(),
+                    _ => (await HandleOneAsync(OperationRequest.FromJson(JsonObject.Create(root)!), "direct", context.Deadline, cancellationToken).ConfigureAwait(false)).ToJsonBytes(),
+                };
+            }
         }
         finally
         {
@@ -80,31 +95,35 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
         return HttpApiEvent.ToResponse(result);
     }
 
-    private async Task<ReadOnlyMemory<byte>> HandleSqsAsync(JsonObject json, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> HandleSqsAsync(JsonElement records, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var messages = SqsEvent.ReadMessages(json);
-        var valid = messages.Where(m => m.Request is not null).ToList();
         var started = timeProvider.GetTimestamp();
-        var results = await operations.HandleBatchAsync([.. valid.Select(m => m.Request!)], deadline, cancellationToken).ConfigureAwait(false);
-        metrics.Record(MetricNames.Latency, timeProvider.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds, ("Operation", "Batch"), ("Object", "Sqs"));
-
         var failed = new List<string>();
-        foreach (var message in messages.Where(m => m.Error is not null))
+        var count = 0;
+        foreach (var slice in records.EnumerateArray().Chunk(SqsSlice))
         {
-            LogMessageFailed(logger, message.MessageId, message.Error!.StatusCode, message.Error.ErrorCode ?? "", message.Error.ErrorMessage ?? "");
-            failed.Add(message.MessageId);
-        }
-
-        for (var i = 0; i < valid.Count; i++)
-        {
-            if (!results[i].Ok)
+            var messages = SqsEvent.ReadMessages(slice);
+            count += messages.Count;
+            var valid = messages.Where(m => m.Request is not null).ToList();
+            var results = await operations.HandleBatchAsync([.. valid.Select(m => m.Request!)], deadline, cancellationToken).ConfigureAwait(false);
+            foreach (var message in messages.Where(m => m.Error is not null))
             {
-                LogMessageFailed(logger, valid[i].MessageId, results[i].StatusCode, results[i].ErrorCode ?? "", results[i].ErrorMessage ?? "");
-                failed.Add(valid[i].MessageId);
+                LogMessageFailed(logger, message.MessageId, message.Error!.StatusCode, message.Error.ErrorCode ?? "", message.Error.ErrorMessage ?? "");
+                failed.Add(message.MessageId);
+            }
+
+            for (var i = 0; i < valid.Count; i++)
+            {
+                if (!results[i].Ok)
+                {
+                    LogMessageFailed(logger, valid[i].MessageId, results[i].StatusCode, results[i].ErrorCode ?? "", results[i].ErrorMessage ?? "");
+                    failed.Add(valid[i].MessageId);
+                }
             }
         }
 
-        LogBatch(logger, messages.Count, failed.Count);
+        metrics.Record(MetricNames.Latency, timeProvider.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds, ("Operation", "Batch"), ("Object", "Sqs"));
+        LogBatch(logger, count, failed.Count);
         return SqsEvent.ToResponse(failed);
     }
 

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace Forcelink.Lambda.Events;
 
@@ -17,19 +17,20 @@ internal enum EventKind
 
 internal static class EventShape
 {
-    public static EventKind Detect(JsonObject json)
+    /// <summary>The kind of a JSON object event.</summary>
+    public static EventKind Detect(JsonElement json)
     {
-        if (json["Records"] is JsonArray { Count: > 0 } records
-            && records[0] is JsonObject first
-            && first["eventSource"] is JsonValue source
-            && source.TryGetValue<string>(out var name)
-            && name == "aws:sqs")
+        if (json.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array && records.GetArrayLength() > 0
+            && records[0] is { ValueKind: JsonValueKind.Object } first
+            && first.TryGetProperty("eventSource", out var source) && source.ValueKind == JsonValueKind.String
+            && source.ValueEquals("aws:sqs"))
         {
             return EventKind.Sqs;
         }
 
-        if (json["version"] is JsonValue version && version.TryGetValue<string>(out var v) && v == "2.0"
-            && json["requestContext"]?["http"] is JsonObject)
+        if (json.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String && version.ValueEquals("2.0")
+            && json.TryGetProperty("requestContext", out var context) && context.ValueKind == JsonValueKind.Object
+            && context.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object)
         {
             return EventKind.HttpApi;
         }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Forcelink.Operations;
 
 namespace Forcelink.Lambda.Events;
@@ -14,13 +13,17 @@ internal static class SqsEvent
 {
     public sealed record Message(string MessageId, OperationRequest? Request, OperationResult? Error);
 
-    public static List<Message> ReadMessages(JsonObject sqsEvent)
+    /// <summary>
+    /// The messages of one slice of the batch's <c>Records</c>, read in place: a batch may hold 10,000 messages, and
+    /// turning only a slice at a time into requests keeps the function's memory bounded by the slice, not the batch.
+    /// </summary>
+    public static List<Message> ReadMessages(IEnumerable<JsonElement> records)
     {
         var messages = new List<Message>();
-        foreach (var record in sqsEvent["Records"]!.AsArray().OfType<JsonObject>())
+        foreach (var record in records.Where(r => r.ValueKind == JsonValueKind.Object))
         {
-            var id = record["messageId"]?.GetValue<string>() ?? "";
-            var body = record["body"]?.GetValue<string>() ?? "";
+            var id = String(record, "messageId");
+            var body = String(record, "body");
             var (request, error) = OperationRequest.Parse(Encoding.UTF8.GetBytes(body));
 
             // The message id is the natural idempotency key: SQS redelivers the same message on retry.
@@ -34,6 +37,9 @@ internal static class SqsEvent
 
         return messages;
     }
+
+    private static string String(JsonElement record, string name) =>
+        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
 
     public static ReadOnlyMemory<byte> ToResponse(IEnumerable<string> failedMessageIds)
     {

@@ -142,6 +142,30 @@ public sealed class FunctionEventTests
         Assert.Equal(9, await fixture.Client.CountAsync($"SELECT COUNT() FROM Lead WHERE Company = {"Queue"}").WaitAsync(Timeout));
     }
 
+    [Fact]
+    public async Task Sqs_BatchOfThousands_HandledInSlicesWithFullCollectionCalls()
+    {
+        await using var fixture = await ClientFixture.StartAsync();
+        var sut = CreateSut(fixture, out _);
+        await fixture.Client.GetTokenAsync().WaitAsync(Timeout);
+        var before = fixture.Emulator.Host.Org.ApiUsed;
+
+        var records = new JsonArray();
+        for (var i = 0; i < 2_500; i++)
+        {
+            var body = i == 2_300
+                ? """{"operation":"create","object":"Lead","fields":{"Company":"no last name"}}"""
+                : $$$"""{"operation":"create","object":"Lead","fields":{"LastName":"Slice{{{i}}}","Company":"Slices"}}""";
+            records.Add((JsonNode)new JsonObject { ["messageId"] = $"m{i}", ["body"] = body, ["eventSource"] = "aws:sqs" });
+        }
+
+        var answer = await InvokeAsync(sut, fixture, new JsonObject { ["Records"] = records }.ToJsonString());
+
+        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m2300"}]}""", answer.ToJsonString());
+        Assert.Equal(13, fixture.Emulator.Host.Org.ApiUsed - before);
+        Assert.Equal(2_499, await fixture.Client.CountAsync($"SELECT COUNT() FROM Lead WHERE Company = {"Slices"}").WaitAsync(Timeout));
+    }
+
     private static FunctionHandler CreateSut(ClientFixture fixture, out StringWriter output, OperationPolicy? policy = null)
     {
         output = new StringWriter();
