@@ -74,6 +74,14 @@ if (options.Runs("bulk"))
     table.Add(($"bulk upsert {bulk:N0} Leads: time outside the emulator (ms)", Ms(ours.ClientMs), Ms(theirs.ClientMs), Ratio(ours.ClientMs, theirs.ClientMs)));
     table.Add(($"bulk upsert {bulk:N0} Leads: API calls incl. login (limit {(bulk + 199) / 200 + 1})", $"{ours.ApiCalls}", $"{theirs.ApiCalls}", Ratio(ours.ApiCalls, theirs.ApiCalls)));
     table.Add(($"bulk upsert {bulk:N0} Leads: peak memory (MB)", Mb(ours.PeakRss), Mb(theirs.PeakRss), Ratio(ours.PeakRss, theirs.PeakRss)));
+
+    // The deployed function itself under the same write: one SQS batch of N upserts (Lambda takes up to 10,000 messages
+    // and 6 MB per batch) to the AOT bootstrap and to the jsforce custom runtime, each a fresh process.
+    var fnOurs = await FunctionBatch.MeasureAsync(emulator, options.Bootstrap, [], environment, bulk, "fn-");
+    var fnTheirs = await FunctionBatch.MeasureAsync(emulator, options.Node, [Path.Combine(options.Jsforce, "lambda.mjs")], environment, bulk, "fnjs-");
+    table.Add(($"function, one SQS batch of {bulk:N0} upserts: process start to answer (ms)", Ms(fnOurs.WallMs), Ms(fnTheirs.WallMs), Ratio(fnOurs.WallMs, fnTheirs.WallMs)));
+    table.Add(($"function, one SQS batch of {bulk:N0} upserts: API calls incl. login", $"{fnOurs.ApiCalls}", $"{fnTheirs.ApiCalls}", Ratio(fnOurs.ApiCalls, fnTheirs.ApiCalls)));
+    table.Add(($"function, one SQS batch of {bulk:N0} upserts: peak memory, AOT bootstrap (MB)", Mb(fnOurs.PeakRss), Mb(fnTheirs.PeakRss), Ratio(fnOurs.PeakRss, fnTheirs.PeakRss)));
 }
 
 // 3. Streaming read: records per second and memory as the size doubles.
@@ -155,6 +163,103 @@ namespace Forcelink.Bench
         /// <summary>The run with the median wall time; its other figures come with it, so one row never mixes runs.</summary>
         public static ChildResult Median(List<ChildResult> runs) => runs.OrderBy(r => r.WallMs).ElementAt(runs.Count / 2);
     }
+
+    internal static class FunctionBatch
+    {
+        /// <summary>
+        /// One SQS batch of <paramref name="count"/> upserts handed to a fresh function process (not run-once): time from
+        /// process start to its answer, and its peak resident memory read while it waits for the next event.
+        /// </summary>
+        public static async Task<ChildResult> MeasureAsync(
+            EmulatorHost emulator, string fileName, string[] arguments, Dictionary<string, string> environment, int count, string prefix)
+        {
+            await using var api = await FakeRuntimeApi.StartAsync();
+            api.Enqueue(Batch(count, prefix), TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(5));
+            var start = new ProcessStartInfo(fileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            foreach (var (name, value) in environment)
+            {
+                start.Environment[name] = value;
+            }
+
+            start.Environment["AWS_LAMBDA_RUNTIME_API"] = api.Authority;
+            start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512";
+            start.Environment["FORCELINK_POLICY"] = """{"Lead":"*"}""";
+            var callsBefore = emulator.Org.ApiUsed;
+            var loginsBefore = emulator.LoginCount("bench@example.com");
+            var stopwatch = Stopwatch.StartNew();
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            try
+            {
+                var post = await api.NextPostAsync(TimeSpan.FromMinutes(5));
+                var wall = stopwatch.Elapsed.TotalMilliseconds;
+                if (post.Kind != PostKind.Response || !post.Body.Contains("\"batchItemFailures\":[]", StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"{fileName} answered {post.Kind}: {post.Body[..Math.Min(post.Body.Length, 2_000)]}");
+                }
+
+                // The function now waits on GET /next: its high-water mark covers the whole batch.
+                var peak = PeakResidentBytes(process.Id);
+                var calls = emulator.Org.ApiUsed - callsBefore + (emulator.LoginCount("bench@example.com") - loginsBefore);
+                return new ChildResult(count, wall, peak, calls, 0);
+            }
+            catch (Exception e) when (e is not InvalidOperationException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new InvalidOperationException($"{fileName} did not answer the batch:\n{await stderr}", e);
+            }
+            finally
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
+                await process.WaitForExitAsync();
+                await stdout;
+            }
+        }
+
+        private static string Batch(int count, string prefix)
+        {
+            var json = new StringBuilder("{\"Records\":[");
+            for (var i = 0; i < count; i++)
+            {
+                var body = $$$"""{"operation":"upsert","object":"Lead","externalIdField":"Ext_Id__c","externalId":"{{{prefix}}}{{{i}}}","fields":{"LastName":"Bulk {{{i}}}","Company":"Forcelink"}}""";
+                json.Append(i == 0 ? "" : ",")
+                    .Append("{\"messageId\":\"").Append(CultureInfo.InvariantCulture, $"{prefix}{i:D8}")
+                    .Append("\",\"receiptHandle\":\"AQEB").Append(CultureInfo.InvariantCulture, $"{i:D12}")
+                    .Append("\",\"body\":").Append(System.Text.Json.JsonSerializer.Serialize(body, BenchJsonContext.Default.String))
+                    .Append(",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"1764200000000\"},\"messageAttributes\":{},")
+                    .Append("\"md5OfBody\":\"098f6bcd4621d373cade4e832627b4f6\",\"eventSource\":\"aws:sqs\",")
+                    .Append("\"eventSourceARN\":\"arn:aws:sqs:eu-west-1:123456789012:forcelink-work\",\"awsRegion\":\"eu-west-1\"}");
+            }
+
+            return json.Append("]}").ToString();
+        }
+
+        private static long PeakResidentBytes(int pid)
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    [System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+    internal sealed partial class BenchJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
     internal static class ColdStart
     {

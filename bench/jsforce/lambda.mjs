@@ -1,14 +1,35 @@
-// The cold-start baseline: a Node custom runtime that answers one invocation (JWT login plus one Lead create) the way
-// the Forcelink bootstrap does, against the same fake Runtime API.
+// The function baseline: a Node custom runtime doing what the Forcelink bootstrap does, against the same fake Runtime
+// API. A direct event {operation:"create"} creates one record (the cold-start scenario); an SQS batch of upserts is
+// written 200 per collections call, failures reported per message. AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE=true answers one
+// event and exits, as the bootstrap does.
 import { login } from './login.mjs';
 
 const api = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation`;
-const next = await fetch(`${api}/next`);
-const requestId = next.headers.get('lambda-runtime-aws-request-id');
-const event = await next.json();
-const conn = await login();
-const result = await conn.sobject(event.object).create(event.fields);
-const answer = result.success
-  ? { ok: true, statusCode: 201, id: result.id }
-  : { ok: false, statusCode: 400, error: result.errors[0] };
-await fetch(`${api}/${requestId}/response`, { method: 'POST', body: JSON.stringify(answer) });
+const once = process.env.AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE === 'true';
+let conn;
+for (;;) {
+  const next = await fetch(`${api}/next`);
+  const requestId = next.headers.get('lambda-runtime-aws-request-id');
+  const event = await next.json();
+  conn ??= await login();
+  let answer;
+  if (Array.isArray(event.Records)) {
+    const messages = event.Records.map((r) => ({ id: r.messageId, op: JSON.parse(r.body) }));
+    const batchItemFailures = [];
+    for (let i = 0; i < messages.length; i += 200) {
+      const chunk = messages.slice(i, i + 200);
+      const { object, externalIdField } = chunk[0].op;
+      const records = chunk.map(({ op }) => ({ ...op.fields, [op.externalIdField]: op.externalId }));
+      const results = await conn.sobject(object).upsert(records, externalIdField, { allOrNone: false });
+      results.forEach((r, j) => { if (!r.success) batchItemFailures.push({ itemIdentifier: chunk[j].id }); });
+    }
+    answer = { batchItemFailures };
+  } else {
+    const result = await conn.sobject(event.object).create(event.fields);
+    answer = result.success
+      ? { ok: true, statusCode: 201, id: result.id }
+      : { ok: false, statusCode: 400, error: result.errors[0] };
+  }
+  await fetch(`${api}/${requestId}/response`, { method: 'POST', body: JSON.stringify(answer) });
+  if (once) break;
+}
