@@ -175,16 +175,7 @@ namespace Forcelink.Bench
         {
             await using var api = await FakeRuntimeApi.StartAsync();
             api.Enqueue(Batch(count, prefix), TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(5));
-            var start = new ProcessStartInfo(fileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            foreach (var (name, value) in environment)
-            {
-                start.Environment[name] = value;
-            }
+            var start = Child.StartInfo(fileName, arguments, environment);
 
             start.Environment["AWS_LAMBDA_RUNTIME_API"] = api.Authority;
             start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512";
@@ -271,16 +262,7 @@ namespace Forcelink.Bench
             {
                 await using var api = await FakeRuntimeApi.StartAsync();
                 api.Enqueue("""{"operation":"create","object":"Lead","fields":{"LastName":"Cold","Company":"Start"}}""", TimeProvider.System.GetUtcNow());
-                var start = new ProcessStartInfo(fileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (var argument in arguments)
-                {
-                    start.ArgumentList.Add(argument);
-                }
-
-                foreach (var (name, value) in environment)
-                {
-                    start.Environment[name] = value;
-                }
+                var start = Child.StartInfo(fileName, arguments, environment);
 
                 start.Environment["AWS_LAMBDA_RUNTIME_API"] = api.Authority;
                 start.Environment["AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE"] = "true";
@@ -319,11 +301,9 @@ namespace Forcelink.Bench
     internal static class Child
     {
         /// <summary>Runs a bench client process; its last stdout line is its JSON result. API calls are counted by the emulator.</summary>
-        public static async Task<ChildResult> RunAsync(EmulatorHost emulator, string fileName, string[] arguments, Dictionary<string, string> environment)
+        /// <summary>A process with its output captured, these arguments, and these variables over the inherited ones.</summary>
+        public static ProcessStartInfo StartInfo(string fileName, string[] arguments, Dictionary<string, string> environment)
         {
-            var callsBefore = emulator.Org.ApiUsed;
-            var startedAt = emulator.TimeProvider.GetUtcNow();
-            var loginsBefore = emulator.LoginCount("bench@example.com");
             var start = new ProcessStartInfo(fileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var argument in arguments)
             {
@@ -334,6 +314,16 @@ namespace Forcelink.Bench
             {
                 start.Environment[name] = value;
             }
+
+            return start;
+        }
+
+        public static async Task<ChildResult> RunAsync(EmulatorHost emulator, string fileName, string[] arguments, Dictionary<string, string> environment)
+        {
+            var callsBefore = emulator.Org.ApiUsed;
+            var startedAt = emulator.TimeProvider.GetUtcNow();
+            var loginsBefore = emulator.LoginCount("bench@example.com");
+            var start = Child.StartInfo(fileName, arguments, environment);
 
             var stopwatch = Stopwatch.StartNew();
             using var process = Process.Start(start)!;
