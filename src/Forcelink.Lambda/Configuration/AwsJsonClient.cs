@@ -50,16 +50,19 @@ internal sealed partial class AwsJsonClient
 
     /// <summary>The <c>GetSecretValue</c> answer (with <c>SecretString</c> or <c>SecretBinary</c>).</summary>
     public Task<JsonDocument> GetSecretValueAsync(string secretId, CancellationToken cancellationToken = default) =>
-        CallAsync(SecretsManager, JsonSerializerBody("SecretId", secretId, withDecryption: false), $"Secrets Manager secret '{secretId}'", cancellationToken);
+        CallAsync(SecretsManager, RequestBody("SecretId", secretId, withDecryption: false), $"Secrets Manager secret '{secretId}'", cancellationToken);
 
     /// <summary>The <c>GetParameter</c> answer (<c>Parameter.Value</c>), decrypted.</summary>
     public Task<JsonDocument> GetParameterAsync(string name, CancellationToken cancellationToken = default) =>
-        CallAsync(Ssm, JsonSerializerBody("Name", name, withDecryption: true), $"SSM parameter '{name}'", cancellationToken);
+        CallAsync(Ssm, RequestBody("Name", name, withDecryption: true), $"SSM parameter '{name}'", cancellationToken);
 
-    /// <summary>Where a service's requests go: its override variable, else <c>AWS_ENDPOINT_URL</c>, else the regional endpoint.</summary>
+    /// <summary>Where a service's requests go (<c>secretsmanager</c> or <c>ssm</c>): its override variable, else
+    /// <c>AWS_ENDPOINT_URL</c>, else the regional endpoint.</summary>
     public Uri Endpoint(string signingName)
     {
-        var service = signingName == Ssm.SigningName ? Ssm : SecretsManager;
+        var service = signingName == Ssm.SigningName ? Ssm
+            : signingName == SecretsManager.SigningName ? SecretsManager
+            : throw new ArgumentOutOfRangeException(nameof(signingName), signingName, "Only secretsmanager and ssm are called.");
         var configured = _getVariable($"AWS_ENDPOINT_URL_{service.EndpointSuffix}") ?? _getVariable("AWS_ENDPOINT_URL");
         if (configured is { Length: > 0 })
         {
@@ -147,11 +150,10 @@ internal sealed partial class AwsJsonClient
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = MediaTypeHeaderValue.Parse(ContentType) } },
         };
-        request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", service.Target);
-        if (_credentials.SessionToken is { } sessionToken)
+        // Exactly the headers that were signed: Host and Content-Type come from the URI and the content.
+        foreach (var (name, value) in headers.Where(h => h.Key.StartsWith("x-amz-", StringComparison.Ordinal)))
         {
-            request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", sessionToken);
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         request.Headers.TryAddWithoutValidation("Authorization",
@@ -159,7 +161,7 @@ internal sealed partial class AwsJsonClient
         return request;
     }
 
-    private static byte[] JsonSerializerBody(string nameProperty, string value, bool withDecryption)
+    private static byte[] RequestBody(string nameProperty, string value, bool withDecryption)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(value);
         using var buffer = new MemoryStream();

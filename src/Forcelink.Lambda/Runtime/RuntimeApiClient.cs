@@ -52,7 +52,7 @@ internal sealed class RuntimeApiClient
     public async Task<Invocation> GetNextInvocationAsync(CancellationToken cancellationToken = default)
     {
         using var response = await _httpClient.GetAsync(
-            new Uri(BaseAddress, "runtime/invocation/next"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            new Uri(BaseAddress, "runtime/invocation/next"), HttpCompletionOption.ResponseContentRead, cancellationToken);
         await EnsureSuccessAsync(response, "GET /runtime/invocation/next", cancellationToken);
 
         var requestId = Header(response, RequestIdHeader)
@@ -62,33 +62,8 @@ internal sealed class RuntimeApiClient
             : _timeProvider.GetUtcNow() + FallbackTimeout;
         var context = new InvocationContext(
             requestId, deadline, Header(response, FunctionArnHeader), Header(response, TraceIdHeader), _timeProvider);
-        var body = await ReadEventAsync(response.Content, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         return new Invocation(body, context);
-    }
-
-    // One array of the announced size: buffering the content and copying it out would hold a 6 MB event twice.
-    private static async Task<byte[]> ReadEventAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength is not { } length || length > int.MaxValue)
-        {
-            return await content.ReadAsByteArrayAsync(cancellationToken);
-        }
-
-        var body = new byte[length];
-        var stream = await content.ReadAsStreamAsync(cancellationToken);
-        await using (stream.ConfigureAwait(false))
-        {
-            try
-            {
-                await stream.ReadExactlyAsync(body, cancellationToken);
-            }
-            catch (EndOfStreamException e)
-            {
-                throw new RuntimeApiException($"The Runtime API announced an event of {length:N0} bytes and sent fewer.", e);
-            }
-        }
-
-        return body;
     }
 
     public async Task SendResponseAsync(string requestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)

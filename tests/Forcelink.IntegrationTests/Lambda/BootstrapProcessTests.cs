@@ -55,10 +55,6 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         await using var aws = await FakeAwsJsonApi.StartAsync(role, "eu-west-1");
         await using var emulator = await Emulator.EmulatorFixture.StartAsync();
         aws.Secrets["forcelink/jwt-key"] = Emulator.EmulatorFixture.Key.ExportPkcs8PrivateKeyPem();
-        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        var noExtensionPort = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
 
         var requestId = api.Enqueue("{\"operation\":\"create\",\"object\":\"Lead\",\"fields\":{\"LastName\":\"Layerless\",\"Company\":\"Bootstrap\"}}", TimeProvider.System.GetUtcNow());
 
@@ -68,7 +64,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         environment["AWS_SECRET_ACCESS_KEY"] = role.SecretAccessKey;
         environment["AWS_SESSION_TOKEN"] = role.SessionToken!;
         environment["AWS_ENDPOINT_URL_SECRETS_MANAGER"] = aws.BaseAddress.ToString();
-        environment["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] = noExtensionPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["PARAMETERS_SECRETS_EXTENSION_HTTP_PORT"] = FakeAwsJsonApi.ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var (exitCode, stdout, stderr) = await RunAsync(bootstrap, environment);
 
         Assert.True(exitCode == 0, $"bootstrap exited with {exitCode}\n{stdout}\n{stderr}");

@@ -50,6 +50,14 @@ public sealed class FakeAwsJsonApi : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>A loopback port nothing listens on: where a function finds no Parameters and Secrets extension.</summary>
+    public static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));

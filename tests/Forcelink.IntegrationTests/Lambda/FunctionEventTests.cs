@@ -125,15 +125,9 @@ public sealed class FunctionEventTests
         await fixture.Client.GetTokenAsync().WaitAsync(Timeout);
         var before = fixture.Emulator.Host.Org.ApiUsed;
 
-        var records = new JsonArray();
-        for (var i = 0; i < 10; i++)
-        {
-            var body = i == 3
-                ? """{"operation":"create","object":"Lead","fields":{"Company":"no last name"}}"""
-                : $$$"""{"operation":"create","object":"Lead","fields":{"LastName":"Sqs{{{i}}}","Company":"Queue"}}""";
-            records.Add((JsonNode)new JsonObject { ["messageId"] = $"m{i}", ["body"] = body, ["eventSource"] = "aws:sqs" });
-        }
-
+        var records = SqsRecords(10, i => i == 3
+            ? """{"operation":"create","object":"Lead","fields":{"Company":"no last name"}}"""
+            : $$$"""{"operation":"create","object":"Lead","fields":{"LastName":"Sqs{{{i}}}","Company":"Queue"}}""");
         records.Add((JsonNode)new JsonObject { ["messageId"] = "bad", ["body"] = "{not json", ["eventSource"] = "aws:sqs" });
         var answer = await InvokeAsync(sut, fixture, new JsonObject { ["Records"] = records }.ToJsonString());
 
@@ -150,20 +144,27 @@ public sealed class FunctionEventTests
         await fixture.Client.GetTokenAsync().WaitAsync(Timeout);
         var before = fixture.Emulator.Host.Org.ApiUsed;
 
-        var records = new JsonArray();
-        for (var i = 0; i < 2_500; i++)
-        {
-            var body = i == 2_300
-                ? """{"operation":"create","object":"Lead","fields":{"Company":"no last name"}}"""
-                : $$$"""{"operation":"create","object":"Lead","fields":{"LastName":"Slice{{{i}}}","Company":"Slices"}}""";
-            records.Add((JsonNode)new JsonObject { ["messageId"] = $"m{i}", ["body"] = body, ["eventSource"] = "aws:sqs" });
-        }
+        var records = SqsRecords(2_500, i => i == 2_300
+            ? """{"operation":"create","object":"Lead","fields":{"Company":"no last name"}}"""
+            : $$$"""{"operation":"create","object":"Lead","fields":{"LastName":"Slice{{{i}}}","Company":"Slices"}}""");
 
         var answer = await InvokeAsync(sut, fixture, new JsonObject { ["Records"] = records }.ToJsonString());
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m2300"}]}""", answer.ToJsonString());
         Assert.Equal(13, fixture.Emulator.Host.Org.ApiUsed - before);
         Assert.Equal(2_499, await fixture.Client.CountAsync($"SELECT COUNT() FROM Lead WHERE Company = {"Slices"}").WaitAsync(Timeout));
+    }
+
+    /// <summary>SQS records m0, m1, ... whose bodies come from <paramref name="body"/>.</summary>
+    private static JsonArray SqsRecords(int count, Func<int, string> body)
+    {
+        var records = new JsonArray();
+        for (var i = 0; i < count; i++)
+        {
+            records.Add((JsonNode)new JsonObject { ["messageId"] = $"m{i}", ["body"] = body(i), ["eventSource"] = "aws:sqs" });
+        }
+
+        return records;
     }
 
     private static FunctionHandler CreateSut(ClientFixture fixture, out StringWriter output, OperationPolicy? policy = null)

@@ -49,20 +49,13 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
 
     private static readonly AwsCredentials Role = new("ASIAEXAMPLE", "role-secret-access-key", "role-session-token");
 
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private PrivateKeyReader CreateLayerlessSut(FakeAwsJsonApi aws, AwsCredentials credentials)
     {
         var environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = aws.BaseAddress.ToString() };
         var direct = new AwsJsonClient(_http, credentials, aws.Region, name => environment.GetValueOrDefault(name), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AwsJsonClient>.Instance);
         return new PrivateKeyReader(() => new ParametersSecretsClient(
-            _http, ParametersSecretsClient.DefaultAddress(ClosedPort()), credentials.SessionToken, direct, TimeProvider.System,
+            _http, ParametersSecretsClient.DefaultAddress(FakeAwsJsonApi.ClosedPort()), credentials.SessionToken, direct, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ParametersSecretsClient>.Instance));
     }
 
