@@ -108,7 +108,8 @@ internal sealed partial class LambdaRuntime
 
     private async Task InvokeOnceAsync(InvocationHandler handler, CancellationToken cancellationToken)
     {
-        var (eventJson, context) = await _client.GetNextInvocationAsync(cancellationToken);
+        using var invocation = await _client.GetNextInvocationAsync(cancellationToken);
+        var (eventJson, context) = (invocation.EventJson, invocation.Context);
 
         // X-Ray instrumentation reads the trace header from this variable, per invocation (custom runtime contract).
         Environment.SetEnvironmentVariable(TraceIdVariable, context.TraceId);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -35,6 +36,12 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     public string PathBase { get; }
 
     public int NextCalls => Volatile.Read(ref _nextCalls);
+
+    /// <summary>
+    /// Whether <c>GET /next</c> announces the event's length; by default the event is sent chunked, without one, so the
+    /// runtime is tested on the framing that takes more work to read.
+    /// </summary>
+    public bool SendContentLength { get; set; }
 
     public static async Task<FakeRuntimeApi> StartAsync(string pathBase = "")
     {
@@ -122,7 +129,13 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         }
 
         http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(queued.EventJson, http.RequestAborted);
+        var body = Encoding.UTF8.GetBytes(queued.EventJson);
+        if (SendContentLength)
+        {
+            http.Response.ContentLength = body.Length;
+        }
+
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
     private async Task RecordAsync(HttpContext http, PostKind kind, string? requestId)

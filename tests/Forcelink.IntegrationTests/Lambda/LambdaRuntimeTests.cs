@@ -63,6 +63,33 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
         Assert.Contains($"\"requestId\":\"{requestId}\"", emf, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true, 65_536)]
+    [InlineData(false, 65_536)]
+    [InlineData(true, 3 * 1024 * 1024 + 17)]
+    [InlineData(false, 3 * 1024 * 1024 + 17)]
+    [InlineData(false, 2)]
+    public async Task RunAsync_LargeEventWithOrWithoutLength_HandlerSeesEveryByte(bool announceLength, int size)
+    {
+        _api.SendContentLength = announceLength;
+        // A JSON string whose letters cycle, so a chunk out of place or lost shows in the echo.
+        var json = "\"" + string.Create(size - 2, 0, (letters, _) =>
+        {
+            for (var i = 0; i < letters.Length; i++)
+            {
+                letters[i] = (char)('a' + (i % 26));
+            }
+        }) + "\"";
+        var requestId = _api.Enqueue(json, Start);
+
+        var exitCode = await CreateSut(runOnce: true).RunAsync(Ready(Echo)).WaitAsync(Timeout);
+
+        Assert.Equal(LambdaRuntime.ExitSuccess, exitCode);
+        var post = await _api.NextPostAsync();
+        Assert.Equal(requestId, post.RequestId);
+        Assert.Equal(json, post.Body);
+    }
+
     [Fact]
     public async Task RunAsync_SeveralEvents_AnswersEachInOrderUntilCancelled()
     {
