@@ -17,17 +17,9 @@ internal enum EventKind
 
 internal static class EventShape
 {
-    /// <summary>The kind of a JSON object event.</summary>
+    /// <summary>The kind of a JSON object event that is not an SQS batch (<see cref="SqsEvent.IsBatch"/> tells those).</summary>
     public static EventKind Detect(JsonElement json)
     {
-        if (json.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array && records.GetArrayLength() > 0
-            && records[0] is { ValueKind: JsonValueKind.Object } first
-            && first.TryGetProperty("eventSource", out var source) && source.ValueKind == JsonValueKind.String
-            && source.ValueEquals("aws:sqs"))
-        {
-            return EventKind.Sqs;
-        }
-
         if (json.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String && version.ValueEquals("2.0")
             && json.TryGetProperty("requestContext", out var context) && context.ValueKind == JsonValueKind.Object
             && context.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using Forcelink.Operations;
 
@@ -9,37 +8,198 @@ namespace Forcelink.Lambda.Events;
 /// An SQS batch: each message body is a direct-invoke operation. Writes of one batch share sObject Collections calls;
 /// the answer names only the messages that failed (<c>ReportBatchItemFailures</c>), so SQS retries just those.
 /// </summary>
+/// <remarks>
+/// A batch (up to 10,000 messages, 6 MB) is read straight from the event's bytes with a <see cref="Utf8JsonReader"/>, a
+/// slice of messages at a time, never as a document: indexing the whole event cost more memory than the event itself,
+/// and only the message ids and bodies are needed.
+/// </remarks>
 internal static class SqsEvent
 {
     public sealed record Message(string MessageId, OperationRequest? Request, OperationResult? Error);
 
     /// <summary>
-    /// The messages of one slice of the batch's <c>Records</c>, read in place: a batch may hold 10,000 messages, and
-    /// turning only a slice at a time into requests keeps the function's memory bounded by the slice, not the batch.
+    /// Whether the event is an SQS batch: a <c>Records</c> array whose first record has <c>eventSource</c>
+    /// <c>aws:sqs</c> (aws-lambda.md §5). Reads the whole event, so a batch is known to be valid JSON before any of its
+    /// messages runs.
     /// </summary>
-    public static List<Message> ReadMessages(IEnumerable<JsonElement> records)
+    /// <exception cref="JsonException">The event is not valid JSON.</exception>
+    public static bool IsBatch(ReadOnlySpan<byte> json)
     {
-        var messages = new List<Message>();
-        foreach (var record in records.Where(r => r.ValueKind == JsonValueKind.Object))
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
-            var id = String(record, "messageId");
-            var body = String(record, "body");
-            var (request, error) = OperationRequest.Parse(Encoding.UTF8.GetBytes(body));
-
-            // The message id is the natural idempotency key: SQS redelivers the same message on retry.
-            if (request is not null && request.IdempotencyKey is null && request.OperationName?.Equals("create", StringComparison.OrdinalIgnoreCase) == true)
+            reader.Skip();
+            while (reader.Read())
             {
-                request.Json["idempotencyKey"] = id;
             }
 
-            messages.Add(new Message(id, request, error));
+            return false;
         }
 
+        var sqs = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var records = reader.ValueTextEquals("Records"u8);
+            reader.Read();
+            if (records && reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                sqs |= reader.TokenType == JsonTokenType.StartObject && FirstRecordIsSqs(ref reader);
+                reader.Skip();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        // Anything after the root object is invalid JSON; the reader says so.
+        while (reader.Read())
+        {
+        }
+
+        return sqs;
+    }
+
+    // Reads the first record's properties, leaving the reader on its end.
+    private static bool FirstRecordIsSqs(ref Utf8JsonReader reader)
+    {
+        var sqs = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var source = reader.ValueTextEquals("eventSource"u8);
+            reader.Read();
+            sqs |= source && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("aws:sqs"u8);
+            reader.Skip();
+        }
+
+        return sqs;
+    }
+
+    /// <summary>Where the next slice of a batch starts: a position inside its <c>Records</c> array.</summary>
+    public struct Cursor
+    {
+        internal JsonReaderState State;
+        internal long Offset;
+
+        /// <summary>Whether every record has been read.</summary>
+        public bool Done { get; internal set; }
+    }
+
+    /// <summary>A cursor on the first record of a batch that <see cref="IsBatch"/> accepted.</summary>
+    public static Cursor Open(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var records = reader.ValueTextEquals("Records"u8);
+            reader.Read();
+            if (records && reader.TokenType == JsonTokenType.StartArray)
+            {
+                return new Cursor { State = reader.CurrentState, Offset = reader.BytesConsumed };
+            }
+
+            reader.Skip();
+        }
+
+        return new Cursor { Done = true };
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> messages from the cursor on, which then points past them: turning one slice at a
+    /// time into requests keeps the function's memory bounded by the slice, not the batch.
+    /// </summary>
+    public static List<Message> ReadMessages(ReadOnlySpan<byte> json, ref Cursor cursor, int count)
+    {
+        var messages = new List<Message>(Math.Min(count, 1024));
+        if (cursor.Done)
+        {
+            return messages;
+        }
+
+        var reader = new Utf8JsonReader(json[(int)cursor.Offset..], isFinalBlock: true, cursor.State);
+        while (messages.Count < count)
+        {
+            if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+            {
+                cursor.Done = true;
+                return messages;
+            }
+
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                messages.Add(ReadMessage(ref reader));
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        cursor.State = reader.CurrentState;
+        cursor.Offset += reader.BytesConsumed;
         return messages;
     }
 
-    private static string String(JsonElement record, string name) =>
-        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+    // Reads one record, leaving the reader on its end.
+    private static Message ReadMessage(ref Utf8JsonReader reader)
+    {
+        var id = "";
+        (OperationRequest? Request, OperationResult? Error) body = (null, OperationResult.Invalid("The message has no body, or its body is not a string; it must be an operation such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("messageId"u8))
+            {
+                reader.Read();
+                id = reader.TokenType == JsonTokenType.String ? reader.GetString()! : "";
+            }
+            else if (reader.ValueTextEquals("body"u8))
+            {
+                reader.Read();
+                body = reader.TokenType == JsonTokenType.String ? ParseBody(ref reader) : body;
+            }
+            else
+            {
+                reader.Read();
+            }
+
+            reader.Skip();
+        }
+
+        var (request, error) = body;
+
+        // The message id is the natural idempotency key: SQS redelivers the same message on retry.
+        if (request is not null && request.IdempotencyKey is null && request.OperationName?.Equals("create", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            request.Json["idempotencyKey"] = id;
+        }
+
+        return new Message(id, request, error);
+    }
+
+    // The body is JSON inside a JSON string: unescaped into a pooled buffer, never into a string.
+    private static (OperationRequest?, OperationResult?) ParseBody(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return OperationRequest.Parse(reader.ValueSpan);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            var length = reader.CopyString(buffer);
+            return OperationRequest.Parse(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     public static ReadOnlyMemory<byte> ToResponse(IEnumerable<string> failedMessageIds)
     {
