@@ -149,7 +149,9 @@ internal static class SqsEvent
     private static Message ReadMessage(ref Utf8JsonReader reader)
     {
         var id = "";
-        (OperationRequest? Request, OperationResult? Error) body = (null, OperationResult.Invalid("The message has no body, or its body is not a string; it must be an operation such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
+        OperationRequest? request = null;
+        OperationResult? error = null;
+        var hasBody = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("messageId"u8))
@@ -160,7 +162,8 @@ internal static class SqsEvent
             else if (reader.ValueTextEquals("body"u8))
             {
                 reader.Read();
-                body = reader.TokenType == JsonTokenType.String ? ParseBody(ref reader) : body;
+                hasBody = reader.TokenType == JsonTokenType.String;
+                (request, error) = hasBody ? ParseBody(ref reader) : (null, null);
             }
             else
             {
@@ -170,7 +173,11 @@ internal static class SqsEvent
             reader.Skip();
         }
 
-        var (request, error) = body;
+        if (!hasBody)
+        {
+            return new Message(id, null, OperationResult.Invalid(
+                "The message has no body, or its body is not a string; it must be an operation such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
+        }
 
         // The message id is the natural idempotency key: SQS redelivers the same message on retry.
         if (request is not null && request.IdempotencyKey is null && request.OperationName?.Equals("create", StringComparison.OrdinalIgnoreCase) == true)
