@@ -63,8 +63,16 @@ internal sealed class RuntimeApiClient
             : _timeProvider.GetUtcNow() + FallbackTimeout;
         var context = new InvocationContext(
             requestId, deadline, Header(response, FunctionArnHeader), Header(response, TraceIdHeader), _timeProvider);
-        var (buffer, length) = await ReadEventAsync(response.Content, cancellationToken);
-        return new Invocation(buffer, length, context);
+        try
+        {
+            var (buffer, length) = await ReadEventAsync(response.Content, cancellationToken);
+            return new Invocation(buffer, length, context);
+        }
+        catch (IOException e)
+        {
+            // The loop stops on Runtime API failures; a body cut short is one (Lambda then starts a new environment).
+            throw new RuntimeApiException($"The Runtime API connection broke while sending event {requestId}: {e.Message}", innerException: e);
+        }
     }
 
     // The event is read once into one pooled buffer. HttpClient's own buffering holds it twice (its growing buffer, then

@@ -43,6 +43,9 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     /// </summary>
     public bool SendContentLength { get; set; }
 
+    /// <summary>Whether <c>GET /next</c> announces more bytes than it sends, then drops the connection.</summary>
+    public bool CutEventsShort { get; set; }
+
     public static async Task<FakeRuntimeApi> StartAsync(string pathBase = "")
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -130,9 +133,9 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
         http.Response.ContentType = "application/json";
         var body = Encoding.UTF8.GetBytes(queued.EventJson);
-        if (SendContentLength)
+        if (SendContentLength || CutEventsShort)
         {
-            http.Response.ContentLength = body.Length;
+            http.Response.ContentLength = body.Length + (CutEventsShort ? 100 : 0);
         }
 
         await http.Response.Body.WriteAsync(body, http.RequestAborted);

@@ -91,6 +91,24 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_EventCutShort_ExitsAsARuntimeApiFailureWithoutCallingHandler()
+    {
+        _api.CutEventsShort = true;
+        _api.Enqueue("{\"hello\":\"world\"}", Start);
+        var called = false;
+
+        var exitCode = await CreateSut().RunAsync(Ready((eventJson, _, _) =>
+        {
+            called = true;
+            return Task.FromResult(eventJson);
+        })).WaitAsync(Timeout);
+
+        Assert.Equal(LambdaRuntime.ExitRuntimeApiFailed, exitCode);
+        Assert.False(called);
+        Assert.Contains("connection broke while sending event", _output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_SeveralEvents_AnswersEachInOrderUntilCancelled()
     {
         using var stop = new CancellationTokenSource();
