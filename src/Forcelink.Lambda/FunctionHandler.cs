@@ -37,6 +37,7 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
         {
             JsonDocument? document = null;
             OperationResult? error = null;
+            var sqs = false;
             if (eventJson.Length > MaxEventSize)
             {
                 error = OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts.");
@@ -47,23 +48,28 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
                 {
                     // An SQS batch is read from the event's bytes, a slice at a time; other events are small enough for
                     // a document.
-                    if (SqsEvent.IsBatch(eventJson.Span))
+                    sqs = SqsEvent.IsBatch(eventJson.Span);
+                    if (!sqs)
                     {
-                        return await HandleSqsAsync(eventJson, context.Deadline, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    document = JsonDocument.Parse(eventJson);
-                    if (document.RootElement.ValueKind != JsonValueKind.Object)
-                    {
-                        document.Dispose();
-                        document = null;
-                        error = OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}.");
+                        document = JsonDocument.Parse(eventJson);
+                        if (document.RootElement.ValueKind != JsonValueKind.Object)
+                        {
+                            document.Dispose();
+                            document = null;
+                            error = OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}.");
+                        }
                     }
                 }
                 catch (JsonException e)
                 {
                     error = OperationResult.Invalid($"The event is not valid JSON: {e.Message}");
                 }
+            }
+
+            // Outside the catch above: a JsonException while handling the batch is not a malformed event.
+            if (sqs)
+            {
+                return await HandleSqsAsync(eventJson, context.Deadline, cancellationToken).ConfigureAwait(false);
             }
 
             if (document is null)
