@@ -80,6 +80,12 @@ if (options.Runs("function"))
 {
     // The deployed function itself under the same write: one SQS batch of N upserts (Lambda takes up to 10,000 messages
     // and 6 MB per batch) to the AOT bootstrap and to the jsforce custom runtime, each a fresh process.
+    if (!options.Runs("bulk"))
+    {
+        // Alone (--only function), the emulator's upsert path is warmed here as the bulk write warms it.
+        await Child.RunAsync(emulator, options.Client, ["bulk", "400", "warm-"], environment);
+    }
+
     // Three fresh processes per side, alternating; the row shows the median time and the highest peak of each side.
     var fnOursRuns = new List<ChildResult>();
     var fnTheirsRuns = new List<ChildResult>();
