@@ -37,7 +37,7 @@ internal sealed partial class IdempotentOperationHandler(
 
     /// <summary>
     /// Validates and runs many requests. Repeats are answered from the table; everything else still goes to
-    /// <see cref="OperationHandler.HandleBatchAsync"/> together, so creates share sObject Collections calls.
+    /// <see cref="OperationHandler.ExecuteBatchAsync"/> together, so creates share sObject Collections calls.
     /// </summary>
     public async Task<IReadOnlyList<OperationResult>> HandleBatchAsync(IReadOnlyList<OperationRequest> requests, DateTimeOffset deadline, CancellationToken cancellationToken = default)
     {
@@ -49,13 +49,16 @@ internal sealed partial class IdempotentOperationHandler(
                 : await inner.HandleBatchAsync(requests, cancellationToken).ConfigureAwait(false);
         }
 
+        // Validated once, here: the operations, not the requests, go on to the inner handler.
         var results = new OperationResult?[requests.Count];
+        var operations = new Operation?[requests.Count];
         var claims = new string?[requests.Count];
         var now = timeProvider.GetUtcNow();
         var inProgressUntil = deadline > now ? deadline : now + TimeSpan.FromSeconds(30);
         for (var i = 0; i < requests.Count; i++)
         {
-            if (requests[i].Validate(Policy).Operation is not CreateOperation { IdempotencyKey: { } key } create)
+            (operations[i], results[i]) = requests[i].Validate(Policy);
+            if (operations[i] is not CreateOperation { IdempotencyKey: { } key } create)
             {
                 continue;
             }
@@ -100,8 +103,8 @@ internal sealed partial class IdempotentOperationHandler(
         try
         {
             ran = pending.Count == 1
-                ? [await inner.HandleAsync(requests[pending[0]], cancellationToken).ConfigureAwait(false)]
-                : await inner.HandleBatchAsync([.. pending.Select(i => requests[i])], cancellationToken).ConfigureAwait(false);
+                ? [await inner.ExecuteAsync(operations[pending[0]]!, cancellationToken).ConfigureAwait(false)]
+                : await inner.ExecuteBatchAsync([.. pending.Select(i => operations[i]!)], cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -67,18 +67,44 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     {
         ArgumentNullException.ThrowIfNull(requests);
         var results = new OperationResult?[requests.Count];
-        var operations = new Operation?[requests.Count];
+        var valid = new List<Operation>(requests.Count);
+        var positions = new List<int>(requests.Count);
         for (var i = 0; i < requests.Count; i++)
         {
             var (operation, error) = requests[i].Validate(Policy);
-            operations[i] = operation;
-            results[i] = error;
+            if (operation is null)
+            {
+                results[i] = error;
+                continue;
+            }
+
+            valid.Add(operation);
+            positions.Add(i);
         }
 
+        var ran = await ExecuteBatchAsync(valid, cancellationToken).ConfigureAwait(false);
+        for (var j = 0; j < ran.Count; j++)
+        {
+            results[positions[j]] = ran[j];
+        }
+
+        return results!;
+    }
+
+    /// <summary>
+    /// Runs many validated operations (from <see cref="OperationRequest.Validate"/>), writing creates, updates, upserts
+    /// and deletes of the same object together in sObject Collections calls of 200, as
+    /// <see cref="HandleBatchAsync(IReadOnlyList{OperationRequest}, CancellationToken)"/> does for requests. Results come
+    /// in input order.
+    /// </summary>
+    public async Task<IReadOnlyList<OperationResult>> ExecuteBatchAsync(IReadOnlyList<Operation> operations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var results = new OperationResult?[operations.Count];
         var groups = operations
-            .Select((operation, index) => (Operation: operation, Index: index))
+            .Select((operation, index) => (Operation: operation ?? throw new ArgumentException("The list holds a null operation.", nameof(operations)), Index: index))
             .Where(x => x.Operation is CreateOperation or UpdateOperation or UpsertOperation or DeleteOperation)
-            .GroupBy(x => GroupKey(x.Operation!))
+            .GroupBy(x => GroupKey(x.Operation))
             .ToList();
         foreach (var group in groups)
         {
@@ -91,7 +117,7 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
             IReadOnlyList<SaveResult> saved;
             try
             {
-                saved = await WriteGroupAsync(items.Select(i => i.Operation!).ToList(), cancellationToken).ConfigureAwait(false);
+                saved = await WriteGroupAsync(items.Select(i => i.Operation).ToList(), cancellationToken).ConfigureAwait(false);
             }
             catch (SalesforceException e) when (IsExpected(e))
             {
@@ -105,13 +131,13 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
 
             for (var j = 0; j < items.Count; j++)
             {
-                results[items[j].Index] = ToResult(items[j].Operation!, saved[j]);
+                results[items[j].Index] = ToResult(items[j].Operation, saved[j]);
             }
         }
 
-        for (var i = 0; i < requests.Count; i++)
+        for (var i = 0; i < operations.Count; i++)
         {
-            results[i] ??= await ExecuteAsync(operations[i]!, cancellationToken).ConfigureAwait(false);
+            results[i] ??= await ExecuteAsync(operations[i], cancellationToken).ConfigureAwait(false);
         }
 
         return results!;
