@@ -38,6 +38,7 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
             JsonDocument? document = null;
             OperationResult? error = null;
             var sqs = false;
+            SqsEvent.Cursor batch = default;
             if (eventJson.Length > MaxEventSize)
             {
                 error = OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts.");
@@ -48,7 +49,7 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
                 {
                     // An SQS batch is read from the event's bytes, a slice at a time; other events are small enough for
                     // a document.
-                    sqs = SqsEvent.IsBatch(eventJson.Span);
+                    sqs = SqsEvent.TryOpen(eventJson.Span, out batch);
                     if (!sqs)
                     {
                         document = JsonDocument.Parse(eventJson);
@@ -69,7 +70,7 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
             // Outside the catch above: a JsonException while handling the batch is not a malformed event.
             if (sqs)
             {
-                return await HandleSqsAsync(eventJson, context.Deadline, cancellationToken).ConfigureAwait(false);
+                return await HandleSqsAsync(eventJson, batch, context.Deadline, cancellationToken).ConfigureAwait(false);
             }
 
             if (document is null)
@@ -110,12 +111,11 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
         return HttpApiEvent.ToResponse(result);
     }
 
-    private async Task<ReadOnlyMemory<byte>> HandleSqsAsync(ReadOnlyMemory<byte> eventJson, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> HandleSqsAsync(ReadOnlyMemory<byte> eventJson, SqsEvent.Cursor cursor, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
         var failed = new List<string>();
         var count = 0;
-        var cursor = SqsEvent.Open(eventJson.Span);
         while (SqsEvent.ReadMessages(eventJson.Span, ref cursor, SqsSlice) is { Count: > 0 } messages)
         {
             count += messages.Count;

@@ -17,7 +17,7 @@ internal enum EventKind
 
 internal static class EventShape
 {
-    /// <summary>The kind of a JSON object event that is not an SQS batch (<see cref="SqsEvent.IsBatch"/> tells those).</summary>
+    /// <summary>The kind of a JSON object event that is not an SQS batch (<see cref="SqsEvent.TryOpen"/> tells those).</summary>
     public static EventKind Detect(JsonElement json)
     {
         if (json.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String && version.ValueEquals("2.0")

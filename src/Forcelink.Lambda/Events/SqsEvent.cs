@@ -17,14 +17,25 @@ internal static class SqsEvent
 {
     public sealed record Message(string MessageId, OperationRequest? Request, OperationResult? Error);
 
+    /// <summary>Where the next slice of a batch starts: a position inside its <c>Records</c> array.</summary>
+    public struct Cursor
+    {
+        internal JsonReaderState State;
+        internal long Offset;
+
+        /// <summary>Whether every record has been read.</summary>
+        public bool Done { get; internal set; }
+    }
+
     /// <summary>
     /// Whether the event is an SQS batch: a <c>Records</c> array whose first record has <c>eventSource</c>
-    /// <c>aws:sqs</c> (aws-lambda.md §5). Reads the whole event, so a batch is known to be valid JSON before any of its
-    /// messages runs.
+    /// <c>aws:sqs</c> (aws-lambda.md §5); if so, <paramref name="cursor"/> points at that first record. Reads the whole
+    /// event, so a batch is known to be valid JSON before any of its messages runs.
     /// </summary>
     /// <exception cref="JsonException">The event is not valid JSON.</exception>
-    public static bool IsBatch(ReadOnlySpan<byte> json)
+    public static bool TryOpen(ReadOnlySpan<byte> json, out Cursor cursor)
     {
+        cursor = new Cursor { Done = true };
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -41,16 +52,26 @@ internal static class SqsEvent
         {
             var records = reader.ValueTextEquals("Records"u8);
             reader.Read();
-            if (records && reader.TokenType == JsonTokenType.StartArray && reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            if (!records || reader.TokenType != JsonTokenType.StartArray)
             {
-                sqs |= reader.TokenType == JsonTokenType.StartObject && FirstRecordIsSqs(ref reader);
                 reader.Skip();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    reader.Skip();
-                }
+                continue;
             }
-            else
+
+            var first = new Cursor { State = reader.CurrentState, Offset = reader.BytesConsumed };
+            if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+            {
+                continue;
+            }
+
+            // The reader is on the first record; the cursor is the batch's only if it is the first such array.
+            if (reader.TokenType == JsonTokenType.StartObject && FirstRecordIsSqs(ref reader) && !sqs)
+            {
+                (sqs, cursor) = (true, first);
+            }
+
+            reader.Skip();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 reader.Skip();
             }
@@ -77,36 +98,6 @@ internal static class SqsEvent
         }
 
         return sqs;
-    }
-
-    /// <summary>Where the next slice of a batch starts: a position inside its <c>Records</c> array.</summary>
-    public struct Cursor
-    {
-        internal JsonReaderState State;
-        internal long Offset;
-
-        /// <summary>Whether every record has been read.</summary>
-        public bool Done { get; internal set; }
-    }
-
-    /// <summary>A cursor on the first record of a batch that <see cref="IsBatch"/> accepted.</summary>
-    public static Cursor Open(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var records = reader.ValueTextEquals("Records"u8);
-            reader.Read();
-            if (records && reader.TokenType == JsonTokenType.StartArray)
-            {
-                return new Cursor { State = reader.CurrentState, Offset = reader.BytesConsumed };
-            }
-
-            reader.Skip();
-        }
-
-        return new Cursor { Done = true };
     }
 
     /// <summary>

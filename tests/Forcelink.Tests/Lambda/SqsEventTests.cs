@@ -12,14 +12,15 @@ public sealed class SqsEventTests
     [InlineData("""{"other":[1,{"a":[]}],"Records":[{"eventSource":"aws:sqs","attributes":{"x":"y"}},{"eventSource":"aws:s3"}],"tail":null}""", true)]
     [InlineData("""{"Records":[{"eventSource":"aws:s3"},{"eventSource":"aws:sqs"}]}""", false)]
     [InlineData("""{"Records":[]}""", false)]
+    [InlineData("""{"Records":[],"tail":{"Records":[1]}}""", false)]
     [InlineData("""{"Records":[1]}""", false)]
     [InlineData("""{"Records":{"eventSource":"aws:sqs"}}""", false)]
     [InlineData("""{"operation":"get","object":"Lead","id":"00Q000000000001AAA"}""", false)]
     [InlineData("""[{"Records":[{"eventSource":"aws:sqs"}]}]""", false)]
     [InlineData("42", false)]
-    public void IsBatch_TellsSqsBatchesByTheFirstRecordsSource(string json, bool expected)
+    public void TryOpen_TellsSqsBatchesByTheFirstRecordsSource(string json, bool expected)
     {
-        Assert.Equal(expected, SqsEvent.IsBatch(Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(expected, SqsEvent.TryOpen(Encoding.UTF8.GetBytes(json), out _));
     }
 
     [Theory]
@@ -27,16 +28,16 @@ public sealed class SqsEventTests
     [InlineData("""{"Records":[{"messageId":"m1","eventSource":"aws:sqs"}]} trailing""")]
     [InlineData("""{"Records":[{"messageId":"m1","eventSource":"aws:sqs"},]}""")]
     [InlineData("not json")]
-    public void IsBatch_InvalidJsonAnywhere_Throws(string json)
+    public void TryOpen_InvalidJsonAnywhere_Throws(string json)
     {
-        Assert.ThrowsAny<JsonException>(() => SqsEvent.IsBatch(Encoding.UTF8.GetBytes(json)));
+        Assert.ThrowsAny<JsonException>(() => SqsEvent.TryOpen(Encoding.UTF8.GetBytes(json), out _));
     }
 
     [Fact]
     public void ReadMessages_InSlices_ReadsEveryRecordOnceInOrder()
     {
         var json = Batch(Enumerable.Range(0, 5).Select(i => Record($"m{i}", $$"""{"operation":"get","object":"Lead","id":"00Q00000000000{{i}}AAA"}""")));
-        var cursor = SqsEvent.Open(json);
+        Assert.True(SqsEvent.TryOpen(json, out var cursor));
 
         var slices = new List<List<SqsEvent.Message>>();
         while (SqsEvent.ReadMessages(json, ref cursor, 2) is { Count: > 0 } slice)
@@ -54,11 +55,21 @@ public sealed class SqsEventTests
     }
 
     [Fact]
+    public void TryOpen_RecordsAfterOtherProperties_CursorStartsAtTheFirstRecord()
+    {
+        var json = Encoding.UTF8.GetBytes("""{"before":{"Records":"no"},"Records":[{"messageId":"a","body":"{}","eventSource":"aws:sqs"},{"messageId":"b","body":"{}"}],"after":[]}""");
+
+        Assert.True(SqsEvent.TryOpen(json, out var cursor));
+
+        Assert.Equal(["a", "b"], SqsEvent.ReadMessages(json, ref cursor, 10).Select(m => m.MessageId));
+    }
+
+    [Fact]
     public void ReadMessages_EscapedBody_ReadsItAsSent()
     {
         var body = """{"operation":"create","object":"Lead","fields":{"LastName":"Zoë \"Quote\" O'Brien","Company":"Ünïcode \\ Ltd"}}""";
         var json = Batch([Record("m1", body)]);
-        var cursor = SqsEvent.Open(json);
+        Assert.True(SqsEvent.TryOpen(json, out var cursor));
 
         var message = Assert.Single(SqsEvent.ReadMessages(json, ref cursor, 10));
 
@@ -74,7 +85,7 @@ public sealed class SqsEventTests
             Record("m2", """{"operation":"create","object":"Lead","idempotencyKey":"own","fields":{"LastName":"A","Company":"B"}}"""),
             Record("m3", """{"operation":"update","object":"Lead","id":"00Q000000000001AAA","fields":{"Company":"B"}}"""),
         ]);
-        var cursor = SqsEvent.Open(json);
+        Assert.True(SqsEvent.TryOpen(json, out var cursor));
 
         var messages = SqsEvent.ReadMessages(json, ref cursor, 10);
 
@@ -86,15 +97,15 @@ public sealed class SqsEventTests
     {
         var json = Encoding.UTF8.GetBytes("""
             {"Records":[
-              7,
               {"messageId":"no-body","eventSource":"aws:sqs","attributes":{"ApproximateReceiveCount":"1"}},
+              7,
               {"messageId":"number-body","body":12,"eventSource":"aws:sqs"},
               {"messageId":"not-json","body":"{oops","eventSource":"aws:sqs"},
               {"messageId":"array","body":"[1,2]","eventSource":"aws:sqs"},
               {"body":"{\"operation\":\"delete\",\"object\":\"Lead\",\"id\":\"00Q000000000001AAA\"}","eventSource":"aws:sqs"}
             ]}
             """);
-        var cursor = SqsEvent.Open(json);
+        Assert.True(SqsEvent.TryOpen(json, out var cursor));
 
         var messages = SqsEvent.ReadMessages(json, ref cursor, 10);
 
