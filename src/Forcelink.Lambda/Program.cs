@@ -112,7 +112,7 @@ internal static partial class Program
                     options.Client.Transport = salesforceTransport;
                     client = new SalesforceClient(credential, options.Client);
                     var operations = new IdempotentOperationHandler(
-                        new OperationHandler(client, options.Policy),
+                        new OperationHandler(client, options.Policy) { IdempotencyFields = options.IdempotencyFields },
                         fleet.IdempotencyTable is { } idempotencyTable ? new IdempotencyTable(dynamoDb!, idempotencyTable) : null,
                         fleet.FunctionName,
                         IdempotentOperationHandler.DefaultExpiry,

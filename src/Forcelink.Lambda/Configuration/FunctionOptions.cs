@@ -35,8 +35,10 @@ internal sealed partial class FunctionOptions
         AwsCredentials? awsCredentials,
         string? awsRegion,
         OperationPolicy policy,
+        IReadOnlyDictionary<string, string> idempotencyFields,
         FleetOptions fleet)
     {
+        IdempotencyFields = idempotencyFields;
         Fleet = fleet;
         Policy = policy;
         Credential = credential;
@@ -56,6 +58,9 @@ internal sealed partial class FunctionOptions
 
     /// <summary>What callers may do (<c>FORCELINK_POLICY</c>); by default Lead and Case with their standard fields.</summary>
     public OperationPolicy Policy { get; }
+
+    /// <summary>Per object, the unique external id field keyed creates write to (<c>FORCELINK_IDEMPOTENCY_FIELDS</c>); see <see cref="OperationHandler.IdempotencyFields"/>.</summary>
+    public IReadOnlyDictionary<string, string> IdempotencyFields { get; }
 
     /// <summary>The client settings from the environment; the composition root adds the clock, logging and transport.</summary>
     public SalesforceClientOptions Client { get; }
@@ -142,6 +147,7 @@ internal sealed partial class FunctionOptions
             }
         }
 
+        var idempotencyFields = ReadIdempotencyFields(Read(EnvironmentVariables.IdempotencyFields), policy, errors);
         var fleet = ReadFleet(Read, errors);
         var privateKey = ReadPrivateKeySource(Read, errors);
         var sessionToken = Read(EnvironmentVariables.SessionToken);
@@ -177,7 +183,49 @@ internal sealed partial class FunctionOptions
 
         // A passphrase may legitimately start or end with spaces: only an empty one counts as unset.
         var passphrase = getVariable(EnvironmentVariables.PrivateKeyPassphrase) is { Length: > 0 } given ? given : null;
-        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, awsCredentials, awsRegion, policy, fleet);
+        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, awsCredentials, awsRegion, policy, idempotencyFields, fleet);
+    }
+
+    /// <summary><c>Lead.Forcelink_Key__c,Case.Forcelink_Key__c</c>, or one field name for every object the policy allows.</summary>
+    private static Dictionary<string, string> ReadIdempotencyFields(string? text, OperationPolicy policy, List<string> errors)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (text is null)
+        {
+            return fields;
+        }
+
+        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = entry.Split('.');
+            var (objects, field) = parts.Length switch
+            {
+                1 => (policy.Objects.ToList(), parts[0]),
+                2 => ([parts[0]], parts[1]),
+                _ => ([], ""),
+            };
+            if (!Soql.SoqlIdentifier.IsValid(field) || objects.Count == 0 || !objects.All(Soql.SoqlIdentifier.IsValid))
+            {
+                errors.Add($"{EnvironmentVariables.IdempotencyFields} has '{entry}', which is not Object.Field (such as Lead.Forcelink_Key__c) or a field name for every object.");
+                continue;
+            }
+
+            foreach (var objectName in objects)
+            {
+                if (!policy.Objects.Contains(objectName, StringComparer.OrdinalIgnoreCase))
+                {
+                    errors.Add($"{EnvironmentVariables.IdempotencyFields} names {objectName}, which {EnvironmentVariables.Policy} does not allow: remove it or allow the object.");
+                    continue;
+                }
+
+                if (!fields.TryAdd(objectName, field))
+                {
+                    errors.Add($"{EnvironmentVariables.IdempotencyFields} gives {objectName} two fields: keep one.");
+                }
+            }
+        }
+
+        return fields;
     }
 
     private static FleetOptions ReadFleet(Func<string, string?> read, List<string> errors)

@@ -18,6 +18,15 @@ internal enum ClaimOutcome
 
     /// <summary>The key was used before for a different request.</summary>
     Mismatch,
+
+    /// <summary>
+    /// The caller owns the key now, taken over from an attempt that claimed it and never finished (its invocation died
+    /// or timed out): that attempt may have created the record.
+    /// </summary>
+    TakenOver,
+
+    /// <summary>An earlier attempt was sent and its answer lost: the record may or may not exist.</summary>
+    Unknown,
 }
 
 internal sealed record IdempotencyClaim(ClaimOutcome Outcome, string? Data = null);
@@ -34,6 +43,9 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
     private const string InProgress = "INPROGRESS";
     private const string Completed = "COMPLETED";
 
+    // Not a Powertools status: Powertools releases the key when the outcome is unknown, which is how duplicates happen.
+    private const string Unknown = "UNKNOWN";
+
     private static readonly Dictionary<string, string> Names = new()
     {
         ["#id"] = KeyAttribute,
@@ -47,8 +59,9 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
     public string TableName { get; } = tableName;
 
     /// <summary>
-    /// Claims <paramref name="id"/> with a conditional put: it succeeds when there is no record, the record expired, or
-    /// it is stuck in progress past its in-progress expiry (the invocation that claimed it died).
+    /// Claims <paramref name="id"/> with a conditional put: it succeeds when there is no record or the record expired. A
+    /// record stuck in progress past its in-progress expiry (the invocation that claimed it died) is taken over with a
+    /// conditional update, and the caller is told (<see cref="ClaimOutcome.TakenOver"/>): the dead attempt may have created the record.
     /// </summary>
     public async Task<IdempotencyClaim> ClaimAsync(string id, string validation, DateTimeOffset now, DateTimeOffset inProgressUntil, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
@@ -65,13 +78,11 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
                     ["in_progress_expiration"] = Number(inProgressUntil.ToUnixTimeMilliseconds()),
                     ["validation"] = new() { S = validation },
                 },
-                ConditionExpression = "attribute_not_exists(#id) OR #expiry < :now OR (attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_ms AND #status = :inprogress)",
-                ExpressionAttributeNames = Pick("#id", "#expiry", "#in_progress_expiry", "#status"),
+                ConditionExpression = "attribute_not_exists(#id) OR #expiry < :now",
+                ExpressionAttributeNames = Pick("#id", "#expiry"),
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue>
                 {
                     [":now"] = Number(now.ToUnixTimeSeconds()),
-                    [":now_ms"] = Number(now.ToUnixTimeMilliseconds()),
-                    [":inprogress"] = new() { S = InProgress },
                 },
             }, cancellationToken).ConfigureAwait(false);
             return new IdempotencyClaim(ClaimOutcome.Claimed);
@@ -97,9 +108,78 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
                 return new IdempotencyClaim(ClaimOutcome.Mismatch);
             }
 
-            return item.TryGetValue("status", out var status) && status.S == Completed && item.TryGetValue("data", out var data) && data.S is { } text
-                ? new IdempotencyClaim(ClaimOutcome.Completed, text)
+            var state = item.TryGetValue("status", out var status) ? status.S : null;
+            if (state == Completed && item.TryGetValue("data", out var data) && data.S is { } text)
+            {
+                return new IdempotencyClaim(ClaimOutcome.Completed, text);
+            }
+
+            if (state == Unknown)
+            {
+                return new IdempotencyClaim(ClaimOutcome.Unknown);
+            }
+
+            return state == InProgress && item.TryGetValue("in_progress_expiration", out var until) && until.N is { } seen
+                && long.Parse(seen, CultureInfo.InvariantCulture) < now.ToUnixTimeMilliseconds()
+                ? await TakeOverAsync(id, seen, inProgressUntil, expiresAt, cancellationToken).ConfigureAwait(false)
                 : new IdempotencyClaim(ClaimOutcome.InProgress);
+        }
+    }
+
+    private async Task<IdempotencyClaim> TakeOverAsync(string id, string seenUntil, DateTimeOffset inProgressUntil, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Conditional on the in-progress expiry this caller saw, so of several callers finding the same dead claim one wins.
+            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = TableName,
+                Key = Key(id),
+                UpdateExpression = "SET #in_progress_expiry = :until, #expiry = :expiry",
+                ConditionExpression = "#status = :inprogress AND #in_progress_expiry = :seen",
+                ExpressionAttributeNames = Pick("#in_progress_expiry", "#expiry", "#status"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":until"] = Number(inProgressUntil.ToUnixTimeMilliseconds()),
+                    [":expiry"] = Number(expiresAt.ToUnixTimeSeconds()),
+                    [":inprogress"] = new() { S = InProgress },
+                    [":seen"] = new() { N = seenUntil },
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            return new IdempotencyClaim(ClaimOutcome.TakenOver);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return new IdempotencyClaim(ClaimOutcome.InProgress);
+        }
+    }
+
+    /// <summary>
+    /// Records that a claimed create was sent and its answer lost, when nothing in Salesforce can tell a repeat from a
+    /// first attempt: repeats are then refused instead of run, so the record is never made twice.
+    /// </summary>
+    public async Task MarkUnknownAsync(string id, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = TableName,
+                Key = Key(id),
+                UpdateExpression = "SET #status = :unknown, #expiry = :expiry",
+                ConditionExpression = "#status = :inprogress",
+                ExpressionAttributeNames = Pick("#status", "#expiry"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":unknown"] = new() { S = Unknown },
+                    [":expiry"] = Number(expiresAt.ToUnixTimeSeconds()),
+                    [":inprogress"] = new() { S = InProgress },
+                },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Completed meanwhile by an attempt that did get its answer: that answer is better than "unknown".
         }
     }
 

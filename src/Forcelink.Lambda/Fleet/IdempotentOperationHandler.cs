@@ -9,9 +9,14 @@ namespace Forcelink.Lambda.Fleet;
 /// <summary>
 /// Runs operations through <see cref="OperationHandler"/> so that a create carrying an idempotency key (the SQS message
 /// id, the <c>Idempotency-Key</c> header, <c>idempotencyKey</c> in a direct event) creates at most one record, however
-/// often it is delivered: the first delivery claims the key in the idempotency table, runs, and records its answer;
-/// a repeat gets that answer back; a repeat while the first still runs gets 409 <c>IDEMPOTENCY_IN_PROGRESS</c>, which
-/// makes SQS deliver it again later. Without a table (<c>FORCELINK_IDEMPOTENCY_TABLE</c> unset) it only passes requests on.
+/// often it is delivered. The first delivery claims the key in the idempotency table, runs, and records its answer; a
+/// repeat gets that answer back; a repeat while the first still runs gets 409 <c>IDEMPOTENCY_IN_PROGRESS</c>, which
+/// makes SQS deliver it again later. When the first attempt's answer was lost, the key is given back only if the
+/// object's idempotency field lets Salesforce recognise the repeat (<see cref="OperationHandler.IdempotencyFields"/>);
+/// otherwise the key is marked unknown and repeats are refused with <c>OUTCOME_UNKNOWN</c> rather than run again.
+/// Without a table (<c>FORCELINK_IDEMPOTENCY_TABLE</c> unset) the idempotency fields are the only protection.
+/// Work stops in time to record what was done before <c>deadline</c>: operations not started by then are answered
+/// <c>NOT_STARTED</c>.
 /// </summary>
 internal sealed partial class IdempotentOperationHandler(
     OperationHandler inner,
@@ -24,6 +29,9 @@ internal sealed partial class IdempotentOperationHandler(
     /// <summary>How long records are kept when the function does not say: as Powertools does, one hour.</summary>
     public static readonly TimeSpan DefaultExpiry = TimeSpan.FromHours(1);
 
+    /// <summary>The most time kept back before the deadline for recording answers and replying.</summary>
+    public static readonly TimeSpan Reserve = TimeSpan.FromSeconds(3);
+
     public OperationPolicy Policy => inner.Policy;
 
     public bool RecordsCreates => table is not null;
@@ -35,117 +43,154 @@ internal sealed partial class IdempotentOperationHandler(
         return results[0];
     }
 
+    /// <summary>When work must stop so that what was done can still be recorded and answered before <paramref name="deadline"/>.</summary>
+    public DateTimeOffset StopAt(DateTimeOffset deadline)
+    {
+        var remaining = deadline - timeProvider.GetUtcNow();
+        return deadline - (remaining > Reserve * 4 ? Reserve : remaining / 4);
+    }
+
     /// <summary>
-    /// Validates and runs many requests. Repeats are answered from the table; everything else still goes to
-    /// <see cref="OperationHandler.ExecuteBatchAsync"/> together, so creates share sObject Collections calls.
+    /// Validates and runs many requests, answering every one. Repeats are answered from the table; everything else still
+    /// goes to <see cref="OperationHandler.ExecuteBatchAsync"/> together, so creates share sObject Collections calls.
     /// </summary>
     public async Task<IReadOnlyList<OperationResult>> HandleBatchAsync(IReadOnlyList<OperationRequest> requests, DateTimeOffset deadline, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        if (table is null)
-        {
-            return requests.Count == 1
-                ? [await inner.HandleAsync(requests[0], cancellationToken).ConfigureAwait(false)]
-                : await inner.HandleBatchAsync(requests, cancellationToken).ConfigureAwait(false);
-        }
 
         // Validated once, here: the operations, not the requests, go on to the inner handler.
         var results = new OperationResult?[requests.Count];
         var operations = new Operation?[requests.Count];
-        var claims = new string?[requests.Count];
-        var now = timeProvider.GetUtcNow();
-        var inProgressUntil = deadline > now ? deadline : now + TimeSpan.FromSeconds(30);
         for (var i = 0; i < requests.Count; i++)
         {
             (operations[i], results[i]) = requests[i].Validate(Policy);
-            if (operations[i] is not CreateOperation { IdempotencyKey: { } key } create)
-            {
-                continue;
-            }
+        }
 
-            var id = RecordId(key);
-            IdempotencyClaim claim;
-            try
+        var now = timeProvider.GetUtcNow();
+        var stopAt = StopAt(deadline);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timer = new CancellationTokenSource(stopAt > now ? stopAt - now : TimeSpan.Zero, timeProvider);
+        using var link = timer.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), stop);
+        var claims = new Claim?[requests.Count];
+        if (table is not null && !stop.IsCancellationRequested)
+        {
+            var inProgressUntil = deadline > now ? deadline : now + TimeSpan.FromSeconds(30);
+            for (var i = 0; i < requests.Count; i++)
             {
-                claim = await table.ClaimAsync(id, Validation(create), now, inProgressUntil, now + expiry, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (TableFailure.Is(e, cancellationToken))
-            {
-                // Creating without a record could duplicate; failing makes the caller (or SQS) try again later.
-                LogTableUnavailable(logger, table.TableName, e.GetType().Name, e);
-                results[i] = OperationResult.Failure(503, "IDEMPOTENCY_UNAVAILABLE",
-                    "The idempotency table cannot be reached, so the create was not attempted; send it again later with the same key.");
-                continue;
-            }
-
-            switch (claim.Outcome)
-            {
-                case ClaimOutcome.Claimed:
-                    claims[i] = id;
-                    break;
-                case ClaimOutcome.Completed:
-                    LogRepeat(logger, id[^8..]);
-                    results[i] = ReadResult(claim.Data!);
-                    break;
-                case ClaimOutcome.InProgress:
-                    results[i] = OperationResult.Failure(409, "IDEMPOTENCY_IN_PROGRESS",
-                        "A create with this idempotency key is running now; send it again later to get its answer.");
-                    break;
-                default:
-                    results[i] = OperationResult.Failure(422, "IDEMPOTENCY_KEY_REUSED",
-                        "This idempotency key was used for a different create; use a new key for each record.");
-                    break;
+                if (operations[i] is CreateOperation { IdempotencyKey: { } key } create && results[i] is null)
+                {
+                    (claims[i], results[i]) = await ClaimAsync(table, create, key, now, inProgressUntil, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
         var pending = Enumerable.Range(0, requests.Count).Where(i => results[i] is null).ToList();
-        IReadOnlyList<OperationResult> ran;
-        try
-        {
-            ran = pending.Count == 1
-                ? [await inner.ExecuteAsync(operations[pending[0]]!, cancellationToken).ConfigureAwait(false)]
-                : await inner.ExecuteBatchAsync([.. pending.Select(i => operations[i]!)], cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Powertools' rule: an exception means the answer is unknown; give the keys back so a retry can run.
-            foreach (var id in claims.OfType<string>())
-            {
-                await ReleaseQuietlyAsync(table, id).ConfigureAwait(false);
-            }
-
-            throw;
-        }
-
+        IReadOnlyList<OperationResult> ran = stop.IsCancellationRequested
+            ? [.. pending.Select(_ => NotStarted())]
+            : await inner.ExecuteBatchAsync([.. pending.Select(i => operations[i]!)], stop.Token).ConfigureAwait(false);
+        var recordings = new List<Task>();
         for (var j = 0; j < pending.Count; j++)
         {
             var i = pending[j];
             results[i] = ran[j];
-            if (claims[i] is not { } id)
+            if (claims[i] is { } claim)
             {
-                continue;
-            }
-
-            try
-            {
-                if (ran[j].Ok)
-                {
-                    await table.CompleteAsync(id, Encoding.UTF8.GetString(ran[j].ToJsonBytes()), timeProvider.GetUtcNow() + expiry, CancellationToken.None).ConfigureAwait(false);
-                }
-                else
-                {
-                    // A refused create made no record: the retry may run it again (and may succeed after a fix).
-                    await table.ReleaseAsync(id, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-            catch (Exception e) when (TableFailure.Is(e, CancellationToken.None))
-            {
-                // The record exists in Salesforce; until in_progress_expiration a repeat answers 409, after it a repeat would create again.
-                LogCompletionLost(logger, table.TableName, e.GetType().Name, e);
+                recordings.Add(RecordAsync(table!, claim, ran[j]));
             }
         }
 
+        await Task.WhenAll(recordings).ConfigureAwait(false);
         return results!;
+    }
+
+    private sealed record Claim(string Id, CreateOperation Create);
+
+    private async Task<(Claim? Claim, OperationResult? Answer)> ClaimAsync(IdempotencyTable idempotency, CreateOperation create, string key, DateTimeOffset now, DateTimeOffset inProgressUntil, CancellationToken cancellationToken)
+    {
+        var id = RecordId(key);
+        IdempotencyClaim claim;
+        try
+        {
+            claim = await idempotency.ClaimAsync(id, Validation(create), now, inProgressUntil, now + expiry, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (TableFailure.Is(e, cancellationToken))
+        {
+            LogTableUnavailable(logger, idempotency.TableName, e.GetType().Name, e);
+            return inner.IsProtectedCreate(create)
+                ? (null, null) // Salesforce's own check on the idempotency field still stops a second record.
+                : (null, OperationResult.Transient(503, "IDEMPOTENCY_UNAVAILABLE",
+                    "The idempotency table cannot be reached, so the create was not attempted; send it again later with the same key."));
+        }
+
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Claimed:
+                return (new Claim(id, create), null);
+            case ClaimOutcome.TakenOver when inner.IsProtectedCreate(create):
+                LogTakenOver(logger, id[^8..]);
+                return (new Claim(id, create), null);
+            case ClaimOutcome.TakenOver:
+                // The dead attempt may have created the record, and nothing in Salesforce tells: refuse rather than guess.
+                await MarkUnknownQuietlyAsync(idempotency, id).ConfigureAwait(false);
+                return (null, Unknown());
+            case ClaimOutcome.Unknown:
+                return (null, Unknown());
+            case ClaimOutcome.Completed:
+                LogRepeat(logger, id[^8..]);
+                return (null, ReadResult(claim.Data!));
+            case ClaimOutcome.InProgress:
+                return (null, OperationResult.Transient(409, "IDEMPOTENCY_IN_PROGRESS",
+                    "A create with this idempotency key is running now; send it again later to get its answer."));
+            default:
+                return (null, OperationResult.Failure(422, "IDEMPOTENCY_KEY_REUSED",
+                    "This idempotency key was used for a different create; use a new key for each record."));
+        }
+    }
+
+    private static OperationResult NotStarted() =>
+        OperationResult.Transient(503, OperationResult.NotStarted, "The operation was not sent: the invocation was near its deadline. Send it again.");
+
+    private static OperationResult Unknown() =>
+        OperationResult.Failure(409, OperationResult.OutcomeUnknown,
+            "An earlier attempt of this create was sent and its answer lost, so the record may or may not exist; it is not sent again. "
+            + "Check Salesforce for it; give the object an idempotency field (FORCELINK_IDEMPOTENCY_FIELDS) so such repeats are resolved by Salesforce.");
+
+    /// <summary>Records a claimed create's answer. Table failures are logged, never thrown: the answer stands either way.</summary>
+    private async Task RecordAsync(IdempotencyTable idempotency, Claim claim, OperationResult result)
+    {
+        try
+        {
+            if (result.Ok)
+            {
+                await idempotency.CompleteAsync(claim.Id, Encoding.UTF8.GetString(result.ToJsonBytes()), timeProvider.GetUtcNow() + expiry, CancellationToken.None).ConfigureAwait(false);
+            }
+            else if (result.ErrorCode == OperationResult.OutcomeUnknown && !inner.IsProtectedCreate(claim.Create))
+            {
+                await idempotency.MarkUnknownAsync(claim.Id, timeProvider.GetUtcNow() + expiry, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                // Nothing was created, or Salesforce will recognise a repeat by the idempotency field: a retry may run it.
+                await idempotency.ReleaseAsync(claim.Id, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (TableFailure.Is(e, CancellationToken.None))
+        {
+            // Until in_progress_expiration a repeat answers 409; after it, the takeover rules above apply.
+            LogCompletionLost(logger, idempotency.TableName, e.GetType().Name, e);
+        }
+    }
+
+    private async Task MarkUnknownQuietlyAsync(IdempotencyTable idempotency, string id)
+    {
+        try
+        {
+            await idempotency.MarkUnknownAsync(id, timeProvider.GetUtcNow() + expiry, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (TableFailure.Is(e, CancellationToken.None))
+        {
+            LogTableUnavailable(logger, idempotency.TableName, e.GetType().Name, e);
+        }
     }
 
     /// <summary>Powertools' key shape: the function name, then a hash of the caller's key (which may be sensitive).</summary>
@@ -167,24 +212,15 @@ internal sealed partial class IdempotentOperationHandler(
         return OperationResult.Success(status, id, created);
     }
 
-    private async Task ReleaseQuietlyAsync(IdempotencyTable idempotency, string id)
-    {
-        try
-        {
-            await idempotency.ReleaseAsync(id, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (TableFailure.Is(e, CancellationToken.None))
-        {
-            LogTableUnavailable(logger, idempotency.TableName, e.GetType().Name, e);
-        }
-    }
-
     [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "The idempotency table {Table} is unavailable ({ErrorType}): creates with a key are refused with 503 until it is back")]
     private static partial void LogTableUnavailable(ILogger logger, string table, string errorType, Exception exception);
 
     [LoggerMessage(EventId = 511, Level = LogLevel.Information, Message = "Create with idempotency record …{RecordSuffix} ran before: answering with its recorded result")]
     private static partial void LogRepeat(ILogger logger, string recordSuffix);
 
-    [LoggerMessage(EventId = 512, Level = LogLevel.Error, Message = "A create ran but its answer could not be recorded in {Table} ({ErrorType}); a repeat after its in-progress expiry would create again")]
+    [LoggerMessage(EventId = 513, Level = LogLevel.Warning, Message = "Create with idempotency record …{RecordSuffix} was claimed by an attempt that never finished: running it again, guarded by the object's idempotency field")]
+    private static partial void LogTakenOver(ILogger logger, string recordSuffix);
+
+    [LoggerMessage(EventId = 512, Level = LogLevel.Error, Message = "A create ran but its answer could not be recorded in {Table} ({ErrorType}); a repeat answers 409 until the claim's in-progress expiry, then is treated as an attempt that never finished")]
     private static partial void LogCompletionLost(ILogger logger, string table, string errorType, Exception exception);
 }

@@ -10,7 +10,8 @@ namespace Forcelink.Operations;
 /// <summary>
 /// Runs operations with a <see cref="SalesforceClient"/>: the one place where the Lambda and the CLI turn requests into
 /// Salesforce calls, so their behaviour cannot drift. Expected failures (a refused request, a record Salesforce rejects)
-/// become results; unexpected ones (a failed login, Salesforce unavailable after retries) propagate.
+/// become results. For one operation, unexpected ones (a failed login, Salesforce unavailable after retries) propagate;
+/// a batch answers every operation, so one operation's failure never hides what the others did.
 /// </summary>
 /// <param name="client">The client to call Salesforce with.</param>
 /// <param name="policy">What callers may do; by default <see cref="OperationPolicy.Default"/>.</param>
@@ -20,6 +21,50 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
 
     /// <summary>The policy requests are checked against.</summary>
     public OperationPolicy Policy { get; } = policy ?? OperationPolicy.Default;
+
+    /// <summary>
+    /// Per object, a unique external id field (such as <c>Forcelink_Key__c</c>: Text(64), External ID, Unique) that
+    /// keyed creates write their idempotency key's hash to, so Salesforce itself refuses a second record for the same key:
+    /// a repeat whose first attempt committed (even when its answer was lost) is answered with the first record's id
+    /// instead of creating another. Objects not listed get no such protection; then only an idempotency table can
+    /// recognise a repeat, and an attempt whose outcome is unknown is reported as <see cref="OperationResult.OutcomeUnknown"/>.
+    /// Default: none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> IdempotencyFields
+    {
+        get => _idempotencyFields;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (objectName, keyField) in value)
+            {
+                if (!SoqlIdentifier.IsValid(objectName) || !SoqlIdentifier.IsValid(keyField) || keyField.Contains('.', StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"'{objectName}.{keyField}' is not an object and field API name, such as Lead.Forcelink_Key__c.", nameof(value));
+                }
+
+                fields[objectName] = keyField;
+            }
+
+            _idempotencyFields = fields;
+        }
+    }
+
+    private Dictionary<string, string> _idempotencyFields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The value a keyed create writes to its object's idempotency field: the lower-case hex SHA-256 of the key
+    /// (64 characters; the key itself may be sensitive or too long for the field).</summary>
+    public static string IdempotencyFieldValue(string idempotencyKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
+    }
+
+    /// <summary>Whether a repeat of this create is recognised by Salesforce itself: it carries a key and its object has an
+    /// idempotency field (<see cref="IdempotencyFields"/>).</summary>
+    public bool IsProtectedCreate(Operation operation) =>
+        operation is CreateOperation { IdempotencyKey: not null } create && _idempotencyFields.ContainsKey(create.ObjectName);
 
     /// <summary>Validates and runs one request.</summary>
     public async Task<OperationResult> HandleAsync(OperationRequest request, CancellationToken cancellationToken = default)
@@ -44,7 +89,7 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         {
             return operation switch
             {
-                CreateOperation create => OperationResult.Success(201, await _client.CreateAsync(ToRecord(create.ObjectName, create.Fields), cancellationToken).ConfigureAwait(false)),
+                CreateOperation create => await CreateAsync(create, cancellationToken).ConfigureAwait(false),
                 GetOperation get => await GetAsync(get, cancellationToken).ConfigureAwait(false),
                 FindOperation find => await FindAsync(find, cancellationToken).ConfigureAwait(false),
                 UpdateOperation update => await UpdateAsync(update, cancellationToken).ConfigureAwait(false),
@@ -55,7 +100,7 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         }
         catch (SalesforceException e) when (IsExpected(e))
         {
-            return ToResult(e);
+            return operation is DeleteOperation delete && e.ErrorCode == "ENTITY_IS_DELETED" ? AlreadyDeleted(delete) : ToResult(e);
         }
     }
 
@@ -114,33 +159,156 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
                 continue;
             }
 
-            IReadOnlyList<SaveResult> saved;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            IReadOnlyList<OperationResult> written;
             try
             {
-                saved = await WriteGroupAsync(items.Select(i => i.Operation).ToList(), cancellationToken).ConfigureAwait(false);
+                written = await WriteGroupAsync([.. items.Select(i => i.Operation)], cancellationToken).ConfigureAwait(false);
             }
-            catch (SalesforceException e) when (IsExpected(e))
+            catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
             {
-                foreach (var item in items)
-                {
-                    results[item.Index] = ToResult(e);
-                }
-
-                continue;
+                // One call's failure is that call's operations' answer; the others keep theirs.
+                written = [.. items.Select(i => Unfinished(i.Operation, e))];
             }
 
             for (var j = 0; j < items.Count; j++)
             {
-                results[items[j].Index] = ToResult(items[j].Operation, saved[j]);
+                results[items[j].Index] = written[j];
             }
         }
 
         for (var i = 0; i < operations.Count; i++)
         {
-            results[i] ??= await ExecuteAsync(operations[i], cancellationToken).ConfigureAwait(false);
+            if (results[i] is not null)
+            {
+                continue;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                results[i] = NotStarted();
+                continue;
+            }
+
+            try
+            {
+                results[i] = await ExecuteAsync(operations[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+            {
+                results[i] = Unfinished(operations[i], e);
+            }
         }
 
         return results!;
+    }
+
+    private static OperationResult NotStarted() =>
+        OperationResult.Transient(503, OperationResult.NotStarted, "The operation was not sent: time ran out (or the caller cancelled) before it started. Send it again.");
+
+    /// <summary>The answer for an operation whose call threw: whether anything happened decides what a repeat may do.</summary>
+    private OperationResult Unfinished(Operation operation, Exception exception)
+    {
+        if (exception is SalesforceException { IsLoginFailure: false } refused && IsExpected(refused))
+        {
+            // Salesforce refused the whole call: nothing was written.
+            return ToResult(refused);
+        }
+
+        var reason = exception switch
+        {
+            OperationCanceledException => "time ran out (or the caller cancelled) while it was in flight",
+            SalesforceException e => e.Message,
+            _ => $"{exception.GetType().Name}: {exception.Message}",
+        };
+        if (exception is SalesforceException { IsLoginFailure: true } login)
+        {
+            return OperationResult.Transient(503, login.ErrorCode ?? "LOGIN_FAILED", $"The operation was not sent: the login failed. {reason}");
+        }
+
+        if (exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError })
+        {
+            return OperationResult.Transient(503, "SALESFORCE_UNREACHABLE", $"The operation was not sent: Salesforce could not be reached ({reason}). Send it again.");
+        }
+
+        if (exception is SalesforceException { StatusCode: 503 } unavailable)
+        {
+            // Salesforce answers 503 when it is down or overloaded, before it does the work.
+            return OperationResult.Transient(503, unavailable.ErrorCode ?? "SERVER_UNAVAILABLE", $"Salesforce is unavailable; nothing was written ({reason}). Send it again later.");
+        }
+
+        var transport = exception is SalesforceException or HttpRequestException or IOException or OperationCanceledException or TimeoutException;
+        if (!transport && operation is GetOperation or FindOperation)
+        {
+            return OperationResult.Failure(500, "UNEXPECTED_ERROR", $"The {operation.Kind.ToString().ToLowerInvariant()} failed unexpectedly ({reason}).");
+        }
+
+        return operation switch
+        {
+            CreateOperation when IsProtectedCreate(operation) => OperationResult.Transient(504, OperationResult.OutcomeUnknown,
+                $"The create was sent but its answer was lost ({reason}). Send it again with the same idempotency key: the object's idempotency field makes a repeat return the record if it was created."),
+            CreateOperation => OperationResult.Failure(504, OperationResult.OutcomeUnknown,
+                $"The create was sent but its answer was lost ({reason}), so the record may or may not exist. It was not sent again: check Salesforce before repeating it, or give the object an idempotency field so repeats are safe."),
+            GetOperation or FindOperation => OperationResult.Transient(503, "SALESFORCE_UNAVAILABLE", $"The read failed ({reason}). Send it again."),
+            _ => OperationResult.Transient(504, OperationResult.OutcomeUnknown,
+                $"The {operation.Kind.ToString().ToLowerInvariant()} was sent but its answer was lost ({reason}); repeating it is safe."),
+        };
+    }
+
+    private async Task<OperationResult> CreateAsync(CreateOperation create, CancellationToken cancellationToken)
+    {
+        var record = ToRecord(create);
+        try
+        {
+            return OperationResult.Success(201, await _client.CreateAsync(record, cancellationToken).ConfigureAwait(false));
+        }
+        catch (SalesforceException e) when (IsRepeat(create, e.Errors))
+        {
+            var found = await FindCreatedAsync(create.ObjectName, [create], cancellationToken).ConfigureAwait(false);
+            return found.TryGetValue(create.IdempotencyKey!, out var id) ? Repeated(id) : ToResult(e);
+        }
+    }
+
+    /// <summary>A repeat gets the first attempt's answer: the same status and id.</summary>
+    private static OperationResult Repeated(string id) => OperationResult.Success(201, id);
+
+    private static OperationResult AlreadyDeleted(DeleteOperation delete) => OperationResult.Success(200, delete.Id);
+
+    /// <summary>Salesforce refused a keyed create because its idempotency field's value exists: an earlier attempt committed.</summary>
+    private bool IsRepeat(CreateOperation create, IReadOnlyList<SalesforceError> errors) =>
+        create.IdempotencyKey is not null
+        && _idempotencyFields.TryGetValue(create.ObjectName, out var field)
+        && errors.Any(e => e.ErrorCode == "DUPLICATE_VALUE"
+            && (e.Fields.Contains(field, StringComparer.OrdinalIgnoreCase) || e.Message.Contains(field, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>The records earlier attempts of these keyed creates made, by idempotency key: one query for the lot.</summary>
+    private async Task<Dictionary<string, string>> FindCreatedAsync(string objectName, IReadOnlyList<CreateOperation> creates, CancellationToken cancellationToken)
+    {
+        var field = _idempotencyFields[objectName];
+        var byValue = creates.ToDictionary(c => IdempotencyFieldValue(c.IdempotencyKey!), c => c.IdempotencyKey!, StringComparer.Ordinal);
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in byValue.Keys.Chunk(100))
+        {
+            var text = new StringBuilder("SELECT Id, ").Append(SoqlIdentifier.Parse(field).Name)
+                .Append(" FROM ").Append(SoqlIdentifier.Parse(objectName).Name)
+                .Append(" WHERE ").Append(SoqlIdentifier.Parse(field).Name).Append(" IN ");
+            SoqlLiteral.Append(text, chunk.Cast<object?>().ToList());
+
+            // Names are validated identifiers and the values bound literals.
+            await foreach (var record in _client.QueryAsync(SoqlQuery.Raw(text.ToString()), cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                if (record[field]?.GetValue<string>() is { } value && byValue.TryGetValue(value, out var key) && record.Id is { } id)
+                {
+                    found[key] = id;
+                }
+            }
+        }
+
+        return found;
     }
 
     private async Task<OperationResult> GetAsync(GetOperation get, CancellationToken cancellationToken)
@@ -182,29 +350,46 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         return OperationResult.Success(200, delete.Id);
     }
 
-    private async Task<IReadOnlyList<SaveResult>> WriteGroupAsync(List<Operation> operations, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<OperationResult>> WriteGroupAsync(List<Operation> operations, CancellationToken cancellationToken)
     {
+        IReadOnlyList<SaveResult> saved;
         switch (operations[0])
         {
             case CreateOperation:
-                return await _client.CreateManyAsync(operations.Cast<CreateOperation>().Select(o => ToRecord(o.ObjectName, o.Fields)), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var creates = operations.Cast<CreateOperation>().ToList();
+                saved = await _client.CreateManyAsync(creates.Select(ToRecord), cancellationToken: cancellationToken).ConfigureAwait(false);
+                var repeats = creates.Where((c, i) => !saved[i].Success && IsRepeat(c, saved[i].Errors)).ToList();
+                if (repeats.Count > 0)
+                {
+                    var found = await FindCreatedAsync(repeats[0].ObjectName, repeats, cancellationToken).ConfigureAwait(false);
+                    return [.. creates.Select((c, i) => !saved[i].Success && IsRepeat(c, saved[i].Errors) && found.TryGetValue(c.IdempotencyKey!, out var id)
+                        ? Repeated(id)
+                        : ToResult(c, saved[i]))];
+                }
+
+                break;
             case UpdateOperation:
-                return await _client.UpdateManyAsync(operations.Cast<UpdateOperation>().Select(o =>
+                saved = await _client.UpdateManyAsync(operations.Cast<UpdateOperation>().Select(o =>
                 {
                     var record = ToRecord(o.ObjectName, o.Fields);
                     record.Id = o.Id;
                     return record;
                 }), cancellationToken: cancellationToken).ConfigureAwait(false);
+                break;
             case UpsertOperation first:
-                return await _client.UpsertManyAsync(operations.Cast<UpsertOperation>().Select(o =>
+                saved = await _client.UpsertManyAsync(operations.Cast<UpsertOperation>().Select(o =>
                 {
                     var record = ToRecord(o.ObjectName, o.Fields);
                     record.Set(o.ExternalIdField, o.ExternalId);
                     return record;
                 }), first.ExternalIdField, cancellationToken: cancellationToken).ConfigureAwait(false);
+                break;
             default:
-                return await _client.DeleteManyAsync(operations.Cast<DeleteOperation>().Select(o => o.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+                saved = await _client.DeleteManyAsync(operations.Cast<DeleteOperation>().Select(o => o.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
+                break;
         }
+
+        return [.. operations.Select((o, i) => ToResult(o, saved[i]))];
     }
 
     private static string GroupKey(Operation operation) => operation switch
@@ -229,6 +414,16 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         }
 
         var first = saved.Errors.Count > 0 ? saved.Errors[0] : new SalesforceError("UNKNOWN_ERROR", "Salesforce reported a failure without details.", []);
+        if (operation is DeleteOperation deleted && first.ErrorCode == "ENTITY_IS_DELETED")
+        {
+            return AlreadyDeleted(deleted);
+        }
+
+        if (IsTransientCode(first.ErrorCode))
+        {
+            return OperationResult.Transient(first.ErrorCode == "REQUEST_LIMIT_EXCEEDED" ? 403 : 503, first.ErrorCode, first.Message, [.. saved.Errors.SelectMany(e => e.Fields).Distinct(StringComparer.Ordinal)]);
+        }
+
         var status = first.ErrorCode is "ENTITY_IS_DELETED" or "NOT_FOUND" ? 404 : first.ErrorCode is "INSUFFICIENT_ACCESS_OR_READONLY" or "INSUFFICIENT_ACCESS" ? 403 : 400;
         return OperationResult.Failure(status, first.ErrorCode, first.Message, [.. saved.Errors.SelectMany(e => e.Fields).Distinct(StringComparer.Ordinal)]);
     }
@@ -270,6 +465,17 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         _ => throw new ArgumentException($"Cannot compare with {node.ToJsonString()}."),
     };
 
+    private SObject ToRecord(CreateOperation create)
+    {
+        var record = ToRecord(create.ObjectName, create.Fields);
+        if (create.IdempotencyKey is { } key && _idempotencyFields.TryGetValue(create.ObjectName, out var field))
+        {
+            record[field] = IdempotencyFieldValue(key);
+        }
+
+        return record;
+    }
+
     private static SObject ToRecord(string objectName, JsonObject fields)
     {
         var record = new SObject(objectName);
@@ -298,6 +504,16 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     private static bool IsExpected(SalesforceException e) =>
         !e.IsLoginFailure && (e.StatusCode is >= 400 and < 500 || e.ErrorCode == "API_USAGE_GUARD");
 
-    private static OperationResult ToResult(SalesforceException e) =>
-        OperationResult.Failure(e.ErrorCode == "API_USAGE_GUARD" ? 429 : e.StatusCode, e.ErrorCode ?? $"ERROR_HTTP_{e.StatusCode}", e.Description ?? e.Message, e.Fields);
+    private static OperationResult ToResult(SalesforceException e)
+    {
+        var code = e.ErrorCode ?? $"ERROR_HTTP_{e.StatusCode}";
+        var status = code == "API_USAGE_GUARD" ? 429 : e.StatusCode;
+        return IsTransientCode(code) || e.StatusCode == 429
+            ? OperationResult.Transient(status, code, e.Description ?? e.Message, e.Fields)
+            : OperationResult.Failure(status, code, e.Description ?? e.Message, e.Fields);
+    }
+
+    // Refusals that say "not now" rather than "not this": nothing was written, and the same request may pass later.
+    private static bool IsTransientCode(string code) =>
+        code is "UNABLE_TO_LOCK_ROW" or "REQUEST_LIMIT_EXCEEDED" or "API_USAGE_GUARD" or "SERVER_UNAVAILABLE";
 }

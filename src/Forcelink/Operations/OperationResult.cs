@@ -7,7 +7,7 @@ namespace Forcelink.Operations;
 /// <summary>
 /// The answer to an operation, the same for the Lambda, SQS and the CLI: <c>ok</c> and <c>statusCode</c> always; <c>id</c>,
 /// <c>created</c>, <c>record</c>, or <c>records</c> and <c>totalSize</c> on success; <c>error</c> {<c>code</c>, <c>message</c>,
-/// <c>fields</c>} on failure.
+/// <c>fields</c>, <c>retryable</c>} on failure.
 /// </summary>
 public sealed class OperationResult
 {
@@ -43,6 +43,20 @@ public sealed class OperationResult
     /// <summary>For failures: the fields concerned.</summary>
     public IReadOnlyList<string> ErrorFields { get; private init; } = [];
 
+    /// <summary>
+    /// For failures: whether sending the same request again, unchanged, is safe and may succeed: Salesforce was busy or
+    /// unreachable, the login failed, the request never started, or its outcome is unknown but a repeat cannot duplicate
+    /// it. <see langword="false"/> for refusals that need a changed request or setup, and for a create whose outcome is
+    /// unknown when nothing can tell a repeat from a first attempt (<see cref="OutcomeUnknown"/>). Default <see langword="false"/>.
+    /// </summary>
+    public bool Retryable { get; private init; }
+
+    /// <summary>The code of a write that was sent but whose answer never came: it may or may not have taken effect.</summary>
+    public const string OutcomeUnknown = "OUTCOME_UNKNOWN";
+
+    /// <summary>The code of an operation that was never sent because its invocation ran out of time or was cancelled.</summary>
+    public const string NotStarted = "NOT_STARTED";
+
     /// <summary>A success carrying an id.</summary>
     public static OperationResult Success(int statusCode, string? id = null, bool? created = null) => new(true, statusCode) { Id = id, Created = created };
 
@@ -55,6 +69,10 @@ public sealed class OperationResult
     /// <summary>A failure.</summary>
     public static OperationResult Failure(int statusCode, string code, string message, IReadOnlyList<string>? fields = null) =>
         new(false, statusCode) { ErrorCode = code, ErrorMessage = message, ErrorFields = fields ?? [] };
+
+    /// <summary>A failure that the same request, sent again unchanged, may get past (<see cref="Retryable"/>).</summary>
+    public static OperationResult Transient(int statusCode, string code, string message, IReadOnlyList<string>? fields = null) =>
+        new(false, statusCode) { ErrorCode = code, ErrorMessage = message, ErrorFields = fields ?? [], Retryable = true };
 
     /// <summary>A malformed request (400 <c>INVALID_REQUEST</c>).</summary>
     public static OperationResult Invalid(string message, IReadOnlyList<string>? fields = null) => Failure(400, "INVALID_REQUEST", message, fields);
@@ -101,6 +119,7 @@ public sealed class OperationResult
             }
 
             writer.WriteEndArray();
+            writer.WriteBoolean("retryable", Retryable);
             writer.WriteEndObject();
         }
 

@@ -39,7 +39,7 @@ public sealed class FunctionEventTests
         Assert.True(deleted["ok"]!.GetValue<bool>());
 
         var gone = await InvokeAsync(sut, fixture, $$"""{"operation":"get","object":"Lead","id":"{{id}}"}""");
-        Assert.Equal("""{"ok":false,"statusCode":404,"error":{"code":"ENTITY_IS_DELETED","message":"entity is deleted","fields":[]}}""", gone.ToJsonString());
+        Assert.Equal("""{"ok":false,"statusCode":404,"error":{"code":"ENTITY_IS_DELETED","message":"entity is deleted","fields":[],"retryable":false}}""", gone.ToJsonString());
 
         var caseCreated = await InvokeAsync(sut, fixture, """{"operation":"create","object":"Case","fields":{"Subject":"Broken","Origin":"Web"}}""");
         var caseRead = await InvokeAsync(sut, fixture, $$"""{"operation":"get","object":"Case","id":"{{caseCreated["id"]}}"}""");
@@ -54,7 +54,7 @@ public sealed class FunctionEventTests
 
         var answer = await InvokeAsync(sut, fixture, """{"operation":"create","object":"Lead","fields":{"Company":"Acme"}}""");
 
-        Assert.Equal("""{"ok":false,"statusCode":400,"error":{"code":"REQUIRED_FIELD_MISSING","message":"Required fields are missing: [LastName]","fields":["LastName"]}}""", answer.ToJsonString());
+        Assert.Equal("""{"ok":false,"statusCode":400,"error":{"code":"REQUIRED_FIELD_MISSING","message":"Required fields are missing: [LastName]","fields":["LastName"],"retryable":false}}""", answer.ToJsonString());
     }
 
     [Fact]

@@ -131,8 +131,10 @@ public sealed class OperationRequestTests
     public void Result_Json_HasTheContractShape()
     {
         Assert.Equal("""{"ok":true,"statusCode":201,"id":"00Q000000000001AAA"}""", OperationResult.Success(201, "00Q000000000001AAA").ToString());
-        Assert.Equal("""{"ok":false,"statusCode":400,"error":{"code":"REQUIRED_FIELD_MISSING","message":"Required fields are missing: [LastName]","fields":["LastName"]}}""",
+        Assert.Equal("""{"ok":false,"statusCode":400,"error":{"code":"REQUIRED_FIELD_MISSING","message":"Required fields are missing: [LastName]","fields":["LastName"],"retryable":false}}""",
             OperationResult.Failure(400, "REQUIRED_FIELD_MISSING", "Required fields are missing: [LastName]", ["LastName"]).ToString());
+        Assert.Equal("""{"ok":false,"statusCode":503,"error":{"code":"NOT_STARTED","message":"m","fields":[],"retryable":true}}""",
+            OperationResult.Transient(503, OperationResult.NotStarted, "m").ToString());
     }
 
     private static OperationRequest Parse(string json)
