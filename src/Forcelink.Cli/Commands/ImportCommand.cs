@@ -1,18 +1,20 @@
 using System.CommandLine;
-using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Cli.Csv;
-using Forcelink.Records;
-using Forcelink.Rest;
 using Spectre.Console;
 
 namespace Forcelink.Cli.Commands;
 
 /// <summary>
 /// <c>forcelink import</c>: a CSV file into Salesforce through sObject Collections (200 records per call), streamed so
-/// memory stays constant for any file size. Failed rows go to <c>FILE.errors.csv</c> with Salesforce's reason.
+/// memory stays constant for any file size. A first pass checks the whole file, so bad input is refused before anything
+/// is sent; the import then accounts for every row (created, updated, failed, unknown or not sent) even when it stops,
+/// and writes the rows not done to files that can be imported again as they are.
 /// </summary>
-internal sealed class ImportCommand : CliCommand
+internal sealed partial class ImportCommand : CliCommand
 {
     /// <summary>The cell text that clears a field (Data Loader's convention); an empty cell leaves the field out.</summary>
     public const string NullMarker = "#N/A";
@@ -22,14 +24,22 @@ internal sealed class ImportCommand : CliCommand
     private readonly Argument<string> _object = new("OBJECT") { Description = "The sObject API name, such as Lead, Case or Invoice__c." };
     private readonly Argument<string> _file = new("FILE") { Description = "The CSV file: a header row of field API names, then one record per row." };
     private readonly Option<string?> _externalId = new("--external-id") { Description = "Upsert on this external id field (which must be a column) instead of creating every row.", HelpName = "FIELD" };
+    private readonly Option<string> _encoding = new("--encoding")
+    {
+        Description = $"The file's text encoding: {CsvEncodings.Names}.",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => "utf-8",
+    };
+
     private readonly Option<bool> _json = JsonOption.Create();
 
     public ImportCommand(CliContext context)
-        : base("import", $"Create (or with --external-id, upsert) records from a CSV file, 200 per API call. An empty cell leaves the field out; {NullMarker} clears it.", context)
+        : base("import", $"Create (or with --external-id, upsert) records from a CSV file, 200 per API call. An empty cell leaves the field out; {NullMarker} clears it. Rows not done go to FILE.remaining.csv (and, for creates whose outcome is unknown, FILE.unknown.csv), with reasons in FILE.errors.csv.", context)
     {
         Arguments.Add(_object);
         Arguments.Add(_file);
         Options.Add(_externalId);
+        Options.Add(_encoding);
         Options.Add(_json);
     }
 
@@ -38,182 +48,318 @@ internal sealed class ImportCommand : CliCommand
         var objectName = parseResult.GetValue(_object)!;
         var path = Context.ResolvePath(parseResult.GetValue(_file)!);
         var externalId = parseResult.GetValue(_externalId);
+        var json = parseResult.GetValue(_json);
+        if (!ApiName().IsMatch(objectName))
+        {
+            throw new CliException(ExitCodes.Usage, $"'{objectName}' is not an sObject API name (letters, digits and underscores, such as Lead or Invoice__c).");
+        }
+
+        var encodingName = parseResult.GetValue(_encoding)!;
+        var encoding = CsvEncodings.Find(encodingName)
+            ?? throw new CliException(ExitCodes.Usage, $"--encoding '{encodingName}' is not supported: use one of {CsvEncodings.Names}.");
         if (!File.Exists(path))
         {
             throw new CliException(ExitCodes.NotFound, $"the file {path} does not exist.");
         }
 
+        var check = await ImportCheck.RunAsync(path, encoding, externalId, cancellationToken);
+        var outputs = ImportOutputs.For(path);
         using var connection = await OrgConnection.OpenAsync(Context, parseResult.GetValue<string?>(GlobalOptions.OrgName), cancellationToken);
-        await using var input = File.OpenRead(path);
-        var errorsPath = Path.ChangeExtension(path, null) + ".errors.csv";
-        var run = new ImportRun(objectName, externalId, errorsPath);
-        if (Context.IsInteractive && !parseResult.GetValue(_json))
+        var run = new ImportRun(objectName, externalId, check.Header, outputs);
+        await using (var input = File.OpenRead(path))
         {
-            await Context.CreateConsole().Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
-                {
-                    var task = progress.AddTask($"Importing {objectName}", maxValue: Math.Max(1, input.Length));
-                    await run.ExecuteAsync(connection.Client, input, () =>
+            var rows = CsvReader.Open(input, encoding);
+            if (Context.IsInteractive && !json)
+            {
+                await Context.CreateConsole().Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async progress =>
                     {
-                        task.Value = input.Position;
-                        return Task.CompletedTask;
-                    }, cancellationToken);
-                });
-        }
-        else
-        {
-            var reported = 0L;
-            await run.ExecuteAsync(connection.Client, input, async () =>
+                        var task = progress.AddTask($"Importing {objectName}", maxValue: Math.Max(1, check.Rows));
+                        await run.ExecuteAsync(connection.Client, rows, () =>
+                        {
+                            task.Value = run.Counts.Read;
+                            return Task.CompletedTask;
+                        }, cancellationToken);
+                    });
+            }
+            else
             {
-                if (run.Processed - reported >= PlainProgressEvery)
+                var reported = 0L;
+                await run.ExecuteAsync(connection.Client, rows, async () =>
                 {
-                    reported = run.Processed;
-                    await Error.WriteLineAsync($"{run.Processed:N0} rows...");
-                }
-            }, cancellationToken);
-        }
-
-        if (parseResult.GetValue(_json))
-        {
-            await Output.WriteLineAsync(
-                $$"""{"rows":{{run.Processed}},"succeeded":{{run.Succeeded}},"created":{{run.Created}},"failed":{{run.Failed}},"errorsFile":{{(run.Failed > 0 ? System.Text.Json.JsonSerializer.Serialize(errorsPath) : "null")}}}""");
-        }
-        else
-        {
-            await Output.WriteLineAsync($"Imported {run.Succeeded:N0} of {run.Processed:N0} {objectName} rows ({run.Created:N0} created, {run.Succeeded - run.Created:N0} updated); {run.Failed:N0} failed.");
-            if (run.Failed > 0)
-            {
-                await Output.WriteLineAsync($"Failed rows, with Salesforce's error code and message: {errorsPath}");
+                    if (run.Counts.Read - reported >= PlainProgressEvery)
+                    {
+                        reported = run.Counts.Read;
+                        await Error.WriteLineAsync($"{run.Counts.Read:N0} of {check.Rows:N0} rows...");
+                    }
+                }, cancellationToken);
             }
         }
 
-        return run.Failed > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
+        var files = outputs.Commit();
+        if (json)
+        {
+            await Output.WriteLineAsync(ToJson(objectName, externalId, run, files));
+        }
+        else
+        {
+            await WriteSummaryAsync(objectName, run, files);
+        }
+
+        if (run.Stop is { } stop)
+        {
+            await Error.WriteLineAsync($"error: stopped early: {stop.Message}");
+            return stop.ExitCode;
+        }
+
+        return run.Counts.NotDone > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
     }
 
-    private sealed class ImportRun(string objectName, string? externalIdField, string errorsPath)
+    private async Task WriteSummaryAsync(string objectName, ImportRun run, ImportFiles files)
     {
-        // Rows sent but not yet answered: at most one collection call's worth, since results come back per chunk in order.
-        private readonly Queue<CsvRow> _pending = new();
-        private IReadOnlyList<string> _header = [];
-        private CsvWriter? _errors;
+        var c = run.Counts;
+        await Output.WriteLineAsync(
+            $"Imported {c.Created + c.Updated:N0} of {c.Read:N0} {objectName} rows ({c.Created:N0} created, {c.Updated:N0} updated); " +
+            $"{c.Failed:N0} failed, {c.Unknown:N0} unknown, {c.NotSent:N0} not sent.");
+        if (files.Remaining is { } remaining)
+        {
+            await Output.WriteLineAsync($"Rows not done, to import again as they are (fix the failed ones first): {remaining.Path} ({remaining.Rows:N0} rows).");
+        }
 
-        public long Processed { get; private set; }
+        if (files.Unknown is { } unknown)
+        {
+            var column = run.Header.FirstOrDefault(h => !string.Equals(h, "Id", StringComparison.OrdinalIgnoreCase)) ?? "Name";
+            await Output.WriteLineAsync(
+                $"Rows whose outcome is unknown: {unknown.Path} ({unknown.Rows:N0} rows). They were sent but the answer was lost, so they may or may not " +
+                "be in Salesforce, and importing them again could create duplicates. Check first, for example with " +
+                $"forcelink query \"SELECT Id, {column} FROM {objectName} WHERE CreatedDate = TODAY\", and import only the missing ones; " +
+                "to make a repeat safe, add an external id column and import with --external-id.");
+        }
 
-        public long Succeeded { get; private set; }
+        if (files.Errors is { } errors)
+        {
+            await Output.WriteLineAsync($"Every row not done, with its line, status and error: {errors.Path}.");
+        }
 
-        public long Created { get; private set; }
+        foreach (var removed in files.Removed)
+        {
+            await Output.WriteLineAsync($"Removed {removed} from an earlier run.");
+        }
+    }
 
-        public long Failed { get; private set; }
+    private static string ToJson(string objectName, string? externalId, ImportRun run, ImportFiles files)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            var c = run.Counts;
+            writer.WriteStartObject();
+            writer.WriteString("object", objectName);
+            writer.WriteString("mode", externalId is null ? "create" : "upsert");
+            writer.WriteNumber("rows", c.Read);
+            writer.WriteNumber("succeeded", c.Created + c.Updated);
+            writer.WriteNumber("created", c.Created);
+            writer.WriteNumber("updated", c.Updated);
+            writer.WriteNumber("failed", c.Failed);
+            writer.WriteNumber("unknown", c.Unknown);
+            writer.WriteNumber("notSent", c.NotSent);
+            writer.WriteBoolean("complete", run.Stop is null);
+            WriteStringOrNull(writer, "stopReason", run.Stop?.Reason);
+            WriteStringOrNull(writer, "stopMessage", run.Stop?.Message);
+            WriteStringOrNull(writer, "remainingFile", files.Remaining?.Path);
+            WriteStringOrNull(writer, "unknownFile", files.Unknown?.Path);
+            WriteStringOrNull(writer, "errorsFile", files.Errors?.Path);
+            writer.WriteStartArray("removedFiles");
+            foreach (var removed in files.Removed)
+            {
+                writer.WriteStringValue(removed);
+            }
 
-        public async Task ExecuteAsync(SalesforceClient client, Stream input, Func<Task> progress, CancellationToken cancellationToken)
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*$")]
+    internal static partial Regex ApiName();
+}
+
+/// <summary>How many rows of a run ended each way; <see cref="Read"/> is always the sum of the rest.</summary>
+internal sealed class ImportCounts
+{
+    public long Read { get; set; }
+
+    public long Created { get; set; }
+
+    public long Updated { get; set; }
+
+    public long Failed { get; set; }
+
+    public long Unknown { get; set; }
+
+    public long NotSent { get; set; }
+
+    public long NotDone => Failed + Unknown + NotSent;
+}
+
+/// <summary>Why a run stopped before the end of the file: <see cref="Reason"/> is stable for scripts.</summary>
+internal sealed record ImportStop(string Reason, string Message, int ExitCode);
+
+/// <summary>The first pass: the header and every row checked, streamed, before anything is sent.</summary>
+internal sealed record ImportCheck(IReadOnlyList<string> Header, long Rows)
+{
+    private const int MaxProblemsShown = 20;
+
+    public static async Task<ImportCheck> RunAsync(string path, Encoding encoding, string? externalIdField, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var total = 0L;
+        var headerProblem = false;
+        var encodingProblem = false;
+        IReadOnlyList<string>? header = null;
+        var externalIdColumn = -1;
+        var rows = 0L;
+        void Problem(string text)
+        {
+            total++;
+            if (problems.Count < MaxProblemsShown)
+            {
+                problems.Add(text);
+            }
+        }
+
+        await using (var input = File.OpenRead(path))
         {
             try
             {
-                var records = Records(CsvReader.Open(input).ReadAsync(cancellationToken), cancellationToken);
-                var results = externalIdField is null
-                    ? client.CreateManyAsync(records, cancellationToken: cancellationToken)
-                    : client.UpsertManyAsync(records, externalIdField, cancellationToken: cancellationToken);
-                await foreach (var result in results.WithCancellation(cancellationToken))
+                await foreach (var row in CsvReader.Open(input, encoding).ReadAsync(cancellationToken))
                 {
-                    var row = _pending.Dequeue();
-                    Processed++;
-                    if (result.Success)
+                    if (header is null)
                     {
-                        Succeeded++;
-                        if (result.Created ?? externalIdField is null)
-                        {
-                            Created++;
-                        }
-                    }
-                    else
-                    {
-                        Failed++;
-                        await WriteErrorAsync(row, result, cancellationToken);
-                    }
-
-                    await progress();
-                }
-            }
-            catch (FormatException e)
-            {
-                throw new CliException(ExitCodes.Failure, $"{e.Message} {Processed:N0} rows were imported before it.");
-            }
-            finally
-            {
-                if (_errors is not null)
-                {
-                    await _errors.DisposeAsync();
-                }
-            }
-        }
-
-        private async IAsyncEnumerable<SObject> Records(IAsyncEnumerable<CsvRow> rows, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
-            var first = true;
-            await foreach (var row in rows.WithCancellation(cancellationToken))
-            {
-                if (first)
-                {
-                    first = false;
-                    _header = ReadHeader(row);
-                    continue;
-                }
-
-                var record = new SObject(objectName);
-                for (var i = 0; i < _header.Count && i < row.Fields.Count; i++)
-                {
-                    var value = row.Fields[i];
-                    if (value.Length == 0)
-                    {
+                        header = [.. row.Fields.Select(f => f.Trim())];
+                        var before = total;
+                        CheckHeader(header, externalIdField, Problem);
+                        headerProblem = total > before;
+                        externalIdColumn = externalIdField is null ? -1 : IndexOf(header, externalIdField);
                         continue;
                     }
 
-                    record.Set(_header[i], value == NullMarker ? null : value);
-                }
+                    rows++;
+                    var cells = LastNonEmpty(row.Fields) + 1;
+                    if (cells > header.Count)
+                    {
+                        Problem($"line {row.Line} has {cells} cells but the header has {header.Count} columns: quote a cell that holds a comma (\"Doe, John\"), or add a column for the extra cells");
+                    }
 
-                _pending.Enqueue(row);
-                yield return record;
-            }
-        }
-
-        private IReadOnlyList<string> ReadHeader(CsvRow row)
-        {
-            var problems = new List<string>();
-            for (var i = 0; i < row.Fields.Count; i++)
-            {
-                var name = row.Fields[i].Trim();
-                if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z][A-Za-z0-9_]*$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)))
-                {
-                    problems.Add($"column {i + 1} '{name}' is not a field API name");
+                    if (externalIdColumn >= 0 && (externalIdColumn >= row.Fields.Count || string.IsNullOrWhiteSpace(row.Fields[externalIdColumn])))
+                    {
+                        Problem($"line {row.Line} has no value for the external id {externalIdField}, which an upsert needs");
+                    }
                 }
             }
-
-            if (externalIdField is not null && !row.Fields.Any(f => string.Equals(f.Trim(), externalIdField, StringComparison.OrdinalIgnoreCase)))
+            catch (CsvFormatException e)
             {
-                problems.Add($"there is no '{externalIdField}' column to upsert on");
+                encodingProblem = e.IsEncodingError;
+                Problem(char.ToLowerInvariant(e.Message[0]) + e.Message[1..].TrimEnd('.'));
             }
-
-            if (problems.Count > 0)
-            {
-                throw new CliException(ExitCodes.Usage, $"the header row of the CSV file must name the fields: {string.Join("; ", problems)}.");
-            }
-
-            return [.. row.Fields.Select(f => f.Trim())];
         }
 
-        private async Task WriteErrorAsync(CsvRow row, SaveResult result, CancellationToken cancellationToken)
+        if (header is null)
         {
-            if (_errors is null)
-            {
-                _errors = CsvWriter.Create(errorsPath, overwrite: true);
-                await _errors.WriteRowAsync(["Line", "ErrorCode", "ErrorMessage", .. _header], cancellationToken);
-            }
-
-            var error = result.Errors.Count > 0 ? result.Errors[0] : new SalesforceError("UNKNOWN_ERROR", "Salesforce reported a failure without details.", []);
-            var message = string.Join(" ", result.Errors.Select(e => e.Fields.Count > 0 ? $"{e.Message} (fields: {string.Join(", ", e.Fields)})" : e.Message));
-            await _errors.WriteRowAsync(
-                [row.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), error.ErrorCode, message, .. row.Fields],
-                cancellationToken);
+            throw new CliException(ExitCodes.Usage, $"the file {path} is empty: it needs a header row of field API names, then one row per record.");
         }
+
+        if (total == 0)
+        {
+            return new ImportCheck(header, rows);
+        }
+
+        var message = new StringBuilder($"nothing was imported: {path} has {(total == 1 ? "a problem" : $"{total:N0} problems")}:");
+        foreach (var problem in problems)
+        {
+            message.Append(Environment.NewLine).Append("- ").Append(problem).Append('.');
+        }
+
+        if (total > problems.Count)
+        {
+            message.Append(Environment.NewLine).Append($"- and {total - problems.Count:N0} more.");
+        }
+
+        if (encodingProblem)
+        {
+            message.Append(Environment.NewLine).Append(
+                "If the file is not UTF-8, name its encoding: --encoding latin1 (ISO-8859-1), or --encoding windows-1252 (Excel's CSV on Windows).");
+        }
+
+        throw new CliException(headerProblem ? ExitCodes.Usage : ExitCodes.Failure, message.ToString());
+    }
+
+    private static void CheckHeader(IReadOnlyList<string> header, string? externalIdField, Action<string> problem)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < header.Count; i++)
+        {
+            var name = header[i];
+            if (!ImportCommand.ApiName().IsMatch(name))
+            {
+                problem($"line 1 (the header): column {i + 1} '{name}' is not a field API name");
+            }
+            else if (!seen.Add(name))
+            {
+                problem($"line 1 (the header): column {i + 1} '{name}' repeats an earlier column; each field may appear once");
+            }
+        }
+
+        if (externalIdField is null && IndexOf(header, "Id") is var id and >= 0)
+        {
+            problem($"line 1 (the header): column {id + 1} 'Id' cannot be sent when creating records (Salesforce assigns ids). " +
+                "To update the records it names, import with --external-id Id (an upsert on Id updates them); to create new records, remove the column");
+        }
+
+        if (externalIdField is not null && IndexOf(header, externalIdField) < 0)
+        {
+            problem($"line 1 (the header): there is no '{externalIdField}' column to upsert on");
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> header, string name)
+    {
+        for (var i = 0; i < header.Count; i++)
+        {
+            if (string.Equals(header[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // Trailing empty cells (a trailing comma) hold nothing that could be lost, so they are not counted against the header.
+    private static int LastNonEmpty(IReadOnlyList<string> fields)
+    {
+        for (var i = fields.Count - 1; i >= 0; i--)
+        {
+            if (fields[i].Length > 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -8,14 +8,19 @@ internal sealed record CsvRow(long Line, IReadOnlyList<string> Fields);
 
 /// <summary>
 /// Reads RFC 4180 CSV as a stream of rows: quoted fields with doubled quotes and embedded line breaks, CRLF or LF,
-/// a UTF-8 byte order mark. Holds one row at a time, so any file size reads in constant memory.
+/// a UTF-8 byte order mark. Holds one row at a time, so any file size reads in constant memory. Anything it cannot read
+/// exactly as written (bytes invalid in the encoding, a quote never closed, text after a closing quote) is a
+/// <see cref="CsvFormatException"/> naming the line, never a silent guess.
 /// </summary>
 internal sealed class CsvReader(TextReader reader)
 {
     private const int BufferSize = 16 * 1024;
 
-    public static CsvReader Open(Stream stream) =>
-        new(new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: true, BufferSize));
+    /// <summary>Reads <paramref name="stream"/> in <paramref name="encoding"/>; UTF-8 (the default) is decoded strictly.</summary>
+    public static CsvReader Open(Stream stream, Encoding? encoding = null) =>
+        encoding is null || encoding.CodePage == Encoding.UTF8.CodePage
+            ? new(new StrictUtf8Reader(stream))
+            : new(new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, BufferSize));
 
     public async IAsyncEnumerable<CsvRow> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -27,9 +32,10 @@ internal sealed class CsvReader(TextReader reader)
         var afterCarriageReturn = false;
         long line = 1;
         long rowStart = 1;
+        long quoteStart = 1;
         var rowHasContent = false;
         int read;
-        while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+        while ((read = await ReadAsync(buffer, line, cancellationToken)) > 0)
         {
             for (var i = 0; i < read; i++)
             {
@@ -55,6 +61,13 @@ internal sealed class CsvReader(TextReader reader)
                         }
 
                         inQuotes = false;
+                        if (c is not (',' or '\r' or '\n'))
+                        {
+                            throw new CsvFormatException(
+                                line,
+                                $"Line {line}: the quoted field that starts on line {quoteStart} is followed by '{c}' before the next comma. " +
+                                "Inside a quoted field, write a quote as two quotes (\"\"); a field that holds a quote must be quoted whole.");
+                        }
                     }
                     else if (c == '"')
                     {
@@ -77,6 +90,7 @@ internal sealed class CsvReader(TextReader reader)
                 {
                     case '"' when field.Length == 0:
                         inQuotes = true;
+                        quoteStart = line;
                         rowHasContent = true;
                         break;
                     case ',':
@@ -108,13 +122,28 @@ internal sealed class CsvReader(TextReader reader)
 
         if (inQuotes && !quoteSeen)
         {
-            throw new FormatException($"The CSV row starting on line {rowStart} has a quoted field that never ends: close it with a \".");
+            throw new CsvFormatException(
+                quoteStart,
+                $"Line {quoteStart}: a quoted field starts there and never ends, so the rest of the file (to line {line}) would be read as that one field. " +
+                "Close the quote, or write a quote inside a quoted field as two quotes (\"\").");
         }
 
         if (rowHasContent || field.Length > 0)
         {
             fields.Add(field.ToString());
             yield return new CsvRow(rowStart, fields);
+        }
+    }
+
+    private async ValueTask<int> ReadAsync(char[] buffer, long line, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(buffer.AsMemory(), cancellationToken);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new CsvFormatException(line, $"Line {line} is not valid UTF-8 ({e.Message}).", isEncodingError: true);
         }
     }
 }

@@ -26,6 +26,9 @@ internal sealed class CliSession : IDisposable
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Replaces the network for Salesforce calls (CliContext.Transport); null for real sockets.</summary>
+    public HttpMessageHandler? Transport { get; set; }
+
     /// <summary>What the command reads from stdin.</summary>
     public string Input { get; set; } = "";
 
@@ -45,6 +48,7 @@ internal sealed class CliSession : IDisposable
             WorkingDirectory = Directory,
             HomeDirectory = Home,
             TimeProvider = TimeProvider,
+            Transport = Transport,
         };
         var exitCode = await CliApp.RunAsync(args, context, cancellationToken).WaitAsync(RunTimeout);
         return new CliRun(exitCode, output.ToString(), error.ToString());

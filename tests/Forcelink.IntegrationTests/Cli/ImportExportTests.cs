@@ -40,10 +40,11 @@ public sealed class ImportExportTests
         Assert.Contains("Imported 2 of 4", run.Output);
         Assert.Contains("2 failed", run.Output);
         var errors = await File.ReadAllLinesAsync(org.Session.PathOf("leads.errors.csv"));
-        Assert.Equal("Line,ErrorCode,ErrorMessage,LastName,Company,NumberOfEmployees", errors[0]);
+        Assert.Equal("Line,Status,ErrorCode,ErrorMessage,LastName,Company,NumberOfEmployees", errors[0]);
         Assert.Equal(3, errors.Length);
-        Assert.StartsWith("3,REQUIRED_FIELD_MISSING,", errors[1]);
-        Assert.StartsWith("5,", errors[2]);
+        Assert.StartsWith("3,failed,REQUIRED_FIELD_MISSING,", errors[1]);
+        Assert.StartsWith("5,failed,", errors[2]);
+        Assert.Equal(["LastName,Company,NumberOfEmployees", ",NoName,7", "Bad,Acme,many"], await File.ReadAllLinesAsync(org.Session.PathOf("leads.remaining.csv")));
     }
 
     [Fact]
