@@ -44,7 +44,8 @@ public sealed class SalesforceException : Exception
     }
 
     /// <summary>Whether the failure happened while logging in (the token exchange), rather than in a REST call:
-    /// a setup problem that no retry of the same request fixes.</summary>
+    /// a setup problem that no retry of the same request fixes. A login that failed transiently on every attempt
+    /// (HTTP 5xx, a lost connection, no answer) is not one: <see cref="StatusCode"/> then is the 5xx or 0.</summary>
     public bool IsLoginFailure { get; init; }
 
     /// <summary>The HTTP status of the response; 0 when no response was received.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Forcelink.Rest;
 using Forcelink.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -20,6 +21,11 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
     // Only a clock this far behind Salesforce's is worth correcting; smaller differences are rounding.
     private static readonly TimeSpan SkewWorthCorrecting = TimeSpan.FromSeconds(5);
 
+    // Salesforce answers a token request in well under a second: an attempt this slow has lost its answer.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(8);
+
     private readonly RsaSigningKey _key;
     private readonly HttpClient _httpClient;
     private readonly TimeProvider _timeProvider;
@@ -28,6 +34,8 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
     private readonly string _username;
     private readonly TimeSpan _assertionLifetime;
     private readonly bool _correctClockSkew;
+    private readonly int _maxRetries;
+    private readonly TimeSpan _maxRetryDuration;
     private readonly TokenRequestFacts _facts;
     private TimeSpan _clockOffset;
 
@@ -35,7 +43,7 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
     /// <param name="options">Who logs in, where, through which app.</param>
     /// <param name="signingKey">The private key of the certificate uploaded to the app. The caller keeps ownership.</param>
     /// <param name="httpClient">The client for the token endpoint; by default a new one. Its base address is ignored.</param>
-    /// <param name="timeProvider">The clock for <c>exp</c>; by default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="timeProvider">The clock for <c>exp</c>, retry backoff and the 10-second limit on each attempt; by default <see cref="TimeProvider.System"/>.</param>
     /// <param name="logger">Receives one event per login, never with secrets; by default none.</param>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem and its fix.</exception>
     public JwtBearerCredential(
@@ -63,6 +71,8 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
         _username = options.Username!;
         _assertionLifetime = options.AssertionLifetime;
         _correctClockSkew = options.CorrectClockSkew;
+        _maxRetries = options.MaxLoginRetries;
+        _maxRetryDuration = options.MaxLoginRetryDuration;
         Audience = options.ResolveAudience();
         LoginUrl = options.LoginUrl;
         TokenEndpoint = new Uri(options.LoginUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/services/oauth2/token");
@@ -83,9 +93,12 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
         JwtAssertion.Create(_key, _consumerKey, _username, Audience, _timeProvider.GetUtcNow() + _clockOffset + _assertionLifetime);
 
     /// <inheritdoc/>
+    /// <remarks>A transient failure (HTTP 500, 502, 503 or 504, a dropped or refused connection, no answer within 10 seconds)
+    /// is tried again with a new assertion, up to <see cref="JwtBearerCredentialOptions.MaxLoginRetries"/> times within
+    /// <see cref="JwtBearerCredentialOptions.MaxLoginRetryDuration"/>; a refusal never is.</remarks>
     public override async ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default)
     {
-        var (response, serverDate) = await ExchangeAsync(cancellationToken).ConfigureAwait(false);
+        var (response, serverDate) = await ExchangeWithRetriesAsync(cancellationToken).ConfigureAwait(false);
         if (response is TokenOutcome.Refused { IsExpiredAssertion: true } && _correctClockSkew && serverDate is { } date)
         {
             var offset = date - _timeProvider.GetUtcNow();
@@ -93,7 +106,7 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
             {
                 LogClockBehind(_logger, (long)offset.TotalSeconds);
                 _clockOffset = offset;
-                (response, _) = await ExchangeAsync(cancellationToken).ConfigureAwait(false);
+                (response, _) = await ExchangeWithRetriesAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -103,6 +116,44 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
             TokenOutcome.Refused refused => throw refused.Exception,
             _ => throw new InvalidOperationException("Unreachable token outcome."),
         };
+    }
+
+    private async Task<(TokenOutcome Outcome, DateTimeOffset? ServerDate)> ExchangeWithRetriesAsync(CancellationToken cancellationToken)
+    {
+        var startedAt = _timeProvider.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            var (outcome, serverDate) = await ExchangeAsync(cancellationToken).ConfigureAwait(false);
+            if (outcome is not TokenOutcome.Unavailable { Failure: var failure })
+            {
+                return (outcome, serverDate);
+            }
+
+            var delay = RetryDelay(attempt);
+            var elapsed = _timeProvider.GetElapsedTime(startedAt);
+            if (attempt > _maxRetries || elapsed + delay > _maxRetryDuration)
+            {
+                LogGaveUp(_logger, _username, failure.Reason, attempt);
+                throw failure.ToException(attempt, elapsed, _facts);
+            }
+
+            // The wait starts before it is announced, so whoever reads the announcement can rely on the wait being under way.
+            var backoff = Task.Delay(delay, _timeProvider, cancellationToken);
+            LogRetry(_logger, _username, failure.Reason, attempt, delay.TotalMilliseconds);
+            await backoff.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Exponential (1, 2, 4 s, at most 8 s), each drawn from its upper half so that a fleet does not retry in step.</summary>
+    private static TimeSpan RetryDelay(int attempt)
+    {
+        var ceiling = FirstRetryDelay * Math.Pow(2, Math.Min(attempt - 1, 10));
+        if (ceiling > LongestRetryDelay)
+        {
+            ceiling = LongestRetryDelay;
+        }
+
+        return ceiling * (0.5 + (Random.Shared.NextDouble() / 2));
     }
 
     private async Task<(TokenOutcome Outcome, DateTimeOffset? ServerDate)> ExchangeAsync(CancellationToken cancellationToken)
@@ -117,26 +168,36 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
         };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
+        using var attemptTimeout = new CancellationTokenSource(AttemptTimeout, _timeProvider);
+        using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
         HttpResponseMessage response;
         try
         {
-            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCancellation.Token).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (HttpRequestException e) when (!IsTransient(e))
         {
             throw new SalesforceException(
                 $"Could not reach the token endpoint {TokenEndpoint}: {e.Message}. Check the login URL and that this function can reach the internet (VPC NAT or endpoint).",
                 e) { IsLoginFailure = true };
         }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new SalesforceException($"The token endpoint {TokenEndpoint} did not answer in time.", e) { IsLoginFailure = true };
+            // Also when the request was sent and only the answer was lost: a second login costs one of 3,600 an hour.
+            return (new TokenOutcome.Unavailable(TransientTokenFailure.Unreachable(e)), null);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var limit = attemptTimeout.IsCancellationRequested ? AttemptTimeout : (TimeSpan?)null;
+            return (new TokenOutcome.Unavailable(TransientTokenFailure.NoAnswer(e, limit)), null);
         }
 
         using (response)
         {
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             var serverDate = response.Headers.Date;
+            var statusCode = (int)response.StatusCode;
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 var token = ParseSuccess(body, requestedAt);
@@ -144,13 +205,27 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
                 return (new TokenOutcome.Granted(token), serverDate);
             }
 
-            var refused = ParseFailure((int)response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
-            LogRefused(_logger, _username, (int)response.StatusCode, refused.ErrorCode ?? "?");
+            if (statusCode is 500 or 502 or 503 or 504)
+            {
+                return (new TokenOutcome.Unavailable(ParseUnavailable(statusCode, body, mediaType)), serverDate);
+            }
+
+            var refused = ParseFailure(statusCode, body, mediaType);
+            LogRefused(_logger, _username, statusCode, refused.ErrorCode ?? "?");
             var isExpired = refused.ErrorCode == "invalid_grant"
                 && refused.Description?.Contains("expired authorization code", StringComparison.OrdinalIgnoreCase) == true;
             return (new TokenOutcome.Refused(refused, isExpired), serverDate);
         }
     }
+
+    /// <summary>A name that does not resolve or a TLS failure points at the login URL or the network setup; retrying only delays saying so.</summary>
+    private static bool IsTransient(HttpRequestException e) => e.HttpRequestError is not (
+        HttpRequestError.NameResolutionError
+        or HttpRequestError.SecureConnectionError
+        or HttpRequestError.UserAuthenticationError
+        or HttpRequestError.ConfigurationLimitExceeded
+        or HttpRequestError.VersionNegotiationError
+        or HttpRequestError.ExtendedConnectNotSupported);
 
     private AccessToken ParseSuccess(byte[] body, DateTimeOffset requestedAt)
     {
@@ -214,6 +289,33 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
             [new SalesforceError($"ERROR_HTTP_{statusCode}", title ?? "(not JSON)", [])]) { IsLoginFailure = true };
     }
 
+    private static TransientTokenFailure ParseUnavailable(int statusCode, byte[] body, string? mediaType)
+    {
+        var isJson = mediaType is null || mediaType.Contains("json", StringComparison.OrdinalIgnoreCase);
+        if (isJson && RestErrors.Parse(body) is [var first, ..] errors)
+        {
+            return TransientTokenFailure.Answered(statusCode, first.ErrorCode, first.Message, errors);
+        }
+
+        if (isJson)
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize(body, ForcelinkJsonContext.Default.OAuthErrorBody) is { Error: { Length: > 0 } code } error)
+                {
+                    var description = error.ErrorDescription ?? "";
+                    return TransientTokenFailure.Answered(statusCode, code, description, [new SalesforceError(code, description, [])]);
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        var isHtml = mediaType?.Contains("html", StringComparison.OrdinalIgnoreCase) == true;
+        return TransientTokenFailure.Page(statusCode, HtmlTitle(body), isHtml);
+    }
+
     private static string? HtmlTitle(byte[] body)
     {
         var text = System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 8192));
@@ -230,6 +332,12 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Salesforce login for {Username} refused: HTTP {StatusCode} {ErrorCode}")]
     private static partial void LogRefused(ILogger logger, string username, int statusCode, string errorCode);
 
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Salesforce login for {Username} failed transiently ({Reason}) on attempt {Attempt}; trying again in {DelayMs:F0} ms")]
+    private static partial void LogRetry(ILogger logger, string username, string reason, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Salesforce login for {Username} failed transiently ({Reason}) on each of {Attempts} attempts; giving up")]
+    private static partial void LogGaveUp(ILogger logger, string username, string reason, int attempts);
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "This machine's clock is {Seconds} s behind Salesforce's; signing assertions against Salesforce's clock. Synchronise the clock (NTP).")]
     private static partial void LogClockBehind(ILogger logger, long seconds);
 
@@ -238,5 +346,7 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
         public sealed record Granted(AccessToken Token) : TokenOutcome;
 
         public sealed record Refused(SalesforceException Exception, bool IsExpiredAssertion) : TokenOutcome;
+
+        public sealed record Unavailable(TransientTokenFailure Failure) : TokenOutcome;
     }
 }

@@ -38,6 +38,19 @@ public sealed class JwtBearerCredentialOptions
     /// <value>The default is <see langword="true"/>: one corrected retry, and a warning in the log.</value>
     public bool CorrectClockSkew { get; set; } = true;
 
+    /// <summary>How many times a login is tried again after a transient failure at the token endpoint: HTTP 500, 502, 503
+    /// or 504, a dropped or refused connection, or no answer within 10 seconds. Refusals (400, 401, 403, such as
+    /// <c>invalid_grant</c>) are never tried again. Each attempt signs a new assertion.</summary>
+    /// <value>The default is 3 (at most 4 attempts); 0 turns retries off; allowed: 0 to 10. Backoff is exponential with
+    /// jitter: about 1, 2 and 4 seconds, never more than 8 seconds between attempts.</value>
+    public int MaxLoginRetries { get; set; } = 3;
+
+    /// <summary>How long after the first attempt a login may still be tried again: no retry starts whose backoff would
+    /// end later.</summary>
+    /// <value>The default is 20 seconds, within the lease a Lambda container holds while it logs in for the fleet;
+    /// allowed: 0 to 2 minutes.</value>
+    public TimeSpan MaxLoginRetryDuration { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Lists every problem with these settings, each with its fix; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -66,6 +79,16 @@ public sealed class JwtBearerCredentialOptions
         if (AssertionLifetime < TimeSpan.FromSeconds(10) || AssertionLifetime > MaxAssertionLifetime)
         {
             errors.Add($"AssertionLifetime {AssertionLifetime} is out of range: use 10 seconds to 3 minutes (Salesforce documents 'within 3 minutes').");
+        }
+
+        if (MaxLoginRetries is < 0 or > 10)
+        {
+            errors.Add($"MaxLoginRetries {MaxLoginRetries} is out of range: use 0 (no retries) to 10.");
+        }
+
+        if (MaxLoginRetryDuration < TimeSpan.Zero || MaxLoginRetryDuration > TimeSpan.FromMinutes(2))
+        {
+            errors.Add($"MaxLoginRetryDuration {MaxLoginRetryDuration} is out of range: use 0 to 2 minutes.");
         }
 
         return errors;

@@ -60,6 +60,33 @@ internal static class TokenErrorExplanation
         (string.IsNullOrWhiteSpace(title) ? "." : $" ('{title.Trim()}').") +
         " The org may be down for maintenance or still being created ('Data Not Available'), or the login URL points to a host without the OAuth endpoint. " +
         "Fix: check the login URL (https://login.salesforce.com, https://test.salesforce.com or the My Domain URL) and the org's status at status.salesforce.com, then try again.";
+
+    public static string ExplainUnavailable(TransientTokenFailure failure, int attempts, TimeSpan elapsed, in TokenRequestFacts facts)
+    {
+        var tried = attempts == 1 ? "once" : $"{attempts} times";
+        var after = $"after {attempts} attempt{(attempts == 1 ? "" : "s")} over {elapsed.TotalSeconds:0} s";
+        const string StatusAdvice = "Try again in a few minutes; if it persists, check the org's instance at status.salesforce.com.";
+        if (failure.StatusCode > 0 && failure.PageKind is null)
+        {
+            return $"Salesforce's token endpoint {facts.TokenEndpoint} answered {failure.StatusCode} {failure.ErrorCode}: {failure.Description?.TrimEnd('.', ' ')} {after}. " +
+                $"This is a transient problem on Salesforce's side, not a setup error: the login was tried {tried}. {StatusAdvice}";
+        }
+
+        if (failure.StatusCode > 0)
+        {
+            return $"The token endpoint {facts.TokenEndpoint} answered HTTP {failure.StatusCode} with {failure.PageKind} that is not Salesforce's JSON" +
+                (string.IsNullOrWhiteSpace(failure.PageTitle) ? "" : $" ('{failure.PageTitle.Trim()}')") + $", {after}. " +
+                $"This is most likely a transient problem on Salesforce's side, not a setup error: the login was tried {tried}, and the org may be down for maintenance " +
+                $"or still being created ('Data Not Available'). {StatusAdvice} If it never works, check the login URL " +
+                "(https://login.salesforce.com, https://test.salesforce.com or the My Domain URL).";
+        }
+
+        var what = failure.TimedOut
+            ? $"The token endpoint {facts.TokenEndpoint} did not answer " + (failure.Limit is { } limit ? $"within {limit.TotalSeconds:0} s" : "in time (the HttpClient's Timeout)")
+            : $"Could not reach the token endpoint {facts.TokenEndpoint} ({failure.Cause?.Message.TrimEnd('.', ' ')})";
+        return $"{what}, {after}. This is most likely a transient problem on Salesforce's side or the network's, not a setup error: the login was tried {tried}. " +
+            "Try again in a few minutes; if it persists, check the login URL and that this machine or function can reach the internet (VPC NAT or endpoint).";
+    }
 }
 
 /// <summary>What the explanation may mention about the request. Never the assertion or the key.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Forcelink.Emulator.Hosting;
 using Forcelink.IntegrationTests.Emulator;
+using Forcelink.IntegrationTests.Fleet;
 using Forcelink.Records;
 using Microsoft.Extensions.Logging;
 
@@ -10,6 +11,9 @@ namespace Forcelink.IntegrationTests.Library;
 public sealed class ClientResilienceTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    // Small, so that fake time stays far behind the 10-second limit of a login attempt still on the wire.
+    private static readonly TimeSpan PumpStep = TimeSpan.FromMilliseconds(20);
 
     [Theory]
     [InlineData("ServiceUnavailable")]
@@ -116,15 +120,38 @@ public sealed class ClientResilienceTests
     }
 
     [Fact]
-    public async Task Login_HtmlErrorPage_IsExplained()
+    public async Task Login_HtmlErrorPageOnEveryAttempt_IsExplainedAsTransient()
     {
         await using var fixture = await ClientFixture.StartAsync();
-        fixture.Emulator.Host.Org.AddFault(new FaultRule { PathPrefix = "/services/oauth2/token", Kind = FaultKind.HtmlErrorPage, Count = 1 });
+        fixture.Emulator.Host.Org.AddFault(new FaultRule { PathPrefix = "/services/oauth2/token", Kind = FaultKind.HtmlErrorPage, Count = 4 });
 
-        var error = await Assert.ThrowsAsync<SalesforceException>(() => fixture.Client.GetTokenAsync().WaitAsync(Timeout));
+        var error = await Assert.ThrowsAsync<SalesforceException>(() => TimePump.RunAsync(fixture.Client.GetTokenAsync(), fixture.Emulator.Time, PumpStep));
 
         Assert.Equal("ERROR_HTTP_503", error.ErrorCode);
+        Assert.False(error.IsLoginFailure);
         Assert.Contains("Data Not Available", error.Message, StringComparison.Ordinal);
+        Assert.Contains("after 4 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Equal(4, TokenRequests(fixture).Count);
+    }
+
+    [Fact]
+    public async Task Login_ServiceUnavailableThenDroppedConnection_LogsInOnceAndCreates()
+    {
+        await using var fixture = await ClientFixture.StartAsync();
+        fixture.Emulator.Host.Org.AddFault(new FaultRule { PathPrefix = "/services/oauth2/token", Kind = FaultKind.ServiceUnavailable, Count = 1 });
+
+        var create = fixture.Client.CreateAsync(new Lead { LastName = "Through", Company = "Outage" });
+        // Both rules would hit the first request: the drop is armed once the 503 went out, while the client waits on fake time.
+        await WaitUntilAsync(() => TokenRequests(fixture).Count == 1);
+        fixture.Emulator.Host.Org.AddFault(new FaultRule { PathPrefix = "/services/oauth2/token", Kind = FaultKind.DropConnection, Count = 1 });
+        var id = await TimePump.RunAsync(create, fixture.Emulator.Time, PumpStep);
+
+        // The dropped request is logged with the status it never sent; that only the third one logged in tells them apart.
+        Assert.Equal(3, TokenRequests(fixture).Count);
+        Assert.Equal(503, TokenRequests(fixture)[0].Status);
+        Assert.Equal(1, fixture.Emulator.Host.LoginCount(EmulatorFixture.Username));
+        Assert.Equal(1, fixture.Client.LoginCount);
+        Assert.Equal("Through", (await fixture.Client.GetAsync<Lead>(id).WaitAsync(Timeout)).LastName);
     }
 
     [Fact]
@@ -178,6 +205,18 @@ public sealed class ClientResilienceTests
                     owner.Messages.Add(formatter(state, exception) + exception);
                 }
             }
+        }
+    }
+
+    private static List<Forcelink.Emulator.Org.RequestLogEntry> TokenRequests(ClientFixture fixture) =>
+        [.. fixture.Emulator.Host.Org.RequestLog.Where(r => r.Path == "/services/oauth2/token")];
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var limit = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System, limit.Token);
         }
     }
 }

@@ -164,7 +164,7 @@ public sealed class JwtBearerCredentialTests : IDisposable
             "<html><head><title>Data Not Available</title></head><body>The data you were trying to access could not be found.</body></html>",
             "text/html"));
 
-        var exception = await Assert.ThrowsAsync<SalesforceException>(async () => await CreateSut(key).GetTokenAsync());
+        var exception = await Assert.ThrowsAsync<SalesforceException>(async () => await CreateSut(key, o => o.MaxLoginRetries = 0).GetTokenAsync());
 
         Assert.Equal(503, exception.StatusCode);
         Assert.Equal("ERROR_HTTP_503", exception.ErrorCode);
@@ -214,7 +214,7 @@ public sealed class JwtBearerCredentialTests : IDisposable
     {
         using var key = TestKeys.PrimarySigningKey();
         _http.On(HttpMethod.Post, "/services/oauth2/token", _ => throw new HttpRequestException("Connection refused"));
-        var exception = await Assert.ThrowsAsync<SalesforceException>(async () => await CreateSut(key).GetTokenAsync());
+        var exception = await Assert.ThrowsAsync<SalesforceException>(async () => await CreateSut(key, o => o.MaxLoginRetries = 0).GetTokenAsync());
         Assert.Equal(0, exception.StatusCode);
         Assert.Contains("https://login.salesforce.com/services/oauth2/token", exception.Message, StringComparison.Ordinal);
     }

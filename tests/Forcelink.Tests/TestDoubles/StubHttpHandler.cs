@@ -6,12 +6,16 @@ namespace Forcelink.Tests.TestDoubles;
 /// <summary>A route table at the HTTP boundary: answers matching requests, records every request, throws on surprises.</summary>
 public sealed class StubHttpHandler : HttpMessageHandler
 {
-    private readonly List<(Func<HttpRequestMessage, bool> Match, Func<HttpRequestMessage, HttpResponseMessage> Reply)> _routes = [];
+    private readonly List<(Func<HttpRequestMessage, bool> Match, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> Reply)> _routes = [];
     private readonly Lock _lock = new();
 
     public List<RecordedRequest> Requests { get; } = [];
 
-    public StubHttpHandler On(HttpMethod method, string pathPrefix, Func<HttpRequestMessage, HttpResponseMessage> reply)
+    public StubHttpHandler On(HttpMethod method, string pathPrefix, Func<HttpRequestMessage, HttpResponseMessage> reply) =>
+        OnAsync(method, pathPrefix, (r, _) => Task.FromResult(reply(r)));
+
+    /// <summary>A reply that may wait, for example until the request is cancelled (an endpoint that never answers).</summary>
+    public StubHttpHandler OnAsync(HttpMethod method, string pathPrefix, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> reply)
     {
         _routes.Add((r => r.Method == method && r.RequestUri!.AbsolutePath.StartsWith(pathPrefix, StringComparison.Ordinal), reply));
         return this;
@@ -43,7 +47,7 @@ public sealed class StubHttpHandler : HttpMessageHandler
         {
             if (match(request))
             {
-                var response = reply(request);
+                var response = await reply(request, cancellationToken);
                 response.RequestMessage = request;
                 return response;
             }
