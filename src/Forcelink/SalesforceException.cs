@@ -48,6 +48,9 @@ public sealed class SalesforceException : Exception
     /// (HTTP 5xx, a lost connection, no answer) is not one: <see cref="StatusCode"/> then is the 5xx or 0.</summary>
     public bool IsLoginFailure { get; init; }
 
+    /// <summary>Raised by the token exchange, before the request that needed the token was sent: that request did nothing.</summary>
+    internal bool DuringLogin { get; init; }
+
     /// <summary>The HTTP status of the response; 0 when no response was received.</summary>
     public int StatusCode { get; }
 

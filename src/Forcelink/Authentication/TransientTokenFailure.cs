@@ -34,5 +34,5 @@ internal sealed record TransientTokenFailure(
 
     /// <summary>Not a login failure in <see cref="SalesforceException.IsLoginFailure"/>'s sense: the setup may be right, and a later try may succeed.</summary>
     public SalesforceException ToException(int attempts, TimeSpan elapsed, in TokenRequestFacts facts) =>
-        new(TokenErrorExplanation.ExplainUnavailable(this, attempts, elapsed, facts), StatusCode, ErrorCode, Errors, Cause);
+        new(TokenErrorExplanation.ExplainUnavailable(this, attempts, elapsed, facts), StatusCode, ErrorCode, Errors, Cause) { DuringLogin = true };
 }

@@ -225,7 +225,7 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
             SalesforceException e => e.Message,
             _ => $"{exception.GetType().Name}: {exception.Message}",
         };
-        if (exception is SalesforceException { IsLoginFailure: true } login)
+        if (exception is SalesforceException login && (login.IsLoginFailure || login.DuringLogin))
         {
             return OperationResult.Transient(503, login.ErrorCode ?? "LOGIN_FAILED", $"The operation was not sent: the login failed. {reason}");
         }
