@@ -15,6 +15,10 @@ internal sealed class EmulatorPipeline
 
     private const string LockRowCode = "UNABLE_TO_LOCK_ROW";
 
+    /// <summary>Salesforce's 500 body, with a fixed ErrorId so that tests can compare it.</summary>
+    private const string CommittedServerErrorBody =
+        """[{"message":"An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)","errorCode":"UNKNOWN_EXCEPTION"}]""";
+
     private readonly EmulatedOrg _org;
     private readonly RestApi _rest;
     private readonly TokenEndpoint _token;
@@ -57,6 +61,7 @@ internal sealed class EmulatorPipeline
     private async Task HandleSalesforceAsync(HttpContext context, string path, CancellationToken cancellationToken)
     {
         var lockRow = false;
+        FaultRule? afterCommit = null;
         foreach (var fault in _org.DrawFaults(path))
         {
             switch (fault.Kind)
@@ -96,11 +101,45 @@ internal sealed class EmulatorPipeline
                 case Hosting.FaultKind.UnableToLockRow:
                     lockRow = true;
                     break;
+                case Hosting.FaultKind.CommitThenDropConnection or Hosting.FaultKind.CommitThenServerError:
+                    afterCommit ??= fault;
+                    break;
                 default:
                     break;
             }
         }
 
+        if (afterCommit is null)
+        {
+            await DispatchAsync(context, path, lockRow, cancellationToken);
+            return;
+        }
+
+        // The request must change the org exactly as it would have, so the real handler runs against a body nobody
+        // reads; only its answer is lost, which is what a client sees when a commit succeeds and the reply does not.
+        var realBody = context.Response.Body;
+        context.Response.Body = Stream.Null;
+        try
+        {
+            await DispatchAsync(context, path, lockRow, cancellationToken);
+        }
+        finally
+        {
+            context.Response.Body = realBody;
+        }
+
+        context.Response.Clear();
+        if (afterCommit.Kind == Hosting.FaultKind.CommitThenDropConnection)
+        {
+            context.Abort();
+            return;
+        }
+
+        await WriteAsync(context, afterCommit.StatusCode ?? 500, JsonContentType, CommittedServerErrorBody, cancellationToken);
+    }
+
+    private async Task DispatchAsync(HttpContext context, string path, bool lockRow, CancellationToken cancellationToken)
+    {
         switch (path.TrimEnd('/'))
         {
             case "/services/oauth2/token":
