@@ -252,12 +252,20 @@ internal sealed class EmulatorPipeline
             return;
         }
 
+        if (user.Id != session.User.Id)
+        {
+            // A token vouches for its own user only; of the identity service's 403 answers Bad_OAuth_Token fits a token
+            // that is valid but not for this identity (see docs/emulator.md, choices).
+            await WriteAsync(context, 403, "text/plain;charset=UTF-8", "Bad_OAuth_Token", cancellationToken);
+            return;
+        }
+
         var root = BaseUrl.GetLeftPart(UriPartial.Authority);
         var body = ApiResult.Json(200, w =>
         {
             w.WriteStartObject();
             w.WriteString("id", $"{root}/id/{_org.OrgId}/{user.Id}");
-            w.WriteBoolean("asserted_user", session.User.Id == user.Id);
+            w.WriteBoolean("asserted_user", true);
             w.WriteString("user_id", user.Id);
             w.WriteString("organization_id", _org.OrgId);
             w.WriteString("username", user.Options.Username);
