@@ -38,7 +38,14 @@ internal sealed class EmulatorPipeline
     {
         var path = context.Request.Path.Value ?? "/";
         var cancellationToken = context.RequestAborted;
-        if (path.StartsWith("/__emulator", StringComparison.OrdinalIgnoreCase))
+        var isAdmin = path.StartsWith("/__emulator", StringComparison.OrdinalIgnoreCase);
+        if (!IsLoopbackHost(context.Request.Host))
+        {
+            await RefuseHostAsync(context, isAdmin, cancellationToken);
+            return;
+        }
+
+        if (isAdmin)
         {
             await _admin.HandleAsync(context, cancellationToken);
             return;
@@ -56,6 +63,33 @@ internal sealed class EmulatorPipeline
             _org.Log(new RequestLogEntry(_org.TimeProvider.GetUtcNow(), context.Request.Method, path, status,
                 _org.TimeProvider.GetElapsedTime(started).TotalMilliseconds, tokenPrefix));
         }
+    }
+
+    /// <summary>
+    /// Kestrel listens on 127.0.0.1 only, but a web page can still reach it through DNS rebinding (its own host name
+    /// re-pointed at 127.0.0.1); such requests carry that name in Host, which no local client sends.
+    /// </summary>
+    public static bool IsLoopbackHost(HostString host)
+    {
+        if (!host.HasValue)
+        {
+            // Only HTTP/1.0 may omit Host, and browsers always send it.
+            return true;
+        }
+
+        var name = host.Host.TrimStart('[').TrimEnd(']');
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(name, out var address) && System.Net.IPAddress.IsLoopback(address));
+    }
+
+    private static Task RefuseHostAsync(HttpContext context, bool isAdmin, CancellationToken cancellationToken)
+    {
+        var message = $"Host '{context.Request.Host}' is not a loopback name or address. The emulator is a development tool and answers only "
+            + "requests addressed to localhost, 127.0.0.0/8 or [::1] (any port), so that a web page cannot reach it through DNS rebinding.";
+        var body = isAdmin
+            ? JsonSerializer.Serialize(new { error = message }, SerializerOptions)
+            : JsonSerializer.Serialize(new[] { new { message, errorCode = "FORBIDDEN" } }, SerializerOptions);
+        return WriteAsync(context, 403, JsonContentType, body, cancellationToken);
     }
 
     private async Task HandleSalesforceAsync(HttpContext context, string path, CancellationToken cancellationToken)
