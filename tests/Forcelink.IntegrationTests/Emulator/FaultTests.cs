@@ -206,4 +206,18 @@ public sealed class FaultTests
         Assert.Equal(1, emulator.Host.Org.ApiUsed);
         Assert.Equal(200, (await emulator.CallAsync(HttpMethod.Get, "query?q=SELECT+Id+FROM+Account", token)).Status);
     }
+
+    [Fact]
+    public async Task StartAsync_InvalidFaultRules_EachNamesFieldAndRange()
+    {
+        var options = new EmulatorOptions();
+        options.Org.Faults.Add(new FaultRule { Kind = FaultKind.Latency, Probability = 2, Count = 0 });
+        options.Org.Faults.Add(new FaultRule { Kind = (FaultKind)42, LatencyMilliseconds = -1, PathPrefix = "" });
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => EmulatorHost.StartAsync(options));
+        Assert.Contains("faults[0]: probability must be from 0 to 1, got 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("faults[0]: count must be at least 1 (or null for every matching request), got 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("faults[1]: pathPrefix must start with '/', got ''", error.Message, StringComparison.Ordinal);
+        Assert.Contains("faults[1]: kind must be one of Latency, ServiceUnavailable,", error.Message, StringComparison.Ordinal);
+        Assert.Contains("faults[1]: latencyMilliseconds must be from 0 to 2147483647, got -1", error.Message, StringComparison.Ordinal);
+    }
 }
