@@ -8,6 +8,9 @@ namespace Forcelink.Emulator.Hosting;
 /// <summary>An emulated org served by Kestrel on 127.0.0.1. Dispose to stop it.</summary>
 internal sealed class EmulatorHost : IAsyncDisposable
 {
+    /// <summary>Salesforce's documented URI limit (414 beyond it).</summary>
+    public const int SalesforceMaxUriBytes = 16_384;
+
     private readonly WebApplication _app;
 
     private EmulatorHost(WebApplication app, EmulatedOrg org, Uri baseUrl)
@@ -62,6 +65,10 @@ internal sealed class EmulatorHost : IAsyncDisposable
             {
                 kestrel.Listen(IPAddress.Loopback, options.Port);
                 kestrel.AddServerHeader = false;
+
+                // Salesforce answers 414 only past 16,384 bytes of URI; Kestrel's 8 KB default refused long but valid
+                // GET queries (big IN lists). The extra bytes are the method and protocol around the URI.
+                kestrel.Limits.MaxRequestLineSize = SalesforceMaxUriBytes + 32;
             });
             var app = builder.Build();
             var pipeline = new EmulatorPipeline(org);

@@ -93,6 +93,8 @@ internal sealed class EmulatorOptions
             errors.Add($"username '{duplicate.Key}' is defined several times");
         }
 
+        errors.AddRange(Org.Faults.SelectMany((rule, i) => rule.Validate().Select(e => $"faults[{i}]: {e}")));
+
         foreach (var custom in Org.CustomObjects)
         {
             if (!custom.Name.EndsWith("__c", StringComparison.OrdinalIgnoreCase))
@@ -267,6 +269,12 @@ internal enum FaultKind
     DropConnection,
     UnableToLockRow,
     HtmlErrorPage,
+
+    /// <summary>Processes the request (records saved, token issued) and then aborts the connection instead of answering.</summary>
+    CommitThenDropConnection,
+
+    /// <summary>Processes the request and then answers 500 UNKNOWN_EXCEPTION instead of the real response.</summary>
+    CommitThenServerError,
 }
 
 internal sealed class FaultRule
@@ -285,4 +293,42 @@ internal sealed class FaultRule
 
     /// <summary>Overrides the fault's usual status (e.g. the HTML page's 500).</summary>
     public int? StatusCode { get; set; }
+
+    /// <summary>Every problem with the rule, each naming the field (as spelt in JSON) and its allowed range.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrEmpty(PathPrefix) || PathPrefix[0] != '/')
+        {
+            errors.Add($"pathPrefix must start with '/', got '{PathPrefix}'");
+        }
+
+        if (!Enum.IsDefined(Kind))
+        {
+            errors.Add($"kind must be one of {string.Join(", ", Enum.GetNames<FaultKind>())}, got {(int)Kind}");
+        }
+
+        // Written as a negated range so that NaN is refused too.
+        if (!(Probability is >= 0 and <= 1))
+        {
+            errors.Add(FormattableString.Invariant($"probability must be from 0 to 1, got {Probability}"));
+        }
+
+        if (Count is < 1)
+        {
+            errors.Add($"count must be at least 1 (or null for every matching request), got {Count}");
+        }
+
+        if (LatencyMilliseconds < 0)
+        {
+            errors.Add($"latencyMilliseconds must be from 0 to {int.MaxValue}, got {LatencyMilliseconds}");
+        }
+
+        if (StatusCode is < 200 or > 599)
+        {
+            errors.Add($"statusCode must be from 200 to 599 (or null for the fault's usual status), got {StatusCode}");
+        }
+
+        return errors;
+    }
 }

@@ -15,6 +15,10 @@ internal sealed class EmulatorPipeline
 
     private const string LockRowCode = "UNABLE_TO_LOCK_ROW";
 
+    /// <summary>Salesforce's 500 body, with a fixed ErrorId so that tests can compare it.</summary>
+    private const string CommittedServerErrorBody =
+        """[{"message":"An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)","errorCode":"UNKNOWN_EXCEPTION"}]""";
+
     private readonly EmulatedOrg _org;
     private readonly RestApi _rest;
     private readonly TokenEndpoint _token;
@@ -34,7 +38,14 @@ internal sealed class EmulatorPipeline
     {
         var path = context.Request.Path.Value ?? "/";
         var cancellationToken = context.RequestAborted;
-        if (path.StartsWith("/__emulator", StringComparison.OrdinalIgnoreCase))
+        var isAdmin = path.StartsWith("/__emulator", StringComparison.OrdinalIgnoreCase);
+        if (!IsLoopbackHost(context.Request.Host))
+        {
+            await RefuseHostAsync(context, isAdmin, cancellationToken);
+            return;
+        }
+
+        if (isAdmin)
         {
             await _admin.HandleAsync(context, cancellationToken);
             return;
@@ -54,9 +65,37 @@ internal sealed class EmulatorPipeline
         }
     }
 
+    /// <summary>
+    /// Kestrel listens on 127.0.0.1 only, but a web page can still reach it through DNS rebinding (its own host name
+    /// re-pointed at 127.0.0.1); such requests carry that name in Host, which no local client sends.
+    /// </summary>
+    public static bool IsLoopbackHost(HostString host)
+    {
+        if (!host.HasValue)
+        {
+            // Only HTTP/1.0 may omit Host, and browsers always send it.
+            return true;
+        }
+
+        var name = host.Host.TrimStart('[').TrimEnd(']');
+        return string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (System.Net.IPAddress.TryParse(name, out var address) && System.Net.IPAddress.IsLoopback(address));
+    }
+
+    private static Task RefuseHostAsync(HttpContext context, bool isAdmin, CancellationToken cancellationToken)
+    {
+        var message = $"Host '{context.Request.Host}' is not a loopback name or address. The emulator is a development tool and answers only "
+            + "requests addressed to localhost, 127.0.0.0/8 or [::1] (any port), so that a web page cannot reach it through DNS rebinding.";
+        var body = isAdmin
+            ? JsonSerializer.Serialize(new { error = message }, SerializerOptions)
+            : JsonSerializer.Serialize(new[] { new { message, errorCode = "FORBIDDEN" } }, SerializerOptions);
+        return WriteAsync(context, 403, JsonContentType, body, cancellationToken);
+    }
+
     private async Task HandleSalesforceAsync(HttpContext context, string path, CancellationToken cancellationToken)
     {
         var lockRow = false;
+        FaultRule? afterCommit = null;
         foreach (var fault in _org.DrawFaults(path))
         {
             switch (fault.Kind)
@@ -96,11 +135,45 @@ internal sealed class EmulatorPipeline
                 case Hosting.FaultKind.UnableToLockRow:
                     lockRow = true;
                     break;
+                case Hosting.FaultKind.CommitThenDropConnection or Hosting.FaultKind.CommitThenServerError:
+                    afterCommit ??= fault;
+                    break;
                 default:
                     break;
             }
         }
 
+        if (afterCommit is null)
+        {
+            await DispatchAsync(context, path, lockRow, cancellationToken);
+            return;
+        }
+
+        // The request must change the org exactly as it would have, so the real handler runs against a body nobody
+        // reads; only its answer is lost, which is what a client sees when a commit succeeds and the reply does not.
+        var realBody = context.Response.Body;
+        context.Response.Body = Stream.Null;
+        try
+        {
+            await DispatchAsync(context, path, lockRow, cancellationToken);
+        }
+        finally
+        {
+            context.Response.Body = realBody;
+        }
+
+        context.Response.Clear();
+        if (afterCommit.Kind == Hosting.FaultKind.CommitThenDropConnection)
+        {
+            context.Abort();
+            return;
+        }
+
+        await WriteAsync(context, afterCommit.StatusCode ?? 500, JsonContentType, CommittedServerErrorBody, cancellationToken);
+    }
+
+    private async Task DispatchAsync(HttpContext context, string path, bool lockRow, CancellationToken cancellationToken)
+    {
         switch (path.TrimEnd('/'))
         {
             case "/services/oauth2/token":
@@ -213,12 +286,20 @@ internal sealed class EmulatorPipeline
             return;
         }
 
+        if (user.Id != session.User.Id)
+        {
+            // A token vouches for its own user only; of the identity service's 403 answers Bad_OAuth_Token fits a token
+            // that is valid but not for this identity (see docs/emulator.md, choices).
+            await WriteAsync(context, 403, "text/plain;charset=UTF-8", "Bad_OAuth_Token", cancellationToken);
+            return;
+        }
+
         var root = BaseUrl.GetLeftPart(UriPartial.Authority);
         var body = ApiResult.Json(200, w =>
         {
             w.WriteStartObject();
             w.WriteString("id", $"{root}/id/{_org.OrgId}/{user.Id}");
-            w.WriteBoolean("asserted_user", session.User.Id == user.Id);
+            w.WriteBoolean("asserted_user", true);
             w.WriteString("user_id", user.Id);
             w.WriteString("organization_id", _org.OrgId);
             w.WriteString("username", user.Options.Username);

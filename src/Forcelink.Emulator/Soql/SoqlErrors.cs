@@ -59,6 +59,10 @@ internal static class SoqlErrors
         new(InvalidType,
             $"sObject type '{name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.");
 
+    public static SoqlException TooDeeplyNested(string errorCode, string source, int position, int maxDepth) =>
+        At(errorCode, source, position,
+            $"Conditions are nested too deeply: NOT and parentheses may nest at most {maxDepth} levels in the Forcelink emulator.");
+
     public static SoqlException NotSupportedByEmulator(string errorCode, string source, int position, string construct) =>
         At(errorCode, source, position, $"{construct} is not supported by the Forcelink emulator.");
 }

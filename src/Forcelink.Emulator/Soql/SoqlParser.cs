@@ -20,7 +20,11 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
         "COUNT", "COUNT_DISTINCT", "SUM", "AVG", "MIN", "MAX",
     };
 
+    /// <summary>How deeply NOT and parentheses may nest in a condition; far beyond any real query.</summary>
+    public const int MaxConditionDepth = 100;
+
     private int _index;
+    private int _depth;
 
     public SoqlToken Current => tokens[_index];
 
@@ -312,18 +316,39 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
 
     private SoqlCondition ParseUnary()
     {
-        if (TryKeyword("NOT"))
+        if (!Current.IsKeyword("NOT") && !Current.IsSymbol("("))
         {
-            return new SoqlNot(ParseUnary());
+            return ParseSimpleCondition();
         }
 
-        if (TrySymbol("("))
+        // Each level costs stack frames here, in the binder and in evaluation; unbounded, a long run of NOT or "("
+        // in one request overflowed the stack and took the whole process down.
+        if (_depth == MaxConditionDepth)
         {
+            throw SoqlErrors.TooDeeplyNested(errorCode, source, Current.Position, MaxConditionDepth);
+        }
+
+        _depth++;
+        try
+        {
+            if (TryKeyword("NOT"))
+            {
+                return new SoqlNot(ParseUnary());
+            }
+
+            ExpectSymbol("(");
             var inner = ParseCondition();
             ExpectSymbol(")");
             return inner;
         }
+        finally
+        {
+            _depth--;
+        }
+    }
 
+    private SoqlCondition ParseSimpleCondition()
+    {
         var field = ParsePath();
         if (Current.IsKeyword("NOT") && tokens[_index + 1].IsKeyword("IN"))
         {

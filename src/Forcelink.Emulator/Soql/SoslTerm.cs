@@ -11,6 +11,9 @@ internal abstract class SoslTerm
 {
     private const string ReservedCharacters = "?&|!{}[]()^~*:\\\"'+-";
 
+    /// <summary>How deeply parentheses may nest in a search term; each level is a few stack frames.</summary>
+    public const int MaxParenthesesDepth = 100;
+
     public abstract bool Matches(IReadOnlyList<string[]> fieldTokens);
 
     /// <summary>Splits text into the lowercase word tokens both records and terms are compared by.</summary>
@@ -48,7 +51,7 @@ internal abstract class SoslTerm
 
         var tokens = Lex(term);
         var index = 0;
-        var result = ParseOr(tokens, ref index);
+        var result = ParseOr(tokens, ref index, 0);
         if (index < tokens.Count)
         {
             throw new SoqlException(SoqlErrors.MalformedSearch, $"unexpected token in search term: '{tokens[index].Text}'");
@@ -139,27 +142,32 @@ internal abstract class SoslTerm
     private static bool IsOperator(List<TermToken> tokens, int index, string op) =>
         index < tokens.Count && tokens[index].IsOperatorCandidate && string.Equals(tokens[index].Text, op, StringComparison.OrdinalIgnoreCase);
 
-    private static SoslTerm ParseOr(List<TermToken> tokens, ref int index)
+    private static SoslTerm ParseOr(List<TermToken> tokens, ref int index, int depth)
     {
-        var left = ParseAnd(tokens, ref index);
+        List<SoslTerm> alternatives = [ParseAnd(tokens, ref index, depth)];
         while (IsOperator(tokens, index, "OR"))
         {
             index++;
-            left = new Or(left, ParseAnd(tokens, ref index));
+            alternatives.Add(ParseAnd(tokens, ref index, depth));
         }
 
-        return left;
+        return alternatives.Count == 1 ? alternatives[0] : new AnyOf(alternatives);
     }
 
-    private static SoslTerm ParseAnd(List<TermToken> tokens, ref int index)
+    /// <summary>
+    /// A run of AND and AND NOT operands becomes one flat node: a left-deep tree as long as the term would make
+    /// matching recurse once per word.
+    /// </summary>
+    private static SoslTerm ParseAnd(List<TermToken> tokens, ref int index, int depth)
     {
-        var left = ParsePrimary(tokens, ref index);
+        List<SoslTerm> required = [ParsePrimary(tokens, ref index, depth)];
+        List<SoslTerm> excluded = [];
         while (index < tokens.Count && !IsOperator(tokens, index, "OR") && !IsOperator(tokens, index, ")"))
         {
             if (IsOperator(tokens, index, "AND") && IsOperator(tokens, index + 1, "NOT"))
             {
                 index += 2;
-                left = new AndNot(left, ParsePrimary(tokens, ref index));
+                excluded.Add(ParsePrimary(tokens, ref index, depth));
                 continue;
             }
 
@@ -168,13 +176,13 @@ internal abstract class SoslTerm
                 index++;
             }
 
-            left = new And(left, ParsePrimary(tokens, ref index));
+            required.Add(ParsePrimary(tokens, ref index, depth));
         }
 
-        return left;
+        return required.Count == 1 && excluded.Count == 0 ? required[0] : new AllOf(required, excluded);
     }
 
-    private static SoslTerm ParsePrimary(List<TermToken> tokens, ref int index)
+    private static SoslTerm ParsePrimary(List<TermToken> tokens, ref int index, int depth)
     {
         if (index >= tokens.Count)
         {
@@ -184,7 +192,13 @@ internal abstract class SoslTerm
         var token = tokens[index++];
         if (token.IsOperatorCandidate && token.Text == "(")
         {
-            var inner = ParseOr(tokens, ref index);
+            if (depth == MaxParenthesesDepth)
+            {
+                throw new SoqlException(SoqlErrors.MalformedSearch,
+                    $"Parentheses are nested too deeply in search term: at most {MaxParenthesesDepth} levels in the Forcelink emulator.");
+            }
+
+            var inner = ParseOr(tokens, ref index, depth + 1);
             if (!IsOperator(tokens, index, ")"))
             {
                 throw new SoqlException(SoqlErrors.MalformedSearch, "Unmatched parenthesis in search term.");
@@ -246,18 +260,14 @@ internal abstract class SoslTerm
         public override bool Matches(IReadOnlyList<string[]> fieldTokens) => false;
     }
 
-    private sealed class And(SoslTerm left, SoslTerm right) : SoslTerm
+    private sealed class AllOf(List<SoslTerm> required, List<SoslTerm> excluded) : SoslTerm
     {
-        public override bool Matches(IReadOnlyList<string[]> fieldTokens) => left.Matches(fieldTokens) && right.Matches(fieldTokens);
+        public override bool Matches(IReadOnlyList<string[]> fieldTokens) =>
+            required.TrueForAll(t => t.Matches(fieldTokens)) && !excluded.Exists(t => t.Matches(fieldTokens));
     }
 
-    private sealed class Or(SoslTerm left, SoslTerm right) : SoslTerm
+    private sealed class AnyOf(List<SoslTerm> alternatives) : SoslTerm
     {
-        public override bool Matches(IReadOnlyList<string[]> fieldTokens) => left.Matches(fieldTokens) || right.Matches(fieldTokens);
-    }
-
-    private sealed class AndNot(SoslTerm left, SoslTerm right) : SoslTerm
-    {
-        public override bool Matches(IReadOnlyList<string[]> fieldTokens) => left.Matches(fieldTokens) && !right.Matches(fieldTokens);
+        public override bool Matches(IReadOnlyList<string[]> fieldTokens) => alternatives.Exists(t => t.Matches(fieldTokens));
     }
 }

@@ -122,4 +122,102 @@ public sealed class FaultTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ServiceUnavailable", JsonNode.Parse(await response.Content.ReadAsStringAsync())![0]!["kind"]!.GetValue<string>());
     }
+
+    private const string CommittedServerErrorBody =
+        """[{"message":"An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)","errorCode":"UNKNOWN_EXCEPTION"}]""";
+
+    [Theory]
+    [InlineData("CommitThenDropConnection", "sobjects/Account")]
+    [InlineData("CommitThenDropConnection", "composite/sobjects")]
+    [InlineData("CommitThenDropConnection", "composite")]
+    [InlineData("CommitThenServerError", "sobjects/Account")]
+    [InlineData("CommitThenServerError", "composite/sobjects")]
+    [InlineData("CommitThenServerError", "composite")]
+    public async Task Fault_CommitThen_CreateStoredButAnswerLost(string kind, string path)
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        await AddFaultAsync(emulator, $$"""{"kind":"{{kind}}","pathPrefix":"/services/data/","count":1}""");
+        var account = new JsonObject { ["attributes"] = new JsonObject { ["type"] = "Account" }, ["Name"] = "Committed" };
+        var body = path switch
+        {
+            "composite/sobjects" => new JsonObject { ["records"] = new JsonArray(account) },
+            "composite" => new JsonObject
+            {
+                ["compositeRequest"] = new JsonArray(new JsonObject
+                {
+                    ["method"] = "POST",
+                    ["url"] = $"/services/data/v{EmulatorFixture.ApiVersion}/sobjects/Account",
+                    ["referenceId"] = "account",
+                    ["body"] = new JsonObject { ["Name"] = "Committed" },
+                }),
+            },
+            _ => new JsonObject { ["Name"] = "Committed" },
+        };
+
+        if (kind == "CommitThenDropConnection")
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => emulator.SendAsync(HttpMethod.Post, path, token, body.ToJsonString()));
+        }
+        else
+        {
+            using var response = await emulator.SendAsync(HttpMethod.Post, path, token, body.ToJsonString());
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal(CommittedServerErrorBody, await response.Content.ReadAsStringAsync());
+            Assert.False(response.Headers.Contains("Location"));
+        }
+
+        var (status, result, _) = await emulator.CallAsync(HttpMethod.Get, "query?q=SELECT+Name+FROM+Account", token);
+        Assert.Equal(200, status);
+        Assert.Equal("Committed", Assert.Single(result!["records"]!.AsArray())!["Name"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("CommitThenDropConnection")]
+    [InlineData("CommitThenServerError")]
+    public async Task Fault_CommitThenOnToken_LoginCountedAndSessionIssued(string kind)
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        await AddFaultAsync(emulator, $$"""{"kind":"{{kind}}","pathPrefix":"/services/oauth2/token","count":1}""");
+        if (kind == "CommitThenDropConnection")
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => emulator.RequestTokenAsync(emulator.CreateAssertion()));
+        }
+        else
+        {
+            using var response = await emulator.RequestTokenAsync(emulator.CreateAssertion());
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal(CommittedServerErrorBody, await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(1, emulator.Host.LoginCount(EmulatorFixture.Username));
+        Assert.Equal(1, emulator.Host.Org.ActiveSessionCount);
+    }
+
+    [Fact]
+    public async Task Fault_CommitThenServerErrorWithStatus_QueryCountedAndAnswersThatStatus()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        await AddFaultAsync(emulator, """{"kind":"CommitThenServerError","pathPrefix":"/services/data/v62.0/query","count":1,"statusCode":503}""");
+        using var response = await emulator.SendAsync(HttpMethod.Get, "query?q=SELECT+Id+FROM+Account", token);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(CommittedServerErrorBody, await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, emulator.Host.Org.ApiUsed);
+        Assert.Equal(200, (await emulator.CallAsync(HttpMethod.Get, "query?q=SELECT+Id+FROM+Account", token)).Status);
+    }
+
+    [Fact]
+    public async Task StartAsync_InvalidFaultRules_EachNamesFieldAndRange()
+    {
+        var options = new EmulatorOptions();
+        options.Org.Faults.Add(new FaultRule { Kind = FaultKind.Latency, Probability = 2, Count = 0 });
+        options.Org.Faults.Add(new FaultRule { Kind = (FaultKind)42, LatencyMilliseconds = -1, PathPrefix = "" });
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => EmulatorHost.StartAsync(options));
+        Assert.Contains("faults[0]: probability must be from 0 to 1, got 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("faults[0]: count must be at least 1 (or null for every matching request), got 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("faults[1]: pathPrefix must start with '/', got ''", error.Message, StringComparison.Ordinal);
+        Assert.Contains("faults[1]: kind must be one of Latency, ServiceUnavailable,", error.Message, StringComparison.Ordinal);
+        Assert.Contains("faults[1]: latencyMilliseconds must be from 0 to 2147483647, got -1", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -208,4 +208,46 @@ public sealed class QueryTests
         Assert.Equal("10", parameters["Account.limit"]);
         Assert.Equal("100", parameters["overallLimit"]);
     }
+
+    private const string TooDeep = "Conditions are nested too deeply: NOT and parentheses may nest at most 100 levels in the Forcelink emulator.";
+
+    private static string Nested(string open, string close, int levels) =>
+        "SELECT Id FROM Account WHERE " + string.Concat(Enumerable.Repeat(open, levels)) + "Name = 'x'" + string.Concat(Enumerable.Repeat(close, levels));
+
+    [Theory]
+    [InlineData("NOT ", "")]
+    [InlineData("(", ")")]
+    public async Task Query_DeepNestingInLongestUri_MalformedQueryAndStillServing(string open, string close)
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        var path = "query?q=" + Uri.EscapeDataString(Nested(open, close, 2_500));
+        Assert.InRange($"/services/data/v62.0/{path}".Length, 8_192, Forcelink.Emulator.Hosting.EmulatorHost.SalesforceMaxUriBytes);
+        var (status, body, _) = await emulator.CallAsync(HttpMethod.Get, path, token);
+        Assert.Equal(400, status);
+        Assert.Equal("MALFORMED_QUERY", body![0]!["errorCode"]!.GetValue<string>());
+        Assert.EndsWith(TooDeep, body[0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(200, (await emulator.CallAsync(HttpMethod.Get, "query?q=SELECT+Id+FROM+Account", token)).Status);
+    }
+
+    [Theory]
+    [InlineData("NOT ", "")]
+    [InlineData("(", ")")]
+    public async Task Query_TwentyThousandNestingsInComposite_MalformedQueryAndStillServing(string open, string close)
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        var query = $"/services/data/v62.0/query?q={Uri.EscapeDataString(Nested(open, close, 20_000))}";
+
+        // As on Salesforce, a URI this long is refused before any SOQL is read; inside a composite body it reaches the parser.
+        Assert.Equal(414, (await emulator.CallAsync(HttpMethod.Get, query, token)).Status);
+        var composite = new JsonObject { ["compositeRequest"] = new JsonArray(new JsonObject { ["method"] = "GET", ["url"] = query, ["referenceId"] = "deep" }) };
+        var (status, body, _) = await emulator.CallAsync(HttpMethod.Post, "composite", token, composite.ToJsonString());
+        Assert.Equal(200, status);
+        var answer = body!["compositeResponse"]![0]!;
+        Assert.Equal(400, answer["httpStatusCode"]!.GetValue<int>());
+        Assert.Equal("MALFORMED_QUERY", answer["body"]![0]!["errorCode"]!.GetValue<string>());
+        Assert.EndsWith(TooDeep, answer["body"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(200, (await emulator.CallAsync(HttpMethod.Get, "query?q=SELECT+Id+FROM+Account", token)).Status);
+    }
 }

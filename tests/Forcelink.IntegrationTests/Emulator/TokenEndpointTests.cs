@@ -291,6 +291,21 @@ public sealed class TokenEndpointTests
     }
 
     [Fact]
+    public async Task Identity_AnotherUsersId_403BadOAuthToken()
+    {
+        await using var emulator = await EmulatorFixture.StartAsync(o => o.Org.Users.Add(new UserOptions { Username = "other@example.com" }));
+        var token = await emulator.GetTokenAsync();
+        var org = emulator.Host.Org;
+        var other = org.Users.Single(u => u.Options.Username == "other@example.com");
+        using var response = await emulator.SendAsync(HttpMethod.Get, $"/id/{org.OrgId}/{other.Id}", token);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("Bad_OAuth_Token", await response.Content.ReadAsStringAsync());
+        var (status, own, _) = await emulator.CallAsync(HttpMethod.Get, $"/id/{org.OrgId}/{org.Users[0].Id}", token);
+        Assert.Equal(200, status);
+        Assert.True(own!["asserted_user"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Revoke_KnownToken_SessionInvalid()
     {
         await using var emulator = await EmulatorFixture.StartAsync();

@@ -183,4 +183,26 @@ public sealed class SoqlErrorTests
         var error = _f.Error("SELECT Id FROM Lead WHERE Name = #");
         Assert.Equal("\nSELECT Id FROM Lead WHERE Name = #\n                                 ^\nERROR at Row:1:Column:34\nunexpected token: '#'", error.Message);
     }
+
+    [Theory]
+    [InlineData("NOT ", "")]
+    [InlineData("(", ")")]
+    public void Query_TwentyThousandNestings_MalformedQueryNotStackOverflow(string open, string close)
+    {
+        var soql = "SELECT Id FROM Lead WHERE " + string.Concat(Enumerable.Repeat(open, 20_000)) + "Name = 'x'" + string.Concat(Enumerable.Repeat(close, 20_000));
+        var error = _f.Error(soql);
+        Assert.Equal("MALFORMED_QUERY", error.ErrorCode);
+        var column = "SELECT Id FROM Lead WHERE ".Length + (open.Length * 100) + 1;
+        Assert.EndsWith(
+            $"^\nERROR at Row:1:Column:{column}\nConditions are nested too deeply: NOT and parentheses may nest at most 100 levels in the Forcelink emulator.",
+            error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Query_NestingAtTheLimit_Runs()
+    {
+        var nested = string.Concat(Enumerable.Repeat("NOT (", 50)) + "Name != 'nobody'" + new string(')', 50);
+        Assert.Equal(["Ann O'Brien", "Ben Smith", "Cy Percent%Name", "Dee Back\\slash"], _f.Column($"SELECT Name FROM Lead WHERE {nested} ORDER BY Name"));
+        Assert.Equal("MALFORMED_QUERY", _f.Error($"SELECT Name FROM Lead WHERE NOT {nested}").ErrorCode);
+    }
 }

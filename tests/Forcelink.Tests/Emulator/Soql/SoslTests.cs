@@ -149,6 +149,26 @@ public sealed class SoslTests
         Assert.Equal("MALFORMED_SEARCH", error.ErrorCode);
     }
 
+    [Fact]
+    public void Search_TwentyThousandParentheses_MalformedSearchNotStackOverflow()
+    {
+        var sosl = "FIND {" + new string('(', 20_000) + "acme" + new string(')', 20_000) + "}";
+        var error = Assert.Throws<SoqlException>(() => _f.Engine.Search(sosl));
+        Assert.Equal("MALFORMED_SEARCH", error.ErrorCode);
+        Assert.Equal("Parentheses are nested too deeply in search term: at most 100 levels in the Forcelink emulator.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(" OR ", "Lead:Ann O'Brien Account:Acme Contact:Carl Contact")]
+    [InlineData(" ", "")]
+    [InlineData(" AND NOT ", "Lead:Ann O'Brien Account:Acme Contact:Carl Contact")]
+    public void Search_TwentyThousandWords_FlatTermMatches(string separator, string expected)
+    {
+        // Long chains once built a left-deep tree that matching walked recursively, one frame per word.
+        var words = string.Join(separator, Enumerable.Range(0, 20_000).Select(i => i == 0 ? "acme" : $"zz{i}"));
+        Assert.Equal(expected, Describe(_f.Engine.Search($"FIND {{{words}}} RETURNING Lead(Name), Account(Name), Contact(Name)")));
+    }
+
     /// <summary>"Type:Name" for each found record (Name, else Subject, looked up by Id), space separated, from the written JSON.</summary>
     private string Describe(SoslSearchResult result)
     {
