@@ -4,6 +4,27 @@ using Forcelink.FleetSimulation;
 
 // Runs the same SQS-like workload three ways (no token cache, a cache per container, the fleet's shared cache with
 // idempotency records) against the in-process emulator and dynalite, and prints what each cost as a markdown table.
+if (args is ["soak", ..])
+{
+    // The soak of docs/fleet.md: bench/soak.sh [--operations N] [--small]
+    var soak = args.Contains("--small") ? SoakSettings.Small : SoakSettings.Full;
+    var at = Array.IndexOf(args, "--operations");
+    if (at > 0 && at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var operations) && operations >= 100)
+    {
+        soak = soak with { Operations = operations };
+    }
+
+    await using var soakDynalite = await DynaliteProcess.StartAsync();
+    var outcome = await SoakRun.RunAsync(soak, soakDynalite);
+    await Console.Out.WriteLineAsync(outcome.ToMarkdown());
+    foreach (var problem in outcome.Problems)
+    {
+        await Console.Error.WriteLineAsync(problem);
+    }
+
+    return outcome.Passed ? 0 : 1;
+}
+
 var settings = SimulationSettings.Parse(args);
 if (settings is null)
 {

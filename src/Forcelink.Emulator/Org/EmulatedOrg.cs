@@ -359,9 +359,25 @@ internal sealed class EmulatedOrg : IDisposable
 
                 hits.Add(rule);
             }
+
+            _faultsHit += hits.Count;
         }
 
         return hits;
+    }
+
+    private int _faultsHit;
+
+    /// <summary>How many faults have hit requests since the org started: soak runs report it beside what they survived.</summary>
+    public int FaultsHit
+    {
+        get
+        {
+            lock (_countersLock)
+            {
+                return _faultsHit;
+            }
+        }
     }
 
     private int _pendingLatencies;

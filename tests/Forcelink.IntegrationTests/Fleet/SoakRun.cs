@@ -28,10 +28,10 @@ namespace Forcelink.Fleet.Testing;
 internal sealed record SoakSettings(int Operations, int BatchSize, int Containers, double FaultRate, double KillRate, int Revocations, int Seed)
 {
     /// <summary>The suite's version: small, same hostility.</summary>
-    public static SoakSettings Small { get; } = new(600, 40, 3, 0.10, 0.08, 3, 7);
+    public static SoakSettings Small { get; } = new(600, 10, 3, 0.10, 0.05, 3, 7);
 
     /// <summary>The issue's version: 10,000 operations.</summary>
-    public static SoakSettings Full { get; } = new(10_000, 100, 4, 0.10, 0.03, 3, 7);
+    public static SoakSettings Full { get; } = new(10_000, 10, 4, 0.10, 0.03, 3, 7);
 }
 
 /// <summary>What a soak did and found.</summary>
@@ -176,12 +176,12 @@ internal sealed class SoakRun : IAsyncDisposable
         {
             if (i < creates)
             {
-                first.Add(new Message($"create-{i}", $$"""{"operation":"create","object":"Lead","fields":{"LastName":"soak-create","Company":"c-{{i}}"}}"""));
+                first.Add(new Message($"create-{i}", $$$"""{"operation":"create","object":"Lead","fields":{"LastName":"soak-create","Company":"c-{{{i}}}"}}"""));
             }
 
             if (i < upserts)
             {
-                first.Add(new Message($"upsert-{i}", $$"""{"operation":"upsert","object":"Lead","externalIdField":"{{UpsertField}}","externalId":"u-{{i}}","fields":{"LastName":"soak-upsert","Company":"u-{{i}}"}}"""));
+                first.Add(new Message($"upsert-{i}", $$$"""{"operation":"upsert","object":"Lead","externalIdField":"{{{UpsertField}}}","externalId":"u-{{{i}}}","fields":{"LastName":"soak-upsert","Company":"u-{{{i}}}"}}"""));
             }
         }
 
@@ -204,13 +204,13 @@ internal sealed class SoakRun : IAsyncDisposable
         {
             if (i < updates && ids.TryGetValue($"c-{i}", out var updateId))
             {
-                second.Add(new Message($"update-{i}", $$"""{"operation":"update","object":"Lead","id":"{{updateId}}","fields":{"Title":"t-{{i}}"}}"""));
+                second.Add(new Message($"update-{i}", $$$"""{"operation":"update","object":"Lead","id":"{{{updateId}}}","fields":{"Title":"t-{{{i}}}"}}"""));
             }
 
             var target = creates - 1 - i;
             if (i < deletes && target >= updates && ids.TryGetValue($"c-{target}", out var deleteId))
             {
-                second.Add(new Message($"delete-{target}", $$"""{"operation":"delete","object":"Lead","id":"{{deleteId}}"}"""));
+                second.Add(new Message($"delete-{target}", $$$"""{"operation":"delete","object":"Lead","id":"{{{deleteId}}}"}"""));
             }
         }
 
@@ -456,7 +456,7 @@ internal sealed class SoakRun : IAsyncDisposable
         }
 
         var all = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var lead in client.QueryAllAsync(Soql.SoqlQuery.Raw("SELECT Company FROM Lead WHERE LastName = 'soak-create'"), cancellationToken: cancellationToken))
+        await foreach (var lead in client.QueryAllAsync<Records.Lead>(Soql.SoqlQuery.Raw("SELECT Company FROM Lead WHERE LastName = 'soak-create'"), cancellationToken: cancellationToken))
         {
             var company = lead.GetString("Company")!;
             all[company] = all.GetValueOrDefault(company) + 1;
