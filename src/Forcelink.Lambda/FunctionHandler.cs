@@ -38,6 +38,7 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
             JsonDocument? document = null;
             OperationResult? error = null;
             var sqs = false;
+            string? unidentified = null;
             SqsEvent.Cursor batch = default;
             if (eventJson.Length > MaxEventSize)
             {
@@ -47,11 +48,12 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
             {
                 try
                 {
-                    // An SQS batch is read from the event's bytes, a slice at a time; other events are small enough for
-                    // a document.
-                    sqs = SqsEvent.TryOpen(eventJson.Span, out batch);
+                    // An SQS batch is read from the event's bytes, a slice at a time, each message checked on its own
+                    // (one bad message fails alone); other events are small enough for a document, checked whole first.
+                    sqs = SqsEvent.TryOpen(eventJson.Span, out batch, out unidentified);
                     if (!sqs)
                     {
+                        var problem = OperationRequest.FindJsonProblem(eventJson.Span);
                         document = JsonDocument.Parse(eventJson);
                         if (document.RootElement.ValueKind != JsonValueKind.Object)
                         {
@@ -59,12 +61,23 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
                             document = null;
                             error = OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}.");
                         }
+                        else if (problem is not null)
+                        {
+                            // Kept open only to tell an HTTP API event, which is answered in its own shape.
+                            error = OperationResult.Invalid($"The event is not valid JSON: {problem}");
+                        }
                     }
                 }
                 catch (JsonException e)
                 {
                     error = OperationResult.Invalid($"The event is not valid JSON: {e.Message}");
                 }
+            }
+
+            if (sqs && unidentified is not null)
+            {
+                LogMessageFailed(logger, "", 400, "INVALID_REQUEST", $"The batch is answered as failed whole: {unidentified}.");
+                return SqsEvent.WholeBatchFailed();
             }
 
             // Outside the catch above: a JsonException while handling the batch is not a malformed event.
@@ -79,14 +92,21 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
                 return error.ToJsonBytes();
             }
 
-            // The document (pooled buffers over the event's own bytes) lives until the answer is written; the event
-            // becomes a JsonObject over it.
+            // The document (pooled buffers over the event's own bytes) lives until the answer is written; a direct
+            // event becomes a JsonObject over it.
             using (document)
             {
                 var root = document.RootElement;
-                return EventShape.Detect(root) switch
+                var kind = EventShape.Detect(root);
+                if (error is not null)
                 {
-                    EventKind.HttpApi => await HandleHttpAsync(JsonObject.Create(root)!, context.Deadline, cancellationToken).ConfigureAwait(false),
+                    LogAnswered(logger, kind == EventKind.HttpApi ? "http" : "direct", error.StatusCode, error.ErrorCode ?? "");
+                    return kind == EventKind.HttpApi ? HttpApiEvent.ToResponse(error) : error.ToJsonBytes();
+                }
+
+                return kind switch
+                {
+                    EventKind.HttpApi => await HandleHttpAsync(root, context.Deadline, cancellationToken).ConfigureAwait(false),
                     _ when eventJson.Length > OperationRequest.MaxSize =>
                         OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes; an operation may have at most {OperationRequest.MaxSize:N0}.").ToJsonBytes(),
                     _ => (await HandleOneAsync(OperationRequest.FromJson(JsonObject.Create(root)!), "direct", context.Deadline, cancellationToken).ConfigureAwait(false)).ToJsonBytes(),
@@ -99,7 +119,7 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
         }
     }
 
-    private async Task<ReadOnlyMemory<byte>> HandleHttpAsync(JsonObject json, DateTimeOffset deadline, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> HandleHttpAsync(JsonElement json, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var (request, error) = HttpApiEvent.ToRequest(json, operations.Policy);
         var result = request is null ? error! : await HandleOneAsync(request, "http", deadline, cancellationToken).ConfigureAwait(false);

@@ -17,16 +17,22 @@ internal enum EventKind
 
 internal static class EventShape
 {
-    /// <summary>The kind of a JSON object event that is not an SQS batch (<see cref="SqsEvent.TryOpen"/> tells those).</summary>
+    /// <summary>The kind of a JSON object event that is not an SQS batch (<see cref="SqsEvent.TryOpen(ReadOnlySpan{byte}, out SqsEvent.Cursor)"/> tells those).</summary>
     public static EventKind Detect(JsonElement json)
     {
-        if (json.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String && version.ValueEquals("2.0")
-            && json.TryGetProperty("requestContext", out var context) && context.ValueKind == JsonValueKind.Object
-            && context.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object)
+        try
         {
-            return EventKind.HttpApi;
+            return IsHttpApi(json) ? EventKind.HttpApi : EventKind.Direct;
         }
-
-        return EventKind.Direct;
+        catch (InvalidOperationException)
+        {
+            // A key with an escape that is no Unicode text (a lone surrogate) cannot be compared; API Gateway sends none.
+            return EventKind.Direct;
+        }
     }
+
+    private static bool IsHttpApi(JsonElement json) =>
+        json.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.String && version.ValueEquals("2.0")
+        && json.TryGetProperty("requestContext", out var context) && context.ValueKind == JsonValueKind.Object
+        && context.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object;
 }

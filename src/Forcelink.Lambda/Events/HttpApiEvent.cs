@@ -22,11 +22,21 @@ internal static class HttpApiEvent
     // Query parameters of a find that are not field conditions.
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "fields", "limit" };
 
-    /// <summary>The operation request, or an HTTP-style failure (404 unknown route, 405 wrong method, 400 bad body).</summary>
-    public static (OperationRequest? Request, OperationResult? Error) ToRequest(JsonObject httpEvent, OperationPolicy policy)
+    /// <summary>
+    /// The operation request, or an HTTP-style failure (404 unknown route, 405 wrong method, 400 bad body or an envelope
+    /// whose fields are not of the types API Gateway sends), from an event <see cref="OperationRequest.FindJsonProblem"/>
+    /// found nothing wrong with and <see cref="EventShape.Detect"/> told is one.
+    /// </summary>
+    public static (OperationRequest? Request, OperationResult? Error) ToRequest(JsonElement httpEvent, OperationPolicy policy)
     {
-        var method = (httpEvent["requestContext"]?["http"]?["method"]?.GetValue<string>() ?? "GET").ToUpperInvariant();
-        var path = httpEvent["rawPath"]?.GetValue<string>() ?? httpEvent["requestContext"]?["http"]?["path"]?.GetValue<string>() ?? "/";
+        if (EnvelopeProblem(httpEvent) is { } problem)
+        {
+            return (null, OperationResult.Invalid($"The request is not an HTTP API (payload 2.0) event: {problem}"));
+        }
+
+        var http = httpEvent.GetProperty("requestContext").GetProperty("http");
+        var method = (Text(http, "method") ?? "GET").ToUpperInvariant();
+        var path = Text(httpEvent, "rawPath") ?? Text(http, "path") ?? "/";
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
         // A named stage or a custom-domain mapping may prefix the path: the route is the last one or two segments.
@@ -38,6 +48,7 @@ internal static class HttpApiEvent
 
         var objectName = Collections[segments[index]];
         var id = segments.Length - index == 2 ? Uri.UnescapeDataString(segments[index + 1]) : null;
+
         var request = new JsonObject { ["object"] = objectName };
         switch (method, id)
         {
@@ -91,6 +102,69 @@ internal static class HttpApiEvent
         return (OperationRequest.FromJson(request), null);
     }
 
+    // The fields read from the envelope, checked against the types API Gateway sends before any is read: a field of
+    // another type would otherwise fail where it is read, as an exception instead of an answer.
+    private static string? EnvelopeProblem(JsonElement httpEvent)
+    {
+        var http = httpEvent.GetProperty("requestContext").GetProperty("http");
+        return TypeProblem(http, "method", "requestContext.http.method", JsonValueKind.String, "a string such as \"GET\"")
+            ?? TypeProblem(http, "path", "requestContext.http.path", JsonValueKind.String, "a string such as \"/leads\"")
+            ?? TypeProblem(httpEvent, "rawPath", "rawPath", JsonValueKind.String, "a string such as \"/leads\"")
+            ?? TypeProblem(httpEvent, "body", "body", JsonValueKind.String, "a string")
+            ?? TypeProblem(httpEvent, "isBase64Encoded", "isBase64Encoded", JsonValueKind.True, "true or false")
+            ?? StringMapProblem(httpEvent, "headers")
+            ?? StringMapProblem(httpEvent, "queryStringParameters")
+            ?? StringMapProblem(httpEvent, "pathParameters");
+    }
+
+    private static string? TypeProblem(JsonElement parent, string name, string path, JsonValueKind kind, string expected)
+    {
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null || value.ValueKind == kind
+            || (kind == JsonValueKind.True && value.ValueKind == JsonValueKind.False))
+        {
+            return null;
+        }
+
+        return $"'{path}' must be {expected}, not {Describe(value)}.";
+    }
+
+    private static string? StringMapProblem(JsonElement httpEvent, string name)
+    {
+        if (!httpEvent.TryGetProperty(name, out var map) || map.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (map.ValueKind != JsonValueKind.Object)
+        {
+            return $"'{name}' must be an object of names and string values, not {Describe(map)}.";
+        }
+
+        foreach (var entry in map.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.String)
+            {
+                return $"'{name}.{Truncate(entry.Name)}' must be a string, not {Describe(entry.Value)}.";
+            }
+        }
+
+        return null;
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => $"the number {Truncate(value.GetRawText())}",
+        _ => value.GetRawText(),
+    };
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private static string? Text(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
     /// <summary>The payload 2.0 response: status, JSON content type, the result as the body.</summary>
     public static ReadOnlyMemory<byte> ToResponse(OperationResult result)
     {
@@ -115,7 +189,7 @@ internal static class HttpApiEvent
         return buffer.WrittenMemory;
     }
 
-    private static OperationResult? FindParameters(JsonObject httpEvent, string objectName, OperationPolicy policy, JsonObject request)
+    private static OperationResult? FindParameters(JsonElement httpEvent, string objectName, OperationPolicy policy, JsonObject request)
     {
         var where = new JsonObject();
         foreach (var (name, value) in QueryParameters(httpEvent))
@@ -151,64 +225,63 @@ internal static class HttpApiEvent
     private static JsonArray FieldList(string fields) =>
         new([.. fields.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => (JsonNode?)JsonValue.Create(f))]);
 
-    private static (JsonNode? Body, OperationResult? Error) Body(JsonObject httpEvent)
+    private static (JsonNode? Body, OperationResult? Error) Body(JsonElement httpEvent)
     {
-        var text = httpEvent["body"]?.GetValue<string>();
-        if (string.IsNullOrEmpty(text))
+        if (!httpEvent.TryGetProperty("body", out var text) || text.ValueKind != JsonValueKind.String || text.ValueEquals(""u8))
         {
             return (null, OperationResult.Invalid("The request has no body: send the record's fields as a JSON object, such as {\"LastName\":\"Doe\",\"Company\":\"Acme\"}."));
         }
 
-        if (httpEvent["isBase64Encoded"]?.GetValue<bool>() == true)
+        byte[] bytes;
+        if (httpEvent.TryGetProperty("isBase64Encoded", out var encoded) && encoded.ValueKind == JsonValueKind.True)
         {
-            try
-            {
-                text = Encoding.UTF8.GetString(Convert.FromBase64String(text));
-            }
-            catch (FormatException)
+            if (!text.TryGetBytesFromBase64(out var decoded))
             {
                 return (null, OperationResult.Invalid("The body is marked base64 but is not."));
             }
+
+            bytes = decoded;
+        }
+        else
+        {
+            bytes = Encoding.UTF8.GetBytes(text.GetString()!);
         }
 
-        if (Encoding.UTF8.GetByteCount(text) > OperationRequest.MaxSize)
+        if (bytes.Length > OperationRequest.MaxSize)
         {
             return (null, OperationResult.Invalid($"The body is larger than {OperationRequest.MaxSize:N0} bytes."));
         }
 
-        try
+        // A decoded body is bytes again: they are checked as UTF-8, as the event's own bytes were.
+        if (OperationRequest.FindJsonProblem(bytes) is { } problem)
         {
-            return JsonNode.Parse(text) is JsonObject fields
-                ? (fields, null)
-                : (null, OperationResult.Invalid("The body must be a JSON object of fields, such as {\"LastName\":\"Doe\",\"Company\":\"Acme\"}."));
+            return (null, OperationResult.Invalid($"The body is not valid JSON: {problem}"));
         }
-        catch (JsonException e)
-        {
-            return (null, OperationResult.Invalid($"The body is not valid JSON: {e.Message}"));
-        }
+
+        return JsonNode.Parse(bytes) is JsonObject fields
+            ? (fields, null)
+            : (null, OperationResult.Invalid("The body must be a JSON object of fields, such as {\"LastName\":\"Doe\",\"Company\":\"Acme\"}."));
     }
 
-    private static IEnumerable<(string Name, string Value)> QueryParameters(JsonObject httpEvent)
+    // The envelope's types were checked (EnvelopeProblem): every value here is a string.
+    private static IEnumerable<(string Name, string Value)> QueryParameters(JsonElement httpEvent)
     {
-        if (httpEvent["queryStringParameters"] is not JsonObject parameters)
+        if (!httpEvent.TryGetProperty("queryStringParameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
         {
             yield break;
         }
 
-        foreach (var (name, value) in parameters)
+        foreach (var parameter in parameters.EnumerateObject())
         {
-            if (value is JsonValue v && v.TryGetValue<string>(out var text))
-            {
-                yield return (name, text);
-            }
+            yield return (parameter.Name, parameter.Value.GetString()!);
         }
     }
 
-    private static string? Query(JsonObject httpEvent, string name) =>
+    private static string? Query(JsonElement httpEvent, string name) =>
         QueryParameters(httpEvent).Where(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).Select(p => p.Value).FirstOrDefault();
 
-    private static string? Header(JsonObject httpEvent, string name) =>
-        httpEvent["headers"] is JsonObject headers
-            ? headers.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value?.GetValue<string>()).FirstOrDefault()
+    private static string? Header(JsonElement httpEvent, string name) =>
+        httpEvent.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object
+            ? headers.EnumerateObject().Where(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value.GetString()).FirstOrDefault()
             : null;
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Forcelink.Operations;
 
 namespace Forcelink.Lambda.Events;
@@ -33,9 +34,17 @@ internal static class SqsEvent
     /// event, so a batch is known to be valid JSON before any of its messages runs.
     /// </summary>
     /// <exception cref="JsonException">The event is not valid JSON.</exception>
-    public static bool TryOpen(ReadOnlySpan<byte> json, out Cursor cursor)
+    public static bool TryOpen(ReadOnlySpan<byte> json, out Cursor cursor) => TryOpen(json, out cursor, out _);
+
+    /// <summary>
+    /// As <see cref="TryOpen(ReadOnlySpan{byte}, out Cursor)"/>, and checks that every record of the batch can be
+    /// answered for: <paramref name="unidentified"/> says which record has no message id to name it by, if one has not.
+    /// </summary>
+    /// <exception cref="JsonException">The event is not valid JSON.</exception>
+    public static bool TryOpen(ReadOnlySpan<byte> json, out Cursor cursor, out string? unidentified)
     {
         cursor = new Cursor { Done = true };
+        unidentified = null;
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -50,7 +59,7 @@ internal static class SqsEvent
         var sqs = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var records = reader.ValueTextEquals("Records"u8);
+            var records = TextEquals(ref reader, "Records"u8);
             reader.Read();
             if (!records || reader.TokenType != JsonTokenType.StartArray)
             {
@@ -65,14 +74,24 @@ internal static class SqsEvent
             }
 
             // The reader is on the first record; the cursor is the batch's only if it is the first such array.
-            if (reader.TokenType == JsonTokenType.StartObject && FirstRecordIsSqs(ref reader) && !sqs)
+            var batch = false;
+            if (reader.TokenType == JsonTokenType.StartObject)
             {
-                (sqs, cursor) = (true, first);
+                var problem = ReadRecordHead(ref reader, 0, out var fromSqs);
+                if (fromSqs && !sqs)
+                {
+                    (sqs, cursor, unidentified, batch) = (true, first, problem, true);
+                }
             }
 
             reader.Skip();
-            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            for (var index = 1; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
             {
+                if (batch && unidentified is null)
+                {
+                    unidentified = reader.TokenType == JsonTokenType.StartObject ? ReadRecordHead(ref reader, index, out _) : $"record {index} is not an object";
+                }
+
                 reader.Skip();
             }
         }
@@ -85,20 +104,78 @@ internal static class SqsEvent
         return sqs;
     }
 
-    // Reads the first record's properties, leaving the reader on its end.
-    private static bool FirstRecordIsSqs(ref Utf8JsonReader reader)
+    // Reads a record's properties, leaving the reader on its end: whether it comes from SQS, and what keeps it from
+    // being named by its message id.
+    private static string? ReadRecordHead(ref Utf8JsonReader reader, int index, out bool sqs)
     {
-        var sqs = false;
+        sqs = false;
+        string? problem = null;
+        var ids = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var source = reader.ValueTextEquals("eventSource"u8);
+            var source = TextEquals(ref reader, "eventSource"u8);
+            var id = TextEquals(ref reader, "messageId"u8);
             reader.Read();
-            sqs |= source && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("aws:sqs"u8);
+            sqs |= source && reader.TokenType == JsonTokenType.String && TextEquals(ref reader, "aws:sqs"u8);
+            if (id && ++ids == 1)
+            {
+                problem = MessageId(ref reader) is { Length: > 0 } ? null : "has a messageId that is empty, not a string, or not Unicode text";
+            }
+
             reader.Skip();
         }
 
-        return sqs;
+        problem = ids switch
+        {
+            0 => "has no messageId",
+            > 1 => "has more than one messageId",
+            _ => problem,
+        };
+        return problem is null ? null : $"record {index} {problem}";
     }
+
+    // An escape that is no Unicode text (a lone surrogate) makes the comparison throw; such text is not the one looked for.
+    private static bool TextEquals(ref Utf8JsonReader reader, ReadOnlySpan<byte> text)
+    {
+        try
+        {
+            return reader.ValueTextEquals(text);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    // The message id at the reader, or null if it is no string or no Unicode text (it could not be echoed back).
+    private static string? MessageId(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The answer for a batch with a record that has no message id (see
+    /// <see cref="TryOpen(ReadOnlySpan{byte}, out Cursor, out string?)"/>): all of it failed.
+    /// </summary>
+    /// <remarks>
+    /// Failures are named by message id, and such a record cannot be named. An item identifier that is empty makes
+    /// Lambda count the whole batch as failed (aws-lambda.md §5.5): SQS returns every message to the queue and, after
+    /// the queue's maxReceiveCount, moves them to its dead-letter queue. None of them runs here, so none runs twice and
+    /// none is lost; an exception would do the same but is logged as a crash, and an empty list would delete them all.
+    /// </remarks>
+    public static ReadOnlyMemory<byte> WholeBatchFailed() => ToResponse([""]);
 
     /// <summary>
     /// Up to <paramref name="count"/> messages from the cursor on, which then points past them: turning one slice at a
@@ -143,17 +220,18 @@ internal static class SqsEvent
         OperationRequest? request = null;
         OperationResult? error = null;
         var hasBody = false;
+        var bodies = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("messageId"u8))
+            if (TextEquals(ref reader, "messageId"u8))
             {
                 reader.Read();
-                id = reader.TokenType == JsonTokenType.String ? reader.GetString()! : "";
+                id = MessageId(ref reader) ?? "";
             }
-            else if (reader.ValueTextEquals("body"u8))
+            else if (TextEquals(ref reader, "body"u8))
             {
                 reader.Read();
-                hasBody = reader.TokenType == JsonTokenType.String;
+                hasBody = ++bodies == 1 && reader.TokenType == JsonTokenType.String;
                 (request, error) = hasBody ? ParseBody(ref reader) : (null, null);
             }
             else
@@ -162,6 +240,11 @@ internal static class SqsEvent
             }
 
             reader.Skip();
+        }
+
+        if (bodies > 1)
+        {
+            return new Message(id, null, OperationResult.Invalid("The message has more than one body: which one to run is unknown."));
         }
 
         if (!hasBody)
@@ -182,7 +265,8 @@ internal static class SqsEvent
     // The body is JSON inside a JSON string: unescaped into a pooled buffer, never into a string.
     private static (OperationRequest?, OperationResult?) ParseBody(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped)
+        // Bytes that are not UTF-8 are named as sent: unescaping would only fail on them.
+        if (!reader.ValueIsEscaped || !Utf8.IsValid(reader.ValueSpan))
         {
             return OperationRequest.Parse(reader.ValueSpan);
         }
@@ -192,6 +276,11 @@ internal static class SqsEvent
         {
             var length = reader.CopyString(buffer);
             return OperationRequest.Parse(buffer.AsSpan(0, length));
+        }
+        catch (InvalidOperationException e)
+        {
+            // An escape that is no Unicode text (a lone surrogate), or bytes that are not UTF-8, in the body's string.
+            return (null, OperationResult.Invalid($"The message body is not Unicode text: {e.Message}"));
         }
         finally
         {

@@ -461,7 +461,10 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         null => null,
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
         JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<decimal>(),
+        // Validation refuses numbers a decimal cannot hold; a request built in code may still carry one.
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => decimal.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ArgumentException($"{v.ToJsonString()} is outside the range of numbers Salesforce accepts."),
         _ => throw new ArgumentException($"Cannot compare with {node.ToJsonString()}."),
     };
 

@@ -1,6 +1,10 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using System.Text.Unicode;
 
 namespace Forcelink.Operations;
 
@@ -42,15 +46,117 @@ public sealed partial class OperationRequest
             return (null, OperationResult.Invalid($"The request has {json.Length:N0} bytes; at most {MaxSize:N0} are accepted. Split it into several operations."));
         }
 
+        if (FindJsonProblem(json) is { } problem)
+        {
+            return (null, OperationResult.Invalid($"The request is not valid JSON: {problem}"));
+        }
+
         try
         {
-            return JsonNode.Parse(json) is JsonObject obj
+            return JsonNode.Parse(json, documentOptions: StrictDocument) is JsonObject obj
                 ? (new OperationRequest(obj), null)
                 : (null, OperationResult.Invalid("The request must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
         }
         catch (JsonException e)
         {
             return (null, OperationResult.Invalid($"The request is not valid JSON: {e.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// What makes JSON bytes unfit to read as a request or an event, checked before anything reads them: malformed JSON,
+    /// bytes that are not UTF-8, an escape that is no Unicode text (a lone surrogate), a key given twice in one object.
+    /// </summary>
+    /// <returns>What is wrong and where, as a sentence; null if nothing is.</returns>
+    public static string? FindJsonProblem(ReadOnlySpan<byte> json)
+    {
+        // The reader does not check the bytes inside strings: they would fail later, where they are read, as exceptions.
+        if (!Utf8.IsValid(json))
+        {
+            return $"byte {FirstInvalidUtf8(json):N0} is not UTF-8; send the JSON as UTF-8 text.";
+        }
+
+        var reader = new Utf8JsonReader(json);
+        var frames = new List<JsonFrame>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString()!;
+                        var frame = frames[^1];
+                        if (!frame.Names!.Add(name))
+                        {
+                            return $"the key '{Truncate(JsonFrame.Path(frames, name))}' appears twice; give each key once.";
+                        }
+
+                        frame.Key = name;
+                        continue;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        frames.Add(new JsonFrame(frames.Count == 0 ? null : frames[^1].Current(), reader.TokenType == JsonTokenType.StartObject));
+                        continue;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        frames.RemoveAt(frames.Count - 1);
+                        break;
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        _ = reader.GetString();
+                        break;
+                }
+
+                if (frames.Count > 0)
+                {
+                    frames[^1].Index++;
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            return e.Message;
+        }
+        catch (InvalidOperationException e)
+        {
+            var what = reader.TokenType == JsonTokenType.PropertyName
+                ? frames[^1].Label is { } label ? $"a key in '{Truncate(label)}'" : "a key"
+                : frames.Count == 0 ? "the string" : $"the string at '{Truncate(JsonFrame.Path(frames, null))}'";
+            return $"{what} is not Unicode text ({e.Message}).";
+        }
+
+        return null;
+    }
+
+    private static readonly JsonDocumentOptions StrictDocument = new() { AllowDuplicateProperties = false };
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> json)
+    {
+        var offset = 0;
+        while (offset < json.Length && Rune.DecodeFromUtf8(json[offset..], out _, out var consumed) == OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
+    }
+
+    // An object or array being read, for naming where a problem is: where.Email, Records[2].body.
+    private sealed class JsonFrame(string? label, bool isObject)
+    {
+        public HashSet<string>? Names { get; } = isObject ? new(StringComparer.Ordinal) : null;
+
+        public string? Key { get; set; }
+
+        public int Index { get; set; }
+
+        public string? Label { get; } = label;
+
+        // The label of the value being read in this frame.
+        public string Current() => Names is null ? $"{Label}[{Index}]" : Key is null ? Label ?? "" : Label is null ? Key : $"{Label}.{Key}";
+
+        public static string Path(List<JsonFrame> frames, string? name)
+        {
+            var current = frames[^1];
+            return name is null ? current.Current() : current.Label is null ? name : $"{current.Label}.{name}";
         }
     }
 
@@ -203,6 +309,11 @@ public sealed partial class OperationRequest
                 errors.Add($"The value of '{name}' must be a string, number, boolean or null.");
                 fieldsInError.Add(name);
             }
+            else if (NumberOutOfRange(value, $"fields.{name}") is { } outOfRange)
+            {
+                errors.Add(outOfRange);
+                fieldsInError.Add(name);
+            }
             else
             {
                 copy[name] = value?.DeepClone();
@@ -265,7 +376,12 @@ public sealed partial class OperationRequest
             null => null,
             _ => null,
         };
-        if (value is null)
+        if (NumberOutOfRange(Json["externalId"], "externalId") is { } outOfRange)
+        {
+            errors.Add(outOfRange);
+            value = null;
+        }
+        else if (value is null)
         {
             errors.Add("'externalId' is required: the external id value, as a string or number.");
         }
@@ -297,6 +413,11 @@ public sealed partial class OperationRequest
                 {
                     errors.Add($"The value of '{name}' in 'where' must be a string, number, boolean, null, or a non-empty list of those.");
                 }
+                else if ((value is JsonArray items ? items.Select((item, i) => NumberOutOfRange(item, $"where.{name}[{i}]")) : [NumberOutOfRange(value, $"where.{name}")])
+                    .FirstOrDefault(e => e is not null) is { } outOfRange)
+                {
+                    errors.Add(outOfRange);
+                }
                 else
                 {
                     where[name] = value?.DeepClone();
@@ -313,13 +434,21 @@ public sealed partial class OperationRequest
             }
             else
             {
-                errors.Add($"'limit' must be a whole number from 1 to {MaxLimit}.");
+                errors.Add($"'limit' must be a whole number from 1 to {MaxLimit}; it is {Truncate(limitNode.ToJsonString())}.");
             }
         }
 
         var fields = FieldList(rule, errors, forbidden, required: true);
         return fields is not null ? new FindOperation(rule.Name, where, fields, limit) : null;
     }
+
+    // Salesforce's numbers are decimals of at most 18 digits: a number System.Decimal cannot hold (1e30, 1e400) is no
+    // value Salesforce accepts, and refused here it cannot fail later, where values are converted.
+    private static string? NumberOutOfRange(JsonNode? value, string path) =>
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && !decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            ? $"'{Truncate(path)}': {Truncate(v.ToJsonString())} is outside the range of numbers Salesforce accepts (magnitudes below 7.9e28)."
+            : null;
 
     private static bool IsFieldName(string name) => FieldPattern().IsMatch(name);
 

@@ -73,6 +73,15 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         DateTimeOffset now,
         TimeSpan? timeout = null,
         string? requestId = null,
+        string? traceId = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1") =>
+        Enqueue(Encoding.UTF8.GetBytes(eventJson), now, timeout, requestId, traceId);
+
+    /// <summary>Queues an event as bytes, which need not be UTF-8 or JSON.</summary>
+    public string Enqueue(
+        byte[] eventJson,
+        DateTimeOffset now,
+        TimeSpan? timeout = null,
+        string? requestId = null,
         string? traceId = "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1")
     {
         requestId ??= Guid.NewGuid().ToString();
@@ -132,7 +141,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         }
 
         http.Response.ContentType = "application/json";
-        var body = Encoding.UTF8.GetBytes(queued.EventJson);
+        var body = queued.EventJson;
         if (SendContentLength || CutEventsShort)
         {
             http.Response.ContentLength = body.Length + (CutEventsShort ? 100 : 0);
@@ -166,7 +175,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         _posts.Writer.TryWrite(post);
     }
 
-    private sealed record QueuedEvent(string RequestId, string EventJson, long DeadlineMs, string? TraceId);
+    private sealed record QueuedEvent(string RequestId, byte[] EventJson, long DeadlineMs, string? TraceId);
 }
 
 public enum PostKind

@@ -1,9 +1,15 @@
 using System.Text;
 using System.Text.Json;
+using Forcelink.IntegrationTests.Library;
+using Forcelink.Lambda;
 using Forcelink.Lambda.Configuration;
+using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
+using Forcelink.Operations;
+using Forcelink.Tests.Lambda;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Forcelink.IntegrationTests.Lambda;
@@ -287,6 +293,39 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
         Assert.Equal(LambdaRuntime.ExitSuccess, exitCode);
         Assert.EndsWith(":" + new Uri("http://" + api.Authority).Port + "/function/forcelink", api.Authority, StringComparison.Ordinal);
         Assert.Equal(requestId, (await api.NextPostAsync()).RequestId);
+    }
+
+    [Fact]
+    public async Task RunAsync_ThreeHundredMutatedEvents_AnswersEachInItsShapeAndKeepsRunning()
+    {
+        await using var fixture = await ClientFixture.StartAsync();
+        var operations = new IdempotentOperationHandler(new OperationHandler(fixture.Client), null, "forcelink", TimeSpan.FromHours(1), fixture.Emulator.Time, NullLogger.Instance);
+        var function = new FunctionHandler(fixture.Client, operations, new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time, new CurrentInvocation()), fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
+        var random = new Random(20261208);
+        var events = Enumerable.Range(0, 300).Select(_ => EventFuzzer.Generate(random)).ToList();
+        var requestIds = events.Select(e => _api.Enqueue(e, Start)).ToList();
+        using var stop = new CancellationTokenSource();
+        var run = CreateSut().RunAsync(Ready(function.HandleAsync), stop.Token);
+
+        var posts = new List<RecordedPost>();
+        foreach (var _ in events)
+        {
+            posts.Add(await _api.NextPostAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        await stop.CancelAsync();
+
+        Assert.Equal(LambdaRuntime.ExitSuccess, await run.WaitAsync(Timeout));
+        Assert.Equal(requestIds, posts.Select(p => p.RequestId));
+        var problems = posts
+            .Select((post, i) => post.Kind != PostKind.Response
+                ? $"#{i}: {post.Kind} {post.ErrorType} {post.Body}\n  event: {EventFuzzer.Show(events[i])}"
+                : EventFuzzer.ShapeProblem(events[i], Encoding.UTF8.GetBytes(post.Body), salesforceRefusesAll: false) is { } problem
+                    ? $"#{i}: {problem}\n  event: {EventFuzzer.Show(events[i])}\n  answer: {post.Body}"
+                    : null)
+            .OfType<string>()
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Take(10)));
     }
 
     [Fact]

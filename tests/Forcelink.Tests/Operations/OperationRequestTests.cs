@@ -99,6 +99,60 @@ public sealed class OperationRequestTests
         Assert.Contains(expected, error.ErrorMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D }, "byte 6 is not UTF-8")]
+    [InlineData(new byte[] { 0x7B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x3A, 0x31, 0x7D }, "byte 2 is not UTF-8")]
+    public void Parse_BytesThatAreNotUtf8_Is400NamingTheByte(byte[] json, string expected)
+    {
+        var (request, error) = OperationRequest.Parse(json);
+
+        Assert.Null(request);
+        Assert.Contains(expected, error!.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"operation":"get","operation":"delete"}""", "the key 'operation' appears twice")]
+    [InlineData("""{"where":{"Email":"a","\u0045mail":"b"}}""", "the key 'where.Email' appears twice")]
+    [InlineData("""{"fields":["Id",{"a":1,"a":2}]}""", "the key 'fields[1].a' appears twice")]
+    [InlineData("""{"where":{"LastName":"\udc00"}}""", "the string at 'where.LastName' is not Unicode text")]
+    [InlineData("""{"fields":["Id","\ud800x"]}""", "the string at 'fields[1]' is not Unicode text")]
+    [InlineData("""{"where":{"\ud800":1}}""", "a key in 'where' is not Unicode text")]
+    public void Parse_DuplicateKeyOrLoneSurrogate_Is400NamingWhere(string json, string expected)
+    {
+        var (request, error) = OperationRequest.Parse(Encoding.UTF8.GetBytes(json));
+
+        Assert.Null(request);
+        Assert.Contains(expected, error!.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"operation":"find","object":"Lead","where":{"AnnualRevenue":1e30}}""", "'where.AnnualRevenue': 1e30 is outside the range of numbers Salesforce accepts")]
+    [InlineData("""{"operation":"find","object":"Lead","where":{"AnnualRevenue":79228162514264337593543950336}}""", "'where.AnnualRevenue': 79228162514264337593543950336 is outside")]
+    [InlineData("""{"operation":"find","object":"Lead","where":{"AnnualRevenue":[1,1e400]}}""", "'where.AnnualRevenue[1]': 1e400 is outside")]
+    [InlineData("""{"operation":"update","object":"Lead","id":"00Q000000000001AAA","fields":{"AnnualRevenue":-1e400}}""", "'fields.AnnualRevenue': -1e400 is outside")]
+    [InlineData("""{"operation":"upsert","object":"Lead","externalIdField":"Email","externalId":1e400,"fields":{"LastName":"Doe"}}""", "'externalId': 1e400 is outside")]
+    [InlineData("""{"operation":"find","object":"Lead","where":{"Email":"a"},"limit":1e400}""", "'limit' must be a whole number from 1 to 2000; it is 1e400")]
+    public void Validate_NumberBeyondDecimal_Is400NamingWhere(string json, string expected)
+    {
+        var (operation, error) = Parse(json).Validate(OperationPolicy.Default);
+
+        Assert.Null(operation);
+        Assert.Equal((400, "INVALID_REQUEST"), (error!.StatusCode, error.ErrorCode));
+        Assert.Contains(expected, error.ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("79228162514264337593543950335", "79228162514264337593543950335")]
+    [InlineData("1e-400", "0.0000000000000000000000000000")]
+    [InlineData("-1.5E+3", "-1500")]
+    public void BuildFindQuery_NumberWithinDecimal_IsBound(string number, string bound)
+    {
+        var (operation, error) = Parse($$"""{"operation":"find","object":"Lead","where":{"AnnualRevenue":{{number}}},"fields":["Id"]}""").Validate(OperationPolicy.Default);
+
+        Assert.Null(error);
+        Assert.EndsWith($"WHERE AnnualRevenue = {bound} LIMIT 100", OperationHandler.BuildFindQuery((FindOperation)operation!).Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_Oversize_Is400()
     {
