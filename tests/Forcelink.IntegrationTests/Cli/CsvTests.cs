@@ -39,12 +39,14 @@ public sealed class CsvTests
     [Fact]
     public async Task Read_UnterminatedQuote_Throws()
     {
-        await Assert.ThrowsAsync<FormatException>(async () =>
+        var error = await Assert.ThrowsAsync<CsvFormatException>(async () =>
         {
             await foreach (var _ in new CsvReader(new StringReader("a,\"b\n")).ReadAsync())
             {
             }
         });
+
+        Assert.StartsWith("Line 1: a quoted field starts there", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -93,6 +93,33 @@ public sealed class FunctionOptionsTests
         Assert.Contains(errors, e => e.StartsWith("FORCELINK_LOGIN_URL", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Forcelink_Key__c", "Case=Forcelink_Key__c;Lead=Forcelink_Key__c")]
+    [InlineData("Lead.Forcelink_Key__c", "Lead=Forcelink_Key__c")]
+    [InlineData(" Lead.Lead_Key__c , Case.Case_Key__c ", "Case=Case_Key__c;Lead=Lead_Key__c")]
+    public void FromEnvironment_IdempotencyFields_PerObject(string value, string expected)
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_IDEMPOTENCY_FIELDS"] = value;
+
+        var fields = Read(environment).IdempotencyFields;
+
+        Assert.Equal(expected, string.Join(";", fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}")));
+    }
+
+    [Theory]
+    [InlineData("Account.Forcelink_Key__c", "names Account, which FORCELINK_POLICY does not allow")]
+    [InlineData("Lead.Forcelink-Key", "'Lead.Forcelink-Key', which is not Object.Field")]
+    [InlineData("Lead.A__c,Lead.B__c", "gives Lead two fields")]
+    [InlineData("a.b.c", "'a.b.c', which is not Object.Field")]
+    public void FromEnvironment_BadIdempotencyFields_Explained(string value, string expected)
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_IDEMPOTENCY_FIELDS"] = value;
+
+        Assert.Contains(Errors(environment), e => e.StartsWith("FORCELINK_IDEMPOTENCY_FIELDS", StringComparison.Ordinal) && e.Contains(expected, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void FromEnvironment_KmsKeyWithoutTokenTable_Refused()
     {
