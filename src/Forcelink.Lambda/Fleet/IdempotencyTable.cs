@@ -128,37 +128,38 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
 
     private async Task<IdempotencyClaim> TakeOverAsync(string id, string seenUntil, DateTimeOffset inProgressUntil, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
-        try
-        {
-            // Conditional on the in-progress expiry this caller saw, so of several callers finding the same dead claim one wins.
-            await dynamoDb.UpdateItemAsync(new UpdateItemRequest
+        // Conditional on the in-progress expiry this caller saw, so of several callers finding the same dead claim one wins.
+        var won = await UpdateIfAsync(id, "SET #in_progress_expiry = :until, #expiry = :expiry", "#status = :inprogress AND #in_progress_expiry = :seen",
+            ["#in_progress_expiry", "#expiry", "#status"],
+            new()
             {
-                TableName = TableName,
-                Key = Key(id),
-                UpdateExpression = "SET #in_progress_expiry = :until, #expiry = :expiry",
-                ConditionExpression = "#status = :inprogress AND #in_progress_expiry = :seen",
-                ExpressionAttributeNames = Pick("#in_progress_expiry", "#expiry", "#status"),
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                {
-                    [":until"] = Number(inProgressUntil.ToUnixTimeMilliseconds()),
-                    [":expiry"] = Number(expiresAt.ToUnixTimeSeconds()),
-                    [":inprogress"] = new() { S = InProgress },
-                    [":seen"] = new() { N = seenUntil },
-                },
-            }, cancellationToken).ConfigureAwait(false);
-            return new IdempotencyClaim(ClaimOutcome.TakenOver);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return new IdempotencyClaim(ClaimOutcome.InProgress);
-        }
+                [":until"] = Number(inProgressUntil.ToUnixTimeMilliseconds()),
+                [":expiry"] = Number(expiresAt.ToUnixTimeSeconds()),
+                [":inprogress"] = new() { S = InProgress },
+                [":seen"] = new() { N = seenUntil },
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new IdempotencyClaim(won ? ClaimOutcome.TakenOver : ClaimOutcome.InProgress);
     }
 
     /// <summary>
     /// Records that a claimed create was sent and its answer lost, when nothing in Salesforce can tell a repeat from a
-    /// first attempt: repeats are then refused instead of run, so the record is never made twice.
+    /// first attempt: repeats are then refused instead of run, so the record is never made twice. A claim completed
+    /// meanwhile by an attempt that did get its answer keeps that answer, which is better than "unknown".
     /// </summary>
-    public async Task MarkUnknownAsync(string id, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public Task MarkUnknownAsync(string id, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+        UpdateIfAsync(id, "SET #status = :unknown, #expiry = :expiry", "#status = :inprogress",
+            ["#status", "#expiry"],
+            new()
+            {
+                [":unknown"] = new() { S = Unknown },
+                [":expiry"] = Number(expiresAt.ToUnixTimeSeconds()),
+                [":inprogress"] = new() { S = InProgress },
+            },
+            cancellationToken);
+
+    /// <summary>An <c>UpdateItem</c> that applies only when <paramref name="condition"/> holds; whether it did.</summary>
+    private async Task<bool> UpdateIfAsync(string id, string update, string condition, string[] names, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken)
     {
         try
         {
@@ -166,20 +167,16 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
             {
                 TableName = TableName,
                 Key = Key(id),
-                UpdateExpression = "SET #status = :unknown, #expiry = :expiry",
-                ConditionExpression = "#status = :inprogress",
-                ExpressionAttributeNames = Pick("#status", "#expiry"),
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
-                {
-                    [":unknown"] = new() { S = Unknown },
-                    [":expiry"] = Number(expiresAt.ToUnixTimeSeconds()),
-                    [":inprogress"] = new() { S = InProgress },
-                },
+                UpdateExpression = update,
+                ConditionExpression = condition,
+                ExpressionAttributeNames = Pick(names),
+                ExpressionAttributeValues = values,
             }, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (ConditionalCheckFailedException)
         {
-            // Completed meanwhile by an attempt that did get its answer: that answer is better than "unknown".
+            return false;
         }
     }
 
