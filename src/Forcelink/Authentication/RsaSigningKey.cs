@@ -69,6 +69,14 @@ public sealed class RsaSigningKey : IDisposable
             return FromPemText(NormalizeLineBreaks(trimmed), passphrase);
         }
 
+        if (LooksLikeJwt(trimmed))
+        {
+            throw new ArgumentException(
+                "This is a JWT assertion, not a private key: it is what the key signs (header.claims.signature), and it stops working when its exp passes. " +
+                "Give the PEM text of server.key (-----BEGIN PRIVATE KEY-----), the key generated with the certificate uploaded to the app; " +
+                "'forcelink jwt decode' shows what the assertion holds.", nameof(text));
+        }
+
         var der = TryDecodeBase64(trimmed) ?? throw new ArgumentException(
             "The private key is neither PEM nor base64: expected text starting with -----BEGIN PRIVATE KEY----- " +
             "(or -----BEGIN RSA PRIVATE KEY-----), or that PEM encoded as base64.", nameof(text));
@@ -351,6 +359,26 @@ public sealed class RsaSigningKey : IDisposable
         pem.Contains('\n', StringComparison.Ordinal)
             ? pem.Replace("\r\n", "\n", StringComparison.Ordinal)
             : pem.Replace("\\r\\n", "\n", StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal);
+
+    // A signed JWT is three base64url parts whose first decodes to a JSON header; no key encoding has dots.
+    private static bool LooksLikeJwt(string text)
+    {
+        var parts = text.Split('.');
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var header = System.Buffers.Text.Base64Url.DecodeFromChars(parts[0]);
+            return header.AsSpan().TrimStart(" \t\r\n"u8).StartsWith("{"u8) && header.AsSpan().IndexOf("\"alg\""u8) >= 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 
     private static byte[]? TryDecodeBase64(string text)
     {
