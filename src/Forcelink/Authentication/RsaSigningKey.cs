@@ -26,7 +26,7 @@ public sealed class RsaSigningKey : IDisposable
             rsa.Dispose();
             throw new ArgumentException(
                 $"The RSA key has {size} bits; Salesforce and Forcelink need at least {MinimumKeySize}. " +
-                "Generate a new pair (forcelink keygen, or openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 365) " +
+                "Generate a new pair (forcelink keygen, or openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 730) " +
                 "and upload the new certificate to the connected app.");
         }
 
@@ -188,7 +188,7 @@ public sealed class RsaSigningKey : IDisposable
             case "OPENSSH PRIVATE KEY":
                 throw new ArgumentException(
                     "This is an OpenSSH key. Generate an RSA key pair for Salesforce instead: " +
-                    "openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 365 (or forcelink keygen).");
+                    "openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 730 (or forcelink keygen).");
             case "RSA PRIVATE KEY" when pem.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.Ordinal):
                 throw new ArgumentException(
                     "This is a legacy OpenSSL-encrypted RSA key, which .NET cannot read. Convert it to encrypted PKCS#8: " +
@@ -297,7 +297,7 @@ public sealed class RsaSigningKey : IDisposable
 
     private static ArgumentException NotRsa(string what) => new(
         $"This is {what}; Salesforce signs JWT bearer assertions with RS256 only, so it needs an RSA key of at least {MinimumKeySize} bits. " +
-        "Generate one with forcelink keygen or openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 365.");
+        "Generate one with forcelink keygen or openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 730.");
 
     private static bool IsEcKey(string pem)
     {
