@@ -12,5 +12,6 @@ internal static class ExitCodes
     public const int DoctorFailed = 6;
     public const int CertificateInvalid = 7;
     public const int PartialFailure = 8;
+    public const int AssertionInvalid = 9;
     public const int Cancelled = 130;
 }

@@ -54,7 +54,7 @@ internal static partial class Program
             metrics,
             runOnce: string.Equals(Environment.GetEnvironmentVariable(EnvironmentVariables.RunOnce), "true", StringComparison.OrdinalIgnoreCase));
 
-        RsaSigningKey? signingKey = null;
+        KeyRotatingCredential? signingKey = null;
         SalesforceClient? client = null;
         AmazonDynamoDBClient? dynamoDb = null;
         AmazonKeyManagementServiceClient? kms = null;
@@ -74,10 +74,16 @@ internal static partial class Program
                             : null,
                         timeProvider,
                         loggerFactory.CreateLogger<ParametersSecretsClient>()));
-                    signingKey = await keyReader.ReadAsync(options.PrivateKey, options.PrivateKeyPassphrase, cancellationToken);
+                    var keys = new SigningKeyProvider(
+                        keyReader, options.PrivateKey, options.PrivateKeyPassphrase, options.CertificateWarningDays, metrics, timeProvider, loggerFactory.CreateLogger<SigningKeyProvider>());
+                    var material = await keys.ReadAsync(fresh: false, cancellationToken);
 
-                    SalesforceCredential credential = new JwtBearerCredential(
-                        options.Credential, signingKey, tokenHttpClient, timeProvider, loggerFactory.CreateLogger<JwtBearerCredential>());
+                    // Asks the key source again after a refusal a rotated key explains, so a new key needs no redeploy.
+                    SalesforceCredential credential = signingKey = new KeyRotatingCredential(
+                        key => new JwtBearerCredential(options.Credential, key, tokenHttpClient, timeProvider, loggerFactory.CreateLogger<JwtBearerCredential>()),
+                        keys,
+                        material,
+                        loggerFactory.CreateLogger<KeyRotatingCredential>());
                     var fleet = options.Fleet;
                     if (fleet.TokenTable is not null || fleet.IdempotencyTable is not null)
                     {
@@ -119,7 +125,7 @@ internal static partial class Program
                         timeProvider,
                         loggerFactory.CreateLogger<IdempotentOperationHandler>());
 
-                    LogInitialized(logger, options.Credential.Username!, options.Credential.LoginUrl, options.PrivateKey, signingKey);
+                    LogInitialized(logger, options.Credential.Username!, options.Credential.LoginUrl, options.PrivateKey, signingKey.Key);
                     LogFleet(logger, fleet.TokenTable ?? "(memory)", fleet.TokenKmsKeyId is null ? "table encryption at rest" : "KMS", fleet.IdempotencyTable ?? "(none)");
                     var sharedLogins = shared;
                     return new FunctionHandler(

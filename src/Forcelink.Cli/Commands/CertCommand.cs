@@ -17,7 +17,7 @@ internal sealed class CertCommand : Command
 internal sealed class CertCheckCommand : CliCommand
 {
     // A certificate that expires within this window still works, but the function will stop logging in soon.
-    private static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(30);
+    public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(30);
 
     private readonly Option<string> _key = new("--key") { Description = "The private key file (server.key).", Required = true, HelpName = "FILE" };
     private readonly Option<string> _cert = new("--cert") { Description = "The certificate file (server.crt), as uploaded to the connected app.", Required = true, HelpName = "FILE" };

@@ -36,7 +36,7 @@ internal sealed class DoctorCommand : CliCommand
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var checks = await RunChecksAsync(parseResult.GetValue<string?>(GlobalOptions.OrgName), cancellationToken);
-        var passed = checks.All(c => c.Status is CheckStatus.Passed or CheckStatus.NotApplicable);
+        var passed = checks.All(c => c.Status is CheckStatus.Passed or CheckStatus.Warning or CheckStatus.NotApplicable);
         if (parseResult.GetValue(_json))
         {
             var array = new JsonArray();
@@ -80,6 +80,7 @@ internal sealed class DoctorCommand : CliCommand
         CheckStatus.Passed => "[pass]",
         CheckStatus.Failed => "[FAIL]",
         CheckStatus.NotApplicable => "[ n/a]",
+        CheckStatus.Warning => "[warn]",
         _ => "[skip]",
     };
 
@@ -147,7 +148,12 @@ internal sealed class DoctorCommand : CliCommand
                 return StopAfter(new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} ({check.Subject})", string.Join('\n', check.Problems)));
             }
 
-            results.Add(new DoctorCheck(CertificateCheck, CheckStatus.Passed, $"{certificatePath} matches the key, valid until {check.NotAfter:yyyy-MM-dd} ({check.ExpiresIn.Days} days left)", null));
+            // Expiry stops every login, so it is announced while there is time to rotate; it does not fail the check yet.
+            results.Add(check.ExpiresIn < CertCheckCommand.ExpiryWarning
+                ? new DoctorCheck(CertificateCheck, CheckStatus.Warning, $"{certificatePath} matches the key but expires on {check.NotAfter:yyyy-MM-dd}, in {check.ExpiresIn.Days} days",
+                    "Rotate the key before then: forcelink keygen --out <new directory>, upload the new server.crt to the app, then update the key (and certificate)\n" +
+                    "where the function reads them; docs/authentication.md, \"Key rotation\", has the steps.")
+                : new DoctorCheck(CertificateCheck, CheckStatus.Passed, $"{certificatePath} matches the key, valid until {check.NotAfter:yyyy-MM-dd} ({check.ExpiresIn.Days} days left)", null));
         }
         else
         {
@@ -270,6 +276,7 @@ internal enum CheckStatus
     Failed,
     Skipped,
     NotApplicable,
+    Warning,
 }
 
 /// <summary>One line of the doctor's report: what was checked, how it went, and what to do when it failed.</summary>

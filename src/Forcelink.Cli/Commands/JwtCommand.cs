@@ -1,8 +1,8 @@
 using System.Buffers.Text;
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Forcelink.Authentication;
 using Forcelink.Cli.Configuration;
 
 namespace Forcelink.Cli.Commands;
@@ -26,7 +26,7 @@ internal sealed class JwtDecodeCommand : CliCommand
     private readonly Argument<string> _assertion = new("ASSERTION") { Description = "The assertion (header.claims.signature)." };
 
     public JwtDecodeCommand(CliContext context)
-        : base("decode", "Show an assertion's header and claims, with exp as a date and the time left. The signature is not verified.", context)
+        : base("decode", "Show an assertion's header and claims, with exp as a date and the time left, and check them: exit 9 when Salesforce would refuse it. The signature is not verified.", context)
     {
         Arguments.Add(_assertion);
     }
@@ -45,12 +45,29 @@ internal sealed class JwtDecodeCommand : CliCommand
         await Output.WriteLineAsync(header.ToJsonString(Indented));
         await Output.WriteLineAsync("Claims:");
         await Output.WriteLineAsync(claims.ToJsonString(Indented));
-        foreach (var line in Explain(header, claims, Context.TimeProvider.GetUtcNow()))
+        var now = Context.TimeProvider.GetUtcNow();
+        if (AssertionReview.Expiry(claims) is { } expires)
         {
-            await Output.WriteLineAsync(line);
+            var left = expires - now;
+            await Output.WriteLineAsync(left >= TimeSpan.Zero
+                ? $"exp:       {expires:yyyy-MM-dd HH:mm:ss} UTC ({Span(left)} left)"
+                : $"exp:       {expires:yyyy-MM-dd HH:mm:ss} UTC (EXPIRED {Span(-left)} ago)");
         }
 
         await Output.WriteLineAsync($"Signature: {Base64Url.GetMaxDecodedLength(parts[2].Length)} bytes, NOT verified (decode only reads the token; Salesforce verifies it against the uploaded certificate).");
+        var findings = AssertionReview.Review(header, claims, now);
+        foreach (var finding in findings)
+        {
+            await Output.WriteLineAsync($"{(finding.IsProblem ? "Problem" : "Warning")}: {finding.Message}");
+        }
+
+        var problems = findings.Count(f => f.IsProblem);
+        if (problems > 0)
+        {
+            await Error.WriteLineAsync($"error: {problems} problem{(problems == 1 ? "" : "s")} found: Salesforce would refuse this assertion.");
+            return ExitCodes.AssertionInvalid;
+        }
+
         return ExitCodes.Success;
     }
 
@@ -73,52 +90,6 @@ internal sealed class JwtDecodeCommand : CliCommand
         catch (JsonException)
         {
             throw new CliException(ExitCodes.Failure, $"the JWT {name} is not JSON.");
-        }
-    }
-
-    private static IEnumerable<string> Explain(JsonObject header, JsonObject claims, DateTimeOffset now)
-    {
-        if (header["alg"]?.ToString() != "RS256")
-        {
-            yield return $"Problem: alg is '{header["alg"]}'; Salesforce accepts RS256 only.";
-        }
-
-        foreach (var (claim, meaning) in new[] { ("iss", "the consumer key"), ("sub", "the username"), ("aud", "the login URL, such as https://login.salesforce.com") })
-        {
-            if (claims[claim] is null)
-            {
-                yield return $"Problem: no '{claim}' claim ({meaning}).";
-            }
-        }
-
-        if (claims["exp"] is not JsonValue exp)
-        {
-            yield return "Problem: no 'exp' claim (seconds since 1970, within 3 minutes from now).";
-            yield break;
-        }
-
-        var text = exp.ToString();
-        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds))
-        {
-            yield return $"Problem: exp '{text}' is not a number of seconds since 1970.";
-            yield break;
-        }
-
-        // Milliseconds by mistake (a common bug) give a date tens of thousands of years ahead.
-        if (seconds > 253402300799)
-        {
-            yield return $"exp:       {seconds} is beyond the year 9999: probably milliseconds instead of seconds.";
-            yield break;
-        }
-
-        var expires = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        var left = expires - now;
-        yield return left >= TimeSpan.Zero
-            ? $"exp:       {expires:yyyy-MM-dd HH:mm:ss} UTC ({Span(left)} left)"
-            : $"exp:       {expires:yyyy-MM-dd HH:mm:ss} UTC (EXPIRED {Span(-left)} ago: Salesforce answers 'expired authorization code')";
-        if (left > TimeSpan.FromMinutes(5))
-        {
-            yield return "Note:      exp is more than 3 minutes ahead; Salesforce documents 'within 3 minutes' (it accepts more in practice).";
         }
     }
 

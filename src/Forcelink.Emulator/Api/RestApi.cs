@@ -13,7 +13,7 @@ namespace Forcelink.Emulator.Api;
 internal sealed class RestApi
 {
     public const decimal MinVersion = 31.0m;
-    public const decimal MaxVersion = 67.0m;
+    public const decimal MaxVersion = 68.0m;
 
     private static readonly string[] ResourceNames = ["sobjects", "query", "queryAll", "search", "parameterizedSearch", "composite", "limits"];
 

@@ -14,6 +14,7 @@ internal static class EnvironmentVariables
     public const string PrivateKeySecretId = "FORCELINK_PRIVATE_KEY_SECRET_ID";
     public const string PrivateKeyParameter = "FORCELINK_PRIVATE_KEY_PARAMETER";
     public const string PrivateKeyPassphrase = "FORCELINK_PRIVATE_KEY_PASSPHRASE";
+    public const string CertificateWarningDays = "FORCELINK_CERTIFICATE_WARNING_DAYS";
     public const string Policy = "FORCELINK_POLICY";
     public const string TokenTable = "FORCELINK_TOKEN_TABLE";
     public const string TokenKmsKeyId = "FORCELINK_TOKEN_KMS_KEY_ID";

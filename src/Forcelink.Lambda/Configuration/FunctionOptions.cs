@@ -12,6 +12,7 @@ namespace Forcelink.Lambda.Configuration;
 internal sealed partial class FunctionOptions
 {
     public const int DefaultExtensionPort = 2773;
+    public const int DefaultCertificateWarningDays = 30;
 
     // The library reports problems by property name; the function's users know the variables.
     private static readonly (string Property, string Variable)[] PropertyVariables =
@@ -68,6 +69,9 @@ internal sealed partial class FunctionOptions
     public PrivateKeySource PrivateKey { get; }
 
     public string? PrivateKeyPassphrase { get; }
+
+    /// <summary>Days before the stored certificate's expiry from which init logs a warning (<c>FORCELINK_CERTIFICATE_WARNING_DAYS</c>, default 30).</summary>
+    public int CertificateWarningDays { get; private init; } = DefaultCertificateWarningDays;
 
     /// <summary>The port of the AWS Parameters and Secrets Lambda Extension (<c>PARAMETERS_SECRETS_EXTENSION_HTTP_PORT</c>, default 2773).</summary>
     public int ExtensionPort { get; }
@@ -150,6 +154,7 @@ internal sealed partial class FunctionOptions
         var idempotencyFields = ReadIdempotencyFields(Read(EnvironmentVariables.IdempotencyFields), policy, errors);
         var fleet = ReadFleet(Read, errors);
         var privateKey = ReadPrivateKeySource(Read, errors);
+        var certificateWarningDays = ReadCertificateWarningDays(Read(EnvironmentVariables.CertificateWarningDays), errors);
         var sessionToken = Read(EnvironmentVariables.SessionToken);
         var awsCredentials = AwsCredentials.FromEnvironment(Read);
         var awsRegion = Read(EnvironmentVariables.Region) ?? Read(EnvironmentVariables.DefaultRegion);
@@ -183,7 +188,27 @@ internal sealed partial class FunctionOptions
 
         // A passphrase may legitimately start or end with spaces: only an empty one counts as unset.
         var passphrase = getVariable(EnvironmentVariables.PrivateKeyPassphrase) is { Length: > 0 } given ? given : null;
-        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, awsCredentials, awsRegion, policy, idempotencyFields, fleet);
+        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, awsCredentials, awsRegion, policy, idempotencyFields, fleet)
+        {
+            CertificateWarningDays = certificateWarningDays,
+        };
+    }
+
+    private static int ReadCertificateWarningDays(string? text, List<string> errors)
+    {
+        if (text is null)
+        {
+            return DefaultCertificateWarningDays;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days <= 3650)
+        {
+            return days;
+        }
+
+        errors.Add($"{EnvironmentVariables.CertificateWarningDays} '{text}' is not a number of days from 0 to 3650: the warning starts this many days " +
+            $"before the certificate stored with the key expires; leave it unset for {DefaultCertificateWarningDays}, 0 turns the warning off.");
+        return DefaultCertificateWarningDays;
     }
 
     /// <summary><c>Lead.Forcelink_Key__c,Case.Forcelink_Key__c</c>, or one field name for every object the policy allows.</summary>

@@ -56,12 +56,15 @@ internal sealed partial class ParametersSecretsClient
     public static Uri DefaultAddress(int port) => new($"http://localhost:{port}/");
 
     /// <summary>The <c>SecretString</c> of a Secrets Manager secret, or its <c>SecretBinary</c> as base64.</summary>
-    public async Task<string> GetSecretStringAsync(string secretId, CancellationToken cancellationToken = default)
+    /// <param name="secretId">The secret's name or ARN.</param>
+    /// <param name="fresh">Read from the AWS API when the function can, past the extension's cache (up to 5 minutes old).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<string> GetSecretStringAsync(string secretId, bool fresh = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(secretId);
         var what = $"Secrets Manager secret '{secretId}'";
         using var document = await GetAsync(
-            $"secretsmanager/get?secretId={Uri.EscapeDataString(secretId)}", what, (direct, token) => direct.GetSecretValueAsync(secretId, token), cancellationToken);
+            $"secretsmanager/get?secretId={Uri.EscapeDataString(secretId)}", what, (direct, token) => direct.GetSecretValueAsync(secretId, token), fresh, cancellationToken);
         var root = document.RootElement;
         if (root.TryGetProperty("SecretString", out var text) && text.ValueKind == JsonValueKind.String)
         {
@@ -78,12 +81,15 @@ internal sealed partial class ParametersSecretsClient
     }
 
     /// <summary>The decrypted value of an SSM parameter (<c>Parameter.Value</c>).</summary>
-    public async Task<string> GetParameterValueAsync(string name, CancellationToken cancellationToken = default)
+    /// <param name="name">The parameter's name.</param>
+    /// <param name="fresh">Read from the AWS API when the function can, past the extension's cache (up to 5 minutes old).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async Task<string> GetParameterValueAsync(string name, bool fresh = false, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var what = $"SSM parameter '{name}'";
         using var document = await GetAsync(
-            $"systemsmanager/parameters/get?name={Uri.EscapeDataString(name)}&withDecryption=true", what, (direct, token) => direct.GetParameterAsync(name, token), cancellationToken);
+            $"systemsmanager/parameters/get?name={Uri.EscapeDataString(name)}&withDecryption=true", what, (direct, token) => direct.GetParameterAsync(name, token), fresh, cancellationToken);
         if (document.RootElement.TryGetProperty("Parameter", out var parameter)
             && parameter.TryGetProperty("Value", out var value)
             && value.ValueKind == JsonValueKind.String)
@@ -95,9 +101,9 @@ internal sealed partial class ParametersSecretsClient
     }
 
     private async Task<JsonDocument> GetAsync(
-        string pathAndQuery, string what, Func<AwsJsonClient, CancellationToken, Task<JsonDocument>> readDirectly, CancellationToken cancellationToken)
+        string pathAndQuery, string what, Func<AwsJsonClient, CancellationToken, Task<JsonDocument>> readDirectly, bool fresh, CancellationToken cancellationToken)
     {
-        if (_direct is not null && (_sessionToken is null || _extensionAbsent))
+        if (_direct is not null && (_sessionToken is null || _extensionAbsent || fresh))
         {
             return await readDirectly(_direct, cancellationToken);
         }

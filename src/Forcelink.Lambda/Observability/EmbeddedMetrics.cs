@@ -215,4 +215,5 @@ internal static class MetricNames
     public const string Retries = "Retries";
     public const string ApiUsageUsed = "ApiUsageUsed";
     public const string ApiUsageMax = "ApiUsageMax";
+    public const string CertificateDaysToExpiry = "CertificateDaysToExpiry";
 }

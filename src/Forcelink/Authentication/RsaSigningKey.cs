@@ -26,7 +26,7 @@ public sealed class RsaSigningKey : IDisposable
             rsa.Dispose();
             throw new ArgumentException(
                 $"The RSA key has {size} bits; Salesforce and Forcelink need at least {MinimumKeySize}. " +
-                "Generate a new pair (forcelink keygen, or openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 365) " +
+                "Generate a new pair (forcelink keygen, or openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 730) " +
                 "and upload the new certificate to the connected app.");
         }
 
@@ -67,6 +67,14 @@ public sealed class RsaSigningKey : IDisposable
         if (trimmed.Contains("-----BEGIN", StringComparison.Ordinal))
         {
             return FromPemText(NormalizeLineBreaks(trimmed), passphrase);
+        }
+
+        if (LooksLikeJwt(trimmed))
+        {
+            throw new ArgumentException(
+                "This is a JWT assertion, not a private key: it is what the key signs (header.claims.signature), and it stops working when its exp passes. " +
+                "Give the PEM text of server.key (-----BEGIN PRIVATE KEY-----), the key generated with the certificate uploaded to the app; " +
+                "'forcelink jwt decode' shows what the assertion holds.", nameof(text));
         }
 
         var der = TryDecodeBase64(trimmed) ?? throw new ArgumentException(
@@ -180,7 +188,7 @@ public sealed class RsaSigningKey : IDisposable
             case "OPENSSH PRIVATE KEY":
                 throw new ArgumentException(
                     "This is an OpenSSH key. Generate an RSA key pair for Salesforce instead: " +
-                    "openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 365 (or forcelink keygen).");
+                    "openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 730 (or forcelink keygen).");
             case "RSA PRIVATE KEY" when pem.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.Ordinal):
                 throw new ArgumentException(
                     "This is a legacy OpenSSL-encrypted RSA key, which .NET cannot read. Convert it to encrypted PKCS#8: " +
@@ -289,7 +297,7 @@ public sealed class RsaSigningKey : IDisposable
 
     private static ArgumentException NotRsa(string what) => new(
         $"This is {what}; Salesforce signs JWT bearer assertions with RS256 only, so it needs an RSA key of at least {MinimumKeySize} bits. " +
-        "Generate one with forcelink keygen or openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 365.");
+        "Generate one with forcelink keygen or openssl req -x509 -nodes -newkey rsa:2048 -keyout server.key -out server.crt -days 730.");
 
     private static bool IsEcKey(string pem)
     {
@@ -351,6 +359,26 @@ public sealed class RsaSigningKey : IDisposable
         pem.Contains('\n', StringComparison.Ordinal)
             ? pem.Replace("\r\n", "\n", StringComparison.Ordinal)
             : pem.Replace("\\r\\n", "\n", StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal);
+
+    // A signed JWT is three base64url parts whose first decodes to a JSON header; no key encoding has dots.
+    private static bool LooksLikeJwt(string text)
+    {
+        var parts = text.Split('.');
+        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var header = System.Buffers.Text.Base64Url.DecodeFromChars(parts[0]);
+            return header.AsSpan().TrimStart(" \t\r\n"u8).StartsWith("{"u8) && header.AsSpan().IndexOf("\"alg\""u8) >= 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 
     private static byte[]? TryDecodeBase64(string text)
     {

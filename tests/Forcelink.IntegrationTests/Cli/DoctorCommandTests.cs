@@ -77,6 +77,34 @@ public sealed class DoctorCommandTests
     }
 
     [Fact]
+    public async Task Doctor_CertificateExpiringWithin30Days_WarnsWithRotationStepsAndStillPasses()
+    {
+        await using var org = await CliOrg.StartAsync(certificateNotAfter: TimeProvider.System.GetUtcNow().AddDays(10).AddHours(1));
+
+        var run = await org.RunAsync("doctor");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("[warn] certificate: ", run.Output);
+        Assert.Contains("matches the key but expires on", run.Output);
+        Assert.Contains("in 10 days", run.Output);
+        Assert.Contains("fix: Rotate the key before then: forcelink keygen", run.Output);
+        Assert.Contains("\"Key rotation\"", run.Output);
+        Assert.Contains("[pass] token exchange", run.Output);
+    }
+
+    [Fact]
+    public async Task Doctor_CertificateExpiringIn31Days_PassesWithoutWarning()
+    {
+        await using var org = await CliOrg.StartAsync(certificateNotAfter: TimeProvider.System.GetUtcNow().AddDays(31));
+
+        var run = await org.RunAsync("doctor");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("[pass] certificate", run.Output);
+        Assert.DoesNotContain("[warn]", run.Output);
+    }
+
+    [Fact]
     public async Task Doctor_UnknownConsumerKey_FailsTokenExchangeWithConsumerKeyFix()
     {
         await using var org = await CliOrg.StartAsync();

@@ -34,6 +34,38 @@ public sealed class KeygenCommandTests
     }
 
     [Fact]
+    public async Task Keygen_Default_CertificateLastsTwoYearsAndTheMessageSaysSoAndWhoWarns()
+    {
+        var now = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        using var session = new CliSession { TimeProvider = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now) };
+
+        var run = await session.RunAsync("keygen");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("valid for 730 days, until 2028-11-30", run.Output);
+        Assert.Contains("logs a warning and the CertificateDaysToExpiry metric from 30 days before", run.Output);
+        Assert.Contains("'forcelink doctor' warns too", run.Output);
+    }
+
+    [Fact]
+    public async Task Keygen_NextSteps_CoverTheSetupMistakesTheGuideLeavesOut()
+    {
+        using var session = new CliSession();
+
+        var run = await session.RunAsync("keygen");
+
+        foreach (var step in new[]
+        {
+            "External Client App", "\"Allow creation of connected apps\"", "Relax IP restrictions", "Timeout Value",
+            "FORCELINK_TOKEN_LIFETIME_MINUTES", "pre-authorize the app for the user's profile or a permission set",
+            "\"API Enabled\"", "Lead and Case", "\"Salesforce Integration\" user license", "\"Minimum Access - API Only Integrations\"",
+        })
+        {
+            Assert.Contains(step, run.Output);
+        }
+    }
+
+    [Fact]
     public async Task Keygen_FilesExist_RefusesWithoutForce()
     {
         using var session = new CliSession();

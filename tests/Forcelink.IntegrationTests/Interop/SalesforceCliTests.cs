@@ -20,7 +20,7 @@ public sealed class SalesforceCliTests
         Assert.Equal(emulator.Host.Org.OrgId, (string?)login["orgId"]);
         Assert.Equal(EmulatorFixture.Username, (string?)login["username"]);
         Assert.Equal(sf.InstanceUrl, (string?)login["instanceUrl"]);
-        Assert.Equal("67.0", (string?)login["instanceApiVersion"]);
+        Assert.Equal("68.0", (string?)login["instanceApiVersion"]);
         // Filled from SELECT ... FROM Organization: without that object the CLI silently leaves them out.
         Assert.Equal("Forcelink Emulator", (string?)login["name"]);
         Assert.Equal("Enterprise Edition", (string?)login["orgEdition"]);
@@ -91,7 +91,7 @@ public sealed class SalesforceCliTests
         // The 401 INVALID_SESSION_ID makes sfdx-core run the JWT flow again with the key file it stored at login.
         Assert.Equal("Smith", (string?)query["records"]![0]!["Name"]);
         Assert.Equal(2, emulator.Host.LoginCount(EmulatorFixture.Username));
-        Assert.Contains(emulator.Host.Org.RequestLog, e => e is { Method: "GET", Path: "/services/data/v67.0/query", Status: 401 });
+        Assert.Contains(emulator.Host.Org.RequestLog, e => e is { Method: "GET", Path: "/services/data/v68.0/query", Status: 401 });
     }
 
     /// <summary>Runs <c>sf ... --json</c> with the Node 22 binary in the workspace's home and returns <c>result</c>.</summary>

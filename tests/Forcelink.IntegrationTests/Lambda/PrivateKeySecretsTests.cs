@@ -185,6 +185,126 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain("hunter2", exception.Message, StringComparison.Ordinal);
     }
 
+    private static (string Pem, string CertificatePem, string Hash) NewPair()
+    {
+        using var key = RsaSigningKey.Generate();
+        using var certificate = key.CreateSelfSignedCertificate("CN=forcelink-rotation", new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromDays(730));
+        return (key.ExportPkcs8Pem(), SalesforceCertificate.ExportPem(certificate), key.PublicKeySha256);
+    }
+
+    private static string SecretJson(string pem, string certificatePem) =>
+        new System.Text.Json.Nodes.JsonObject { ["privateKey"] = pem, ["certificate"] = certificatePem }.ToJsonString();
+
+    private async Task<(KeyRotatingCredential Credential, SigningKeyProvider Keys)> CreateRotatingAsync(Emulator.EmulatorFixture emulator, HttpClient tokenHttp)
+    {
+        var writer = new LogLineWriter(TextWriter.Synchronized(_output), LogOptions.Default, emulator.Time, new CurrentInvocation());
+        var loggerFactory = new LambdaLoggerFactory(new LambdaLoggerProvider(writer));
+        var keys = new SigningKeyProvider(
+            CreateSut(emulator.Time), new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt"), null, 30,
+            new EmbeddedMetrics(TextWriter.Synchronized(_output), emulator.Time, new CurrentInvocation()), emulator.Time, loggerFactory.CreateLogger<SigningKeyProvider>());
+        var options = new JwtBearerCredentialOptions { LoginUrl = emulator.Host.BaseUrl, ConsumerKey = Emulator.EmulatorFixture.ConsumerKey, Username = Emulator.EmulatorFixture.Username };
+        var credential = new KeyRotatingCredential(
+            key => new JwtBearerCredential(options, key, tokenHttp, emulator.Time),
+            keys,
+            await keys.ReadAsync(fresh: false).WaitAsync(Timeout),
+            loggerFactory.CreateLogger<KeyRotatingCredential>());
+        return (credential, keys);
+    }
+
+    [Fact]
+    public async Task KeyRotated_InSecretAndApp_NextLoginSucceedsWithOneExtraRead()
+    {
+        var (oldPem, oldCertificate, _) = NewPair();
+        var (newPem, newCertificate, newHash) = NewPair();
+        await using var emulator = await Emulator.EmulatorFixture.StartAsync(o => o.Org.Apps[0].CertificatePem = oldCertificate);
+        using var tokenHttp = new HttpClient();
+        _extension.Secrets["forcelink/jwt"] = SecretJson(oldPem, oldCertificate);
+        var (credential, keys) = await CreateRotatingAsync(emulator, tokenHttp);
+        using var disposeCredential = credential;
+        await credential.GetTokenAsync().AsTask().WaitAsync(Timeout);
+
+        // The rotation: the app gets the new certificate, the secret the new pair; the function is not redeployed.
+        emulator.Host.Org.FindApp(Emulator.EmulatorFixture.ConsumerKey)!.CertificatePem = newCertificate;
+        _extension.Secrets["forcelink/jwt"] = SecretJson(newPem, newCertificate);
+        var token = await credential.GetTokenAsync().AsTask().WaitAsync(Timeout);
+
+        Assert.NotEmpty(token.Value);
+        Assert.Equal(2, keys.Reads);
+        Assert.Equal(2, _extension.Requests);
+        Assert.Equal(newHash, credential.Key.PublicKeySha256);
+        Assert.Equal(2, emulator.Host.LoginCount(Emulator.EmulatorFixture.Username));
+        Assert.Contains("Login refused (invalid assertion): reading the key from FORCELINK_PRIVATE_KEY_SECRET_ID again", _output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("logging in with the new key", _output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", _output.ToString(), StringComparison.Ordinal);
+
+        // The new key is kept: later logins read nothing.
+        await credential.GetTokenAsync().AsTask().WaitAsync(Timeout);
+        Assert.Equal(2, keys.Reads);
+    }
+
+    [Fact]
+    public async Task AppCertificateChangedButSecretNot_EachRefusalReadsOnceAndTheRefusalStands()
+    {
+        var (pem, certificate, _) = NewPair();
+        var (_, otherCertificate, _) = NewPair();
+        await using var emulator = await Emulator.EmulatorFixture.StartAsync(o => o.Org.Apps[0].CertificatePem = certificate);
+        using var tokenHttp = new HttpClient();
+        _extension.Secrets["forcelink/jwt"] = SecretJson(pem, certificate);
+        var (credential, keys) = await CreateRotatingAsync(emulator, tokenHttp);
+        using var disposeCredential = credential;
+        emulator.Host.Org.FindApp(Emulator.EmulatorFixture.ConsumerKey)!.CertificatePem = otherCertificate;
+
+        var first = await Assert.ThrowsAsync<SalesforceException>(() => credential.GetTokenAsync().AsTask().WaitAsync(Timeout));
+        var second = await Assert.ThrowsAsync<SalesforceException>(() => credential.GetTokenAsync().AsTask().WaitAsync(Timeout));
+
+        Assert.Equal(("invalid_grant", "invalid assertion"), (first.ErrorCode, first.Description));
+        Assert.Equal("invalid assertion", second.Description);
+        Assert.Equal(3, keys.Reads);
+        Assert.Equal(2, _output.ToString().Split('\n').Count(l => l.Contains("still holds the same key", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task UserNotApproved_DoesNotReadTheKeyAgain()
+    {
+        var (pem, certificate, _) = NewPair();
+        await using var emulator = await Emulator.EmulatorFixture.StartAsync(o => o.Org.Apps[0].CertificatePem = certificate);
+        emulator.Host.Org.FindApp(Emulator.EmulatorFixture.ConsumerKey)!.Profiles.Clear();
+        using var tokenHttp = new HttpClient();
+        _extension.Secrets["forcelink/jwt"] = SecretJson(pem, certificate);
+        var (credential, keys) = await CreateRotatingAsync(emulator, tokenHttp);
+        using var disposeCredential = credential;
+
+        var refusal = await Assert.ThrowsAsync<SalesforceException>(() => credential.GetTokenAsync().AsTask().WaitAsync(Timeout));
+
+        Assert.Equal("user hasn't approved this consumer", refusal.Description);
+        Assert.Equal(1, keys.Reads);
+        Assert.Equal(1, _extension.Requests);
+    }
+
+    [Fact]
+    public async Task FreshRead_WithTheAwsApiAvailable_BypassesTheExtensionsCache()
+    {
+        await using var aws = await FakeAwsJsonApi.StartAsync(Role);
+        var (stalePem, _, _) = NewPair();
+        var (freshPem, _, freshHash) = NewPair();
+        _extension.Secrets["forcelink/jwt"] = stalePem;
+        aws.Secrets["forcelink/jwt"] = freshPem;
+        var environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = aws.BaseAddress.ToString() };
+        var direct = new AwsJsonClient(_http, Role, aws.Region, name => environment.GetValueOrDefault(name), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AwsJsonClient>.Instance);
+        var reader = new PrivateKeyReader(() => new ParametersSecretsClient(
+            _http, _extension.BaseAddress, _extension.SessionToken, direct, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ParametersSecretsClient>.Instance));
+        var source = new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt");
+
+        using var cached = await reader.ReadMaterialAsync(source, null, fresh: false).WaitAsync(Timeout);
+        using var fresh = await reader.ReadMaterialAsync(source, null, fresh: true).WaitAsync(Timeout);
+
+        Assert.Equal(PublicKeyHash(stalePem), cached.Key.PublicKeySha256);
+        Assert.Equal(freshHash, fresh.Key.PublicKeySha256);
+        Assert.Equal((1, 1), (_extension.Requests, aws.Requests));
+    }
+
     /// <summary>Tells the test when code starts waiting on the clock, and for how long, so it can move time on exactly then.</summary>
     private sealed class TimerSignallingTimeProvider : FakeTimeProvider
     {

@@ -281,6 +281,21 @@ public sealed class ClientCrudTests
     }
 
     [Fact]
+    public async Task GetApiVersionAsync_Emulator_OffersWinter27AsNewestAndKeepsOlderVersions()
+    {
+        await using var fixture = await ClientFixture.StartAsync();
+        using var client = fixture.CreateClient(o => o.ApiVersion = null);
+
+        var versions = await client.GetApiVersionsAsync().WaitAsync(Timeout);
+        var version = await client.GetApiVersionAsync().WaitAsync(Timeout);
+
+        Assert.Equal("68.0", version);
+        Assert.Contains(versions, v => v is { Version: "68.0", Label: "Winter '27", Url: "/services/data/v68.0" });
+        Assert.Contains(versions, v => v is { Version: "67.0", Label: "Summer '26" });
+        Assert.Contains(versions, v => v is { Version: "31.0", Label: "Summer '14" });
+    }
+
+    [Fact]
     public async Task DescribeAsync_ReportsPermissionsAndRequiredFields()
     {
         await using var fixture = await ClientFixture.StartAsync();

@@ -34,6 +34,46 @@ public sealed class RsaSigningKeyTests
     }
 
     [Fact]
+    public void Parse_SignedJwt_SaysItIsAnAssertionNotAKey()
+    {
+        using var key = TestKeys.PrimarySigningKey();
+        var assertion = JwtAssertion.Create(key, "3MVG9key", "integration@example.com", "https://login.salesforce.com", Now.AddMinutes(3));
+
+        var error = Assert.Throws<ArgumentException>(() => RsaSigningKey.Parse(assertion));
+
+        Assert.StartsWith("This is a JWT assertion, not a private key: ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("neither PEM nor base64", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(assertion.Split('.')[2], error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoadAsync_FileHoldingAJwt_NamesTheFileAndSaysItIsAnAssertion()
+    {
+        using var key = TestKeys.PrimarySigningKey();
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(path, JwtAssertion.Create(key, "3MVG9key", "integration@example.com", "https://login.salesforce.com", Now.AddMinutes(3)) + "\n");
+
+            var error = await Assert.ThrowsAsync<ArgumentException>(() => RsaSigningKey.LoadAsync(path));
+
+            Assert.Contains($"The private key file '{path}' is not usable: This is a JWT assertion, not a private key", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Parse_DottedTextThatIsNotAJwt_KeepsTheGeneralMessage()
+    {
+        var error = Assert.Throws<ArgumentException>(() => RsaSigningKey.Parse("not.a.key"));
+
+        Assert.Contains("neither PEM nor base64", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_EncryptedPkcs8WithoutPassphrase_SaysPassphraseIsNeeded()
     {
         var error = Assert.Throws<ArgumentException>(() => RsaSigningKey.Parse(EncryptedPem("s3cret!")));

@@ -44,6 +44,31 @@ public sealed class FunctionOptionsTests
         Assert.Equal("session-token", options.SessionToken);
     }
 
+    [Theory]
+    [InlineData(null, 30)]
+    [InlineData("45", 45)]
+    [InlineData("0", 0)]
+    public void FromEnvironment_CertificateWarningDays_DefaultsTo30(string? text, int expected)
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_CERTIFICATE_WARNING_DAYS"] = text;
+
+        Assert.Equal(expected, Read(environment).CertificateWarningDays);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("thirty")]
+    [InlineData("4000")]
+    public void FromEnvironment_CertificateWarningDaysInvalid_SaysTheRange(string text)
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_CERTIFICATE_WARNING_DAYS"] = text;
+
+        var error = Assert.Single(Errors(environment));
+        Assert.StartsWith($"FORCELINK_CERTIFICATE_WARNING_DAYS '{text}' is not a number of days from 0 to 3650", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void FromEnvironment_OptionalSettingsUnset_UsesLibraryDefaults()
     {
