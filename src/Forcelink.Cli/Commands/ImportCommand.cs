@@ -150,7 +150,7 @@ internal sealed partial class ImportCommand : CliCommand
     private static string ToJson(string objectName, string? externalId, ImportRun run, ImportFiles files)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, CliJson.WriterOptions))
         {
             var c = run.Counts;
             writer.WriteStartObject();
