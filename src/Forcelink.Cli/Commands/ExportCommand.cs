@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Cli.Csv;
 using Forcelink.Soql;
@@ -9,7 +8,7 @@ using Spectre.Console;
 namespace Forcelink.Cli.Commands;
 
 /// <summary><c>forcelink export</c>: a query's records to a CSV file, page by page, in constant memory.</summary>
-internal sealed partial class ExportCommand : CliCommand
+internal sealed class ExportCommand : CliCommand
 {
     private readonly Argument<string> _soql = new("SOQL") { Description = "The query whose records to export." };
     private readonly Option<string> _out = new("--out", "-o") { Description = "The CSV file to write.", Required = true, HelpName = "FILE" };
@@ -37,7 +36,7 @@ internal sealed partial class ExportCommand : CliCommand
         async Task ExportAsync(Action<long> progress)
         {
             await using var writer = CsvWriter.Create(path, overwrite: true);
-            List<string>? columns = SelectList(soql);
+            var columns = QueryShape.Columns(soql);
             if (columns is not null)
             {
                 await writer.WriteRowAsync(columns, cancellationToken);
@@ -77,19 +76,4 @@ internal sealed partial class ExportCommand : CliCommand
         await Output.WriteLineAsync($"Exported {count:N0} record{(count == 1 ? "" : "s")} to {path}.");
         return ExitCodes.Success;
     }
-
-    /// <summary>The field names of a simple SELECT list, so the header is known (and right) even when no record comes back.</summary>
-    private static List<string>? SelectList(string soql)
-    {
-        var match = SelectPattern().Match(soql);
-        if (!match.Success || match.Groups[1].Value.Contains('(', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        return [.. match.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
-    }
-
-    [GeneratedRegex(@"^\s*SELECT\s+(.+?)\s+FROM\s", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex SelectPattern();
 }

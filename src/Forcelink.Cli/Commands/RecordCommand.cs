@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forcelink.Cli.Configuration;
 using Forcelink.Operations;
-using Spectre.Console;
 
 namespace Forcelink.Cli.Commands;
 
@@ -194,7 +193,7 @@ internal static class Assignment
 /// <summary>Writes an <see cref="OperationResult"/>: its exact JSON for scripts, or a table; and maps it to an exit code.</summary>
 internal static class OperationOutput
 {
-    public static async Task<int> WriteAsync(CliContext context, OperationResult result, bool json, string operation, string objectName)
+    public static async Task<int> WriteAsync(CliContext context, OperationResult result, bool json, string operation, string objectName, IReadOnlyList<string>? columns = null)
     {
         if (json)
         {
@@ -202,18 +201,17 @@ internal static class OperationOutput
         }
         else if (result.Ok)
         {
-            var console = context.CreateConsole();
             if (result.Records is { } records)
             {
-                RecordTable.WriteRecords(console, [.. records.OfType<JsonObject>()]);
+                await RecordTable.WriteRecordsAsync(context, [.. records.OfType<JsonObject>()], columns);
             }
             else if (result.Record is { } record)
             {
-                RecordTable.WriteRecord(console, record);
+                await RecordTable.WriteRecordAsync(context, record);
             }
             else
             {
-                console.WriteLine($"{Verb(operation, result)} {objectName} {result.Id} ({result.StatusCode}).");
+                await context.Output.WriteLineAsync($"{Verb(operation, result)} {objectName} {result.Id} ({result.StatusCode}).");
             }
         }
 
