@@ -12,5 +12,8 @@ internal static class ExitCodes
     public const int DoctorFailed = 6;
     public const int CertificateInvalid = 7;
     public const int PartialFailure = 8;
+
+    /// <summary>No connection could be made to the login URL or the instance (refused, unknown host): nothing was sent.</summary>
+    public const int Unreachable = 9;
     public const int Cancelled = 130;
 }
