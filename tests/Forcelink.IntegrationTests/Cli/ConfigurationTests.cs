@@ -104,6 +104,18 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task CertCheck_MissingKeyFile_SaysItDoesNotExist_WithoutTheParameterName()
+    {
+        using var session = new CliSession();
+
+        var run = await session.RunAsync("cert", "check", "--key", "nowhere.key", "--cert", "nowhere.crt");
+
+        Assert.Equal(ExitCodes.CertificateInvalid, run.ExitCode);
+        Assert.Contains($"The private key file '{session.PathOf("nowhere.key")}' does not exist", run.Error);
+        Assert.DoesNotContain("(Parameter", run.Error);
+    }
+
+    [Fact]
     public async Task PrivateKeyFileMissing_SaysItDoesNotExist_WithoutTheParameterName()
     {
         using var session = new CliSession();
