@@ -39,7 +39,7 @@ public sealed class CsvTests
     [Fact]
     public async Task Read_UnterminatedQuote_Throws()
     {
-        await Assert.ThrowsAsync<FormatException>(async () =>
+        await Assert.ThrowsAsync<CsvFormatException>(async () =>
         {
             await foreach (var _ in new CsvReader(new StringReader("a,\"b\n")).ReadAsync())
             {
