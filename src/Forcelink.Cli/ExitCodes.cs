@@ -13,5 +13,8 @@ internal static class ExitCodes
     public const int CertificateInvalid = 7;
     public const int PartialFailure = 8;
     public const int AssertionInvalid = 9;
+
+    /// <summary>No connection could be made to the login URL or the instance (refused, unknown host): nothing was sent.</summary>
+    public const int Unreachable = 10;
     public const int Cancelled = 130;
 }

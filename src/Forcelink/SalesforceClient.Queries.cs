@@ -38,12 +38,25 @@ public partial class SalesforceClient
         return QueryCoreAsync(query.Text, "queryAll", options, SObject.FromJson<T>, cancellationToken);
     }
 
-    /// <summary>Counts the records a <c>SELECT COUNT() FROM ...</c> query matches.</summary>
-    public virtual async Task<int> CountAsync(SoqlQuery query, CancellationToken cancellationToken = default)
+    /// <summary>Streams the records of a query over any object, including deleted records still in the Recycle Bin and archived records (<c>queryAll</c>).</summary>
+    public virtual IAsyncEnumerable<SObject> QueryAllAsync(SoqlQuery query, QueryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var page = await GetQueryPageAsync(await DataPathAsync($"query?q={Uri.EscapeDataString(query.Text)}", cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
-        return page["totalSize"]?.GetValue<int>() ?? 0;
+        return QueryCoreAsync(query.Text, "queryAll", options, SObject.FromJson, cancellationToken);
+    }
+
+    /// <summary>Counts the records a <c>SELECT COUNT() FROM ...</c> query matches.</summary>
+    public virtual Task<int> CountAsync(SoqlQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return CountCoreAsync(query.Text, "query", cancellationToken);
+    }
+
+    /// <summary>Counts the records a <c>SELECT COUNT() FROM ...</c> query matches, deleted and archived ones included (<c>queryAll</c>).</summary>
+    public virtual Task<int> CountAllAsync(SoqlQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return CountCoreAsync(query.Text, "queryAll", cancellationToken);
     }
 
     /// <summary>Counts with a bound query: <c>CountAsync($"SELECT COUNT() FROM Lead WHERE Status = {status}")</c>.</summary>
@@ -75,6 +88,12 @@ public partial class SalesforceClient
             records.Clear();
             return [.. items.OfType<JsonObject>().Select(SObject.FromJson)];
         }
+    }
+
+    private async Task<int> CountCoreAsync(string soql, string resource, CancellationToken cancellationToken)
+    {
+        var page = await GetQueryPageAsync(await DataPathAsync($"{resource}?q={Uri.EscapeDataString(soql)}", cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
+        return page["totalSize"]?.GetValue<int>() ?? 0;
     }
 
     private async IAsyncEnumerable<T> QueryCoreAsync<T>(

@@ -68,7 +68,7 @@ internal sealed class CertCheckCommand : CliCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliException(ExitCodes.CertificateInvalid, e.Message);
+            throw new CliException(ExitCodes.CertificateInvalid, CliException.MessageOf(e));
         }
 
         using (key)
@@ -79,7 +79,7 @@ internal sealed class CertCheckCommand : CliCommand
             }
             catch (ArgumentException e)
             {
-                throw new CliException(ExitCodes.CertificateInvalid, e.Message);
+                throw new CliException(ExitCodes.CertificateInvalid, CliException.MessageOf(e));
             }
 
             using (certificate)

@@ -53,7 +53,7 @@ internal sealed class DemoCommand : CliCommand
         {
             await Output.WriteLineAsync();
             await Output.WriteLineAsync($"   4.{++step} {title}");
-            await Output.WriteLineAsync($"   event:  {request.ToJsonString()}");
+            await Output.WriteLineAsync($"   event:  {CliJson.Write(request)}");
             var result = await connection.Handler.HandleAsync(OperationRequest.FromJson(request), cancellationToken);
             await Output.WriteLineAsync($"   answer: {result}");
             if (result.Ok != expectSuccess)

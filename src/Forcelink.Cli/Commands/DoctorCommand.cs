@@ -51,7 +51,7 @@ internal sealed class DoctorCommand : CliCommand
                 });
             }
 
-            await Output.WriteLineAsync(new JsonObject { ["ok"] = passed, ["checks"] = array }.ToJsonString());
+            await Output.WriteLineAsync(CliJson.Write(new JsonObject { ["ok"] = passed, ["checks"] = array }));
         }
         else
         {

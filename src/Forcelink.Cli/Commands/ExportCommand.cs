@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Cli.Csv;
 using Forcelink.Soql;
@@ -9,10 +8,10 @@ using Spectre.Console;
 namespace Forcelink.Cli.Commands;
 
 /// <summary><c>forcelink export</c>: a query's records to a CSV file, page by page, in constant memory.</summary>
-internal sealed partial class ExportCommand : CliCommand
+internal sealed class ExportCommand : CliCommand
 {
     private readonly Argument<string> _soql = new("SOQL") { Description = "The query whose records to export." };
-    private readonly Option<string> _out = new("--out", "-o") { Description = "The CSV file to write.", Required = true, HelpName = "FILE" };
+    private readonly Option<string> _out = new("--out", "-o") { Description = "The CSV file to write, or - for standard output.", Required = true, HelpName = "FILE" };
     private readonly Option<bool> _force = new("--force") { Description = "Overwrite the file if it exists." };
 
     public ExportCommand(CliContext context)
@@ -26,18 +25,24 @@ internal sealed partial class ExportCommand : CliCommand
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var soql = parseResult.GetValue(_soql)!;
-        var path = Context.ResolvePath(parseResult.GetValue(_out)!);
-        if (File.Exists(path) && !parseResult.GetValue(_force))
+        var target = parseResult.GetValue(_out)!;
+        var force = parseResult.GetValue(_force);
+        var path = target == "-" ? null : Context.ResolvePath(target);
+        if (path is not null && File.Exists(path) && !force)
         {
             throw new CliException(ExitCodes.Failure, $"{path} already exists: choose another --out, or add --force to replace it.");
         }
 
+        if (path is not null && Path.GetDirectoryName(path) is { } folder && !Directory.Exists(folder))
+        {
+            throw new CliException(ExitCodes.NotFound, $"the folder {folder} of --out does not exist: create it first, or choose another --out.");
+        }
+
         using var connection = await OrgConnection.OpenAsync(Context, parseResult.GetValue<string?>(GlobalOptions.OrgName), cancellationToken);
         long count = 0;
-        async Task ExportAsync(Action<long> progress)
+        async Task ExportAsync(CsvWriter writer, Action<long> progress)
         {
-            await using var writer = CsvWriter.Create(path, overwrite: true);
-            List<string>? columns = SelectList(soql);
+            var columns = QueryShape.Columns(soql);
             if (columns is not null)
             {
                 await writer.WriteRowAsync(columns, cancellationToken);
@@ -52,44 +57,57 @@ internal sealed partial class ExportCommand : CliCommand
                     await writer.WriteRowAsync(columns, cancellationToken);
                 }
 
-                var lookup = new Dictionary<string, string?>(values, StringComparer.OrdinalIgnoreCase);
-                await writer.WriteRowAsync(columns.Select(c => lookup.GetValueOrDefault(c)), cancellationToken);
+                await writer.WriteRowAsync(columns.Select(c => RecordTable.Value(values, c)), cancellationToken);
                 progress(++count);
             }
         }
 
-        if (Context.IsInteractive)
+        if (path is null)
         {
-            await Context.CreateConsole().Status().StartAsync("Exporting...", async status =>
-                await ExportAsync(n =>
-                {
-                    if (n % 200 == 0)
-                    {
-                        status.Status($"Exported {n:N0} records...");
-                    }
-                }));
+            // stdout carries the CSV, so the count goes to stderr.
+            await ExportAsync(new CsvWriter(Output), _ => { });
+            await Output.FlushAsync(cancellationToken);
+            await Error.WriteLineAsync($"Exported {count:N0} record{(count == 1 ? "" : "s")}.");
+            return ExitCodes.Success;
         }
-        else
+
+        // Written under a temporary name and renamed at the end, so a run that is cancelled or fails leaves no half
+        // file that would make the next run ask for --force.
+        var partial = path + ".partial";
+        try
         {
-            await ExportAsync(_ => { });
+            await using (var writer = CsvWriter.Create(partial, overwrite: true))
+            {
+                if (Context.IsInteractive)
+                {
+                    await Context.CreateConsole().Status().StartAsync("Exporting...", async status =>
+                        await ExportAsync(writer, n =>
+                        {
+                            if (n % 200 == 0)
+                            {
+                                status.Status($"Exported {n:N0} records...");
+                            }
+                        }));
+                }
+                else
+                {
+                    await ExportAsync(writer, _ => { });
+                }
+            }
+
+            File.Move(partial, path, overwrite: force);
+        }
+        catch
+        {
+            if (File.Exists(partial))
+            {
+                File.Delete(partial);
+            }
+
+            throw;
         }
 
         await Output.WriteLineAsync($"Exported {count:N0} record{(count == 1 ? "" : "s")} to {path}.");
         return ExitCodes.Success;
     }
-
-    /// <summary>The field names of a simple SELECT list, so the header is known (and right) even when no record comes back.</summary>
-    private static List<string>? SelectList(string soql)
-    {
-        var match = SelectPattern().Match(soql);
-        if (!match.Success || match.Groups[1].Value.Contains('(', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        return [.. match.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
-    }
-
-    [GeneratedRegex(@"^\s*SELECT\s+(.+?)\s+FROM\s", RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant)]
-    private static partial Regex SelectPattern();
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Cli.Csv;
+using Forcelink.Rest;
 using Spectre.Console;
 
 namespace Forcelink.Cli.Commands;
@@ -65,6 +66,7 @@ internal sealed partial class ImportCommand : CliCommand
         var check = await ImportCheck.RunAsync(path, encoding, externalId, cancellationToken);
         var outputs = ImportOutputs.For(path);
         using var connection = await OrgConnection.OpenAsync(Context, parseResult.GetValue<string?>(GlobalOptions.OrgName), cancellationToken);
+        await ImportCheck.CheckColumnsAsync(connection.Client, objectName, path, check.Header, externalId, cancellationToken);
         var run = new ImportRun(objectName, externalId, check.Header, outputs);
         await using (var input = File.OpenRead(path))
         {
@@ -150,7 +152,7 @@ internal sealed partial class ImportCommand : CliCommand
     private static string ToJson(string objectName, string? externalId, ImportRun run, ImportFiles files)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, CliJson.WriterOptions))
         {
             var c = run.Counts;
             writer.WriteStartObject();
@@ -306,6 +308,67 @@ internal sealed record ImportCheck(IReadOnlyList<string> Header, long Rows)
         }
 
         throw new CliException(headerProblem ? ExitCodes.Usage : ExitCodes.Failure, message.ToString());
+    }
+
+    /// <summary>
+    /// The header against the object's describe: every column must be a field this user may set (on create, or on both
+    /// create and update for an upsert), else Salesforce would refuse every row, 200 at a time, after some were sent.
+    /// </summary>
+    public static async Task CheckColumnsAsync(SalesforceClient client, string objectName, string path, IReadOnlyList<string> header, string? externalIdField, CancellationToken cancellationToken)
+    {
+        SObjectDescription description;
+        try
+        {
+            description = await client.DescribeAsync(objectName, cancellationToken);
+        }
+        catch (SalesforceException e) when (e.StatusCode == 404)
+        {
+            throw new CliException(ExitCodes.Usage, $"nothing was imported: '{objectName}' is not an object this user can see in the org; check the API name (such as Lead, Case or Invoice__c).");
+        }
+
+        var fields = description.Fields.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
+        var problems = new List<string>();
+        if (!description.Createable && externalIdField is null)
+        {
+            problems.Add($"{description.Name} records cannot be created by this user (the object is not createable for the profile or permission sets)");
+        }
+
+        for (var i = 0; i < header.Count; i++)
+        {
+            var name = header[i];
+            var column = $"line 1 (the header): column {i + 1} '{name}'";
+            if (!fields.TryGetValue(name, out var field))
+            {
+                problems.Add($"{column} is not a field of {description.Name}: check the API name (custom fields end in __c), or that the user can see the field");
+            }
+            else if (externalIdField is not null && string.Equals(name, externalIdField, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!field.ExternalId && !string.Equals(field.Name, "Id", StringComparison.OrdinalIgnoreCase))
+                {
+                    problems.Add($"{column} is not an external id field, so it cannot be upserted on: use --external-id with Id or a field marked External ID");
+                }
+            }
+            else if (externalIdField is null ? !field.Createable : !(field.Createable || field.Updateable))
+            {
+                problems.Add($"{column} cannot be set by this user on {description.Name} records (it is read-only, computed, or set by Salesforce): remove the column");
+            }
+            else if (externalIdField is not null && !(field.Createable && field.Updateable))
+            {
+                var (can, cannot) = field.Createable ? ("creating", "updating") : ("updating", "creating");
+                problems.Add($"{column} can be set when {can} but not when {cannot}, and an upsert may do either: remove the column");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            var message = new StringBuilder($"nothing was imported: the header of {path} does not fit {description.Name} ({(problems.Count == 1 ? "a problem" : $"{problems.Count} problems")}):");
+            foreach (var problem in problems)
+            {
+                message.Append(Environment.NewLine).Append("- ").Append(problem).Append('.');
+            }
+
+            throw new CliException(ExitCodes.Usage, message.ToString());
+        }
     }
 
     private static void CheckHeader(IReadOnlyList<string> header, string? externalIdField, Action<string> problem)

@@ -21,7 +21,6 @@ internal sealed class JwtCommand : Command
 /// <summary><c>forcelink jwt decode</c>: "debug your JWT claims", the setup guide's last advice.</summary>
 internal sealed class JwtDecodeCommand : CliCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private readonly Argument<string> _assertion = new("ASSERTION") { Description = "The assertion (header.claims.signature)." };
 
@@ -42,9 +41,9 @@ internal sealed class JwtDecodeCommand : CliCommand
         var header = DecodePart(parts[0], "header");
         var claims = DecodePart(parts[1], "claims");
         await Output.WriteLineAsync("Header:");
-        await Output.WriteLineAsync(header.ToJsonString(Indented));
+        await Output.WriteLineAsync(header.ToJsonString(CliJson.Indented));
         await Output.WriteLineAsync("Claims:");
-        await Output.WriteLineAsync(claims.ToJsonString(Indented));
+        await Output.WriteLineAsync(claims.ToJsonString(CliJson.Indented));
         var now = Context.TimeProvider.GetUtcNow();
         if (AssertionReview.Expiry(claims) is { } expires)
         {

@@ -35,7 +35,7 @@ internal sealed class LoginCommand : CliCommand
                 ["scopes"] = new JsonArray([.. token.Scopes.Select(s => (JsonNode?)s)]),
                 ["apiUsage"] = usage is null ? null : new JsonObject { ["used"] = usage.Used, ["max"] = usage.Max },
             };
-            await Output.WriteLineAsync(json.ToJsonString());
+            await Output.WriteLineAsync(CliJson.Write(json));
             return ExitCodes.Success;
         }
 

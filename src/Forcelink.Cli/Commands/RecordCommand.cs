@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Operations;
-using Spectre.Console;
 
 namespace Forcelink.Cli.Commands;
 
@@ -24,12 +24,12 @@ internal sealed class RecordCommand : Command
 /// One operation on one object. The options become the same JSON request a Lambda event carries, and
 /// <see cref="OperationHandler"/> runs it, so validation, policy and errors cannot differ from the deployed function.
 /// </summary>
-internal sealed class RecordOperationCommand : CliCommand
+internal sealed partial class RecordOperationCommand : CliCommand
 {
     private readonly string _operation;
     private readonly string _objectName;
     private readonly Option<bool> _json = JsonOption.Create();
-    private readonly Option<string?> _id = new("--id") { Description = "The record id (15 or 18 characters).", HelpName = "ID" };
+    private readonly Option<string?> _id = new("--id") { Description = "The record id: 15 or 18 letters and digits, such as 00Q5g00000AbCdEEAV.", HelpName = "ID" };
     private readonly Option<string[]> _field = new("--field", "-f")
     {
         Description = "A field to set, repeatable: Name=value sets text; Name:=JSON sets a number, boolean or null (Amount:=12.5, IsEscalated:=true, Phone:=null).",
@@ -51,6 +51,13 @@ internal sealed class RecordOperationCommand : CliCommand
         _operation = operation;
         _objectName = objectName;
         _id.Required = operation is "get" or "update" or "delete";
+        _id.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } id && !RecordId().IsMatch(id))
+            {
+                result.AddError($"--id '{id}' is not a Salesforce record id: an id is 15 or 18 letters and digits, such as 00Q5g00000AbCdEEAV.");
+            }
+        });
         _field.Required = operation is "create" or "update" or "upsert";
         _where.Required = operation == "find";
         _externalIdField.Required = _externalId.Required = operation == "upsert";
@@ -87,9 +94,44 @@ internal sealed class RecordOperationCommand : CliCommand
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var request = BuildRequest(parseResult);
+        var json = parseResult.GetValue(_json);
         using var connection = await OrgConnection.OpenAsync(Context, parseResult.GetValue<string?>(GlobalOptions.OrgName), cancellationToken);
+        List<string>? columns = null;
+        if (_operation == "find" && request["fields"] is null && !json)
+        {
+            // Without --fields the handler returns every field the policy allows (36 for Lead): unreadable as a table.
+            // A person gets the fields that say which record it is; --json keeps the Lambda's exact answer.
+            columns = DefaultFindFields(connection.Handler.Policy, request["where"]!.AsObject().Select(p => p.Key));
+            if (columns.Count > 0)
+            {
+                request["fields"] = new JsonArray([.. columns.Select(f => (JsonNode?)f)]);
+            }
+        }
+
         var result = await connection.Handler.HandleAsync(OperationRequest.FromJson(request), cancellationToken);
-        return await OperationOutput.WriteAsync(Context, result, parseResult.GetValue(_json), _operation, _objectName);
+        return await OperationOutput.WriteAsync(Context, result, json, _operation, _objectName, columns);
+    }
+
+    /// <summary>The record's id and name-like fields, then the fields of the where clause; only those the policy allows.</summary>
+    private List<string> DefaultFindFields(OperationPolicy policy, IEnumerable<string> whereFields)
+    {
+        string[] names = _objectName switch
+        {
+            "Lead" => ["Id", "Name", "Company", "Email", "Status"],
+            "Case" => ["Id", "CaseNumber", "Subject", "Status", "Priority"],
+            _ => ["Id", "Name"],
+        };
+        var fields = new List<string>();
+        foreach (var field in names.Concat(whereFields))
+        {
+            var name = policy.FieldName(_objectName, field) ?? field;
+            if (policy.AllowsField(_objectName, name) && !fields.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                fields.Add(name);
+            }
+        }
+
+        return fields;
     }
 
     private JsonObject BuildRequest(ParseResult parseResult)
@@ -152,6 +194,9 @@ internal sealed class RecordOperationCommand : CliCommand
         return request;
     }
 
+    [GeneratedRegex("^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")]
+    private static partial Regex RecordId();
+
     private static string Describe(string operation, string objectName) => operation switch
     {
         "find" => $"Find {objectName} records whose fields equal the given values.",
@@ -194,7 +239,7 @@ internal static class Assignment
 /// <summary>Writes an <see cref="OperationResult"/>: its exact JSON for scripts, or a table; and maps it to an exit code.</summary>
 internal static class OperationOutput
 {
-    public static async Task<int> WriteAsync(CliContext context, OperationResult result, bool json, string operation, string objectName)
+    public static async Task<int> WriteAsync(CliContext context, OperationResult result, bool json, string operation, string objectName, IReadOnlyList<string>? columns = null)
     {
         if (json)
         {
@@ -202,18 +247,17 @@ internal static class OperationOutput
         }
         else if (result.Ok)
         {
-            var console = context.CreateConsole();
             if (result.Records is { } records)
             {
-                RecordTable.WriteRecords(console, [.. records.OfType<JsonObject>()]);
+                await RecordTable.WriteRecordsAsync(context, [.. records.OfType<JsonObject>()], columns);
             }
             else if (result.Record is { } record)
             {
-                RecordTable.WriteRecord(console, record);
+                await RecordTable.WriteRecordAsync(context, record);
             }
             else
             {
-                console.WriteLine($"{Verb(operation, result)} {objectName} {result.Id} ({result.StatusCode}).");
+                await context.Output.WriteLineAsync($"{Verb(operation, result)} {objectName} {result.Id} ({result.StatusCode}).");
             }
         }
 

@@ -30,13 +30,25 @@ internal static class EmulatorProfile
     /// <summary>Written by <c>forcelink emulator</c> so <c>--org emulator</c> finds it on whatever port it chose.</summary>
     public static string UrlFile(CliContext context) => Path.Combine(StateDirectory(context), "url");
 
-    public static OrgSettings Settings(CliContext context) => new()
+    /// <summary>The settings to log in to the emulator, or a <see cref="CliException"/> that says to start it first: its key only exists after its first run.</summary>
+    public static OrgSettings Settings(CliContext context)
     {
-        Source = "built-in profile 'emulator'",
-        LoginUrl = File.Exists(UrlFile(context)) ? File.ReadAllText(UrlFile(context)).Trim() : $"http://127.0.0.1:{DefaultPort}",
-        ConsumerKey = ConsumerKey,
-        Username = Username,
-        PrivateKeyFile = KeyFile(context),
-        CertificateFile = CertificateFile(context),
-    };
+        if (!File.Exists(KeyFile(context)))
+        {
+            throw new CliException(
+                ExitCodes.Unreachable,
+                $"--org {Name}: the emulator has not been started here yet (its key {KeyFile(context)} is made by its first run). " +
+                $"Start it first with `{CliApp.Name} emulator` (in another terminal, or `{CliApp.Name} emulator &`), then run this again.");
+        }
+
+        return new()
+        {
+            Source = "built-in profile 'emulator'",
+            LoginUrl = File.Exists(UrlFile(context)) ? File.ReadAllText(UrlFile(context)).Trim() : $"http://127.0.0.1:{DefaultPort}",
+            ConsumerKey = ConsumerKey,
+            Username = Username,
+            PrivateKeyFile = KeyFile(context),
+            CertificateFile = CertificateFile(context),
+        };
+    }
 }

@@ -47,7 +47,7 @@ internal sealed class OrgConnection : IDisposable
         }
         catch (ArgumentException e)
         {
-            throw new CliException(ExitCodes.ConfigInvalid, e.Message);
+            throw new CliException(ExitCodes.ConfigInvalid, CliException.MessageOf(e));
         }
     }
 
@@ -62,7 +62,7 @@ internal sealed class OrgConnection : IDisposable
         catch (ArgumentException e)
         {
             key.Dispose();
-            throw new CliException(ExitCodes.ConfigInvalid, $"{settings.Name(EnvironmentVariables.Policy, "policy")} is not a valid policy: {e.Message}");
+            throw new CliException(ExitCodes.ConfigInvalid, $"{settings.Name(EnvironmentVariables.Policy, "policy")} is not a valid policy: {CliException.MessageOf(e)}");
         }
 
         var tokenHttp = context.Transport is { } transport ? new HttpClient(transport, disposeHandler: false) : new HttpClient();

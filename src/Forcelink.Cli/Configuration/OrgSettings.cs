@@ -84,7 +84,7 @@ internal sealed record OrgSettings
             }
             catch (ArgumentException e)
             {
-                errors.Add($"{Name(EnvironmentVariables.Policy, "policy")} is not a valid policy: {e.Message} Leave it unset to allow Lead and Case with their standard fields.");
+                errors.Add($"{Name(EnvironmentVariables.Policy, "policy")} is not a valid policy: {CliException.MessageOf(e)} Leave it unset to allow Lead and Case with their standard fields.");
             }
         }
 

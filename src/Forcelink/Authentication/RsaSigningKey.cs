@@ -99,6 +99,10 @@ public sealed class RsaSigningKey : IDisposable
         {
             text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ArgumentException($"The private key file '{path}' does not exist: check the path, or create a key pair (forcelink keygen).", nameof(path), e);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ArgumentException($"Cannot read the private key file '{path}': {e.Message}", nameof(path), e);

@@ -42,6 +42,10 @@ public static class SalesforceCertificate
         {
             bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ArgumentException($"The certificate file '{path}' does not exist: check the path (it is server.crt, the file uploaded to the connected app).", nameof(path), e);
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ArgumentException($"Cannot read the certificate file '{path}': {e.Message}", nameof(path), e);

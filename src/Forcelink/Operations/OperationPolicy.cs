@@ -106,6 +106,9 @@ public sealed class OperationPolicy
     public string? FieldName(string objectName, string field) =>
         _objects.TryGetValue(objectName, out var rule) && !rule.AnyField && rule.Fields.TryGetValue(field, out var name) ? name : null;
 
+    /// <summary>Whether operations on <paramref name="objectName"/> may read and write <paramref name="field"/> (case-insensitive).</summary>
+    public bool AllowsField(string objectName, string field) => _objects.TryGetValue(objectName, out var rule) && rule.Allows(field);
+
     internal bool TryGetObject(string name, out ObjectRule rule) => _objects.TryGetValue(name, out rule!);
 
     private static HashSet<OperationKind> ParseKinds(string name, JsonNode? node, List<string> errors)

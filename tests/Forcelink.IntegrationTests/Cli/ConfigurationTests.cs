@@ -90,13 +90,42 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public async Task Org_EmulatorWithoutConfigFile_UsesTheBuiltInProfile()
+    public async Task Org_EmulatorBeforeTheEmulatorEverRan_SaysToStartItFirst()
     {
         using var session = new CliSession();
 
         var run = await session.RunAsync("--org", "emulator", "jwt", "mint");
 
-        Assert.Equal(ExitCodes.ConfigInvalid, run.ExitCode);
+        Assert.Equal(ExitCodes.Unreachable, run.ExitCode);
+        Assert.Contains("the emulator has not been started here yet", run.Error);
+        Assert.Contains("Start it first with `forcelink emulator`", run.Error);
         Assert.Contains("forcelink/emulator/server.key", run.Error);
+        Assert.DoesNotContain("(Parameter", run.Error);
+    }
+
+    [Fact]
+    public async Task CertCheck_MissingKeyFile_SaysItDoesNotExist_WithoutTheParameterName()
+    {
+        using var session = new CliSession();
+
+        var run = await session.RunAsync("cert", "check", "--key", "nowhere.key", "--cert", "nowhere.crt");
+
+        Assert.Equal(ExitCodes.CertificateInvalid, run.ExitCode);
+        Assert.Contains($"The private key file '{session.PathOf("nowhere.key")}' does not exist", run.Error);
+        Assert.DoesNotContain("(Parameter", run.Error);
+    }
+
+    [Fact]
+    public async Task PrivateKeyFileMissing_SaysItDoesNotExist_WithoutTheParameterName()
+    {
+        using var session = new CliSession();
+        session.Environment["FORCELINK_CONSUMER_KEY"] = "3MVG9abc";
+        session.Environment["FORCELINK_USERNAME"] = "integration@example.com";
+        session.Environment["FORCELINK_PRIVATE_KEY_FILE"] = "missing/server.key";
+
+        var run = await session.RunAsync("login");
+
+        Assert.Equal(ExitCodes.ConfigInvalid, run.ExitCode);
+        Assert.Equal($"error: The private key file '{session.PathOf("missing/server.key")}' does not exist: check the path, or create a key pair (forcelink keygen).", run.Error.Trim());
     }
 }

@@ -47,4 +47,59 @@ public sealed class LoginCommandTests
         Assert.Contains("the login was tried 4 times", run.Error);
         Assert.Contains("not a setup error", run.Error);
     }
+
+    [Fact]
+    public async Task Login_ConnectionRefused_SaysTheLoginUrlCannotBeReached_AndExitsUnreachable()
+    {
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        using var session = new CliSession { TimeProvider = time };
+        var port = ClosedPort();
+        await File.WriteAllTextAsync(session.PathOf("server.key"), NewKeyPem());
+        session.Environment["FORCELINK_LOGIN_URL"] = $"http://127.0.0.1:{port}";
+        session.Environment["FORCELINK_CONSUMER_KEY"] = "3MVG9abc";
+        session.Environment["FORCELINK_USERNAME"] = "integration@example.com";
+        session.Environment["FORCELINK_PRIVATE_KEY_FILE"] = session.PathOf("server.key");
+
+        var run = await TimePump.RunAsync(session.RunAsync("login"), time, PumpStep);
+
+        Assert.True(run.ExitCode == ExitCodes.Unreachable, run.ToString());
+        Assert.Contains($"could not reach http://127.0.0.1:{port} (connection refused at 127.0.0.1:{port})", run.Error);
+        Assert.Contains("Check the login URL (FORCELINK_LOGIN_URL)", run.Error);
+        Assert.Contains("start it with `forcelink emulator`", run.Error);
+        Assert.DoesNotContain("VPC", run.Error);
+    }
+
+    [Fact]
+    public async Task Login_OrgEmulatorThatIsNotRunning_SaysToStartIt()
+    {
+        var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
+        using var session = new CliSession { TimeProvider = time };
+        var port = ClosedPort();
+        var state = Path.Combine(session.Directory, "emulator-state");
+        Directory.CreateDirectory(state);
+        await File.WriteAllTextAsync(Path.Combine(state, "server.key"), NewKeyPem());
+        await File.WriteAllTextAsync(Path.Combine(state, "url"), $"http://127.0.0.1:{port}");
+        session.Environment["FORCELINK_EMULATOR_HOME"] = state;
+
+        var run = await TimePump.RunAsync(session.RunAsync("--org", "emulator", "login"), time, PumpStep);
+
+        Assert.True(run.ExitCode == ExitCodes.Unreachable, run.ToString());
+        Assert.Contains($"could not reach the emulator at http://127.0.0.1:{port} (connection refused at 127.0.0.1:{port}); nothing was sent.", run.Error);
+        Assert.Contains("start it with `forcelink emulator`", run.Error);
+    }
+
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static string NewKeyPem()
+    {
+        using var key = Forcelink.Authentication.RsaSigningKey.Generate();
+        return key.ExportPkcs8Pem();
+    }
 }

@@ -132,4 +132,40 @@ public sealed class RecordCommandTests
         Assert.Contains("Table test", run.Output);
         Assert.Contains("1 record.", run.Output);
     }
+
+    [Theory]
+    [InlineData("get", "abc")]
+    [InlineData("update", "00Q5g00000AbCdEEA-")]
+    [InlineData("delete", "00Q5g00000AbCdEEAVX")]
+    public async Task Lead_MalformedId_IsAUsageErrorNamingTheOptionAndTheFormat(string operation, string id)
+    {
+        await using var org = await CliOrg.StartAsync();
+        string[] args = operation == "update" ? ["lead", operation, "--id", id, "--field", "Status=Open"] : ["lead", operation, "--id", id];
+
+        var run = await org.RunAsync(args);
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains($"--id '{id}' is not a Salesforce record id: an id is 15 or 18 letters and digits", run.Error);
+        Assert.Empty(org.Host.Org.RequestLog);
+    }
+
+    [Fact]
+    public async Task Lead_FindWithoutFields_ShowsIdNameLikeAndWhereFields_ButJsonKeepsEveryField()
+    {
+        await using var org = await CliOrg.StartAsync();
+        await org.RunAsync("lead", "create", "--field", "FirstName=Jane", "--field", "LastName=Doe", "--field", "Company=Acme", "--field", "City=Paris", "--field", "Phone=555");
+
+        var table = await org.RunAsync("lead", "find", "--where", "city=Paris");
+        var json = await org.RunAsync("lead", "find", "--where", "City=Paris", "--json");
+
+        Assert.True(table.ExitCode == ExitCodes.Success, table.ToString());
+        var lines = table.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["Id", "Name", "Company", "Email", "Status", "City"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Jane Doe", lines[2]);
+        Assert.DoesNotContain("555", table.Output);
+        Assert.Equal("1 record.", lines[^1]);
+        var record = JsonNode.Parse(json.Output)!["records"]![0]!.AsObject();
+        Assert.True(record.Count > 20, json.Output);
+        Assert.Equal("555", record["Phone"]!.GetValue<string>());
+    }
 }
