@@ -123,7 +123,7 @@ internal sealed class DoctorCommand : CliCommand
         }
         catch (CliException e)
         {
-            return StopAfter(new DoctorCheck(KeyCheck, CheckStatus.Failed, "the private key is not usable", e.Message));
+            return StopAfter(new DoctorCheck(KeyCheck, CheckStatus.Failed, "the private key is not usable", CliException.MessageOf(e)));
         }
 
         results.Add(new DoctorCheck(KeyCheck, CheckStatus.Passed, key.ToString(), null));
@@ -139,7 +139,7 @@ internal sealed class DoctorCommand : CliCommand
             catch (CliException e)
             {
                 key.Dispose();
-                return StopAfter(new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} is not usable", e.Message));
+                return StopAfter(new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} is not usable", CliException.MessageOf(e)));
             }
 
             if (check.Problems.Count > 0)
