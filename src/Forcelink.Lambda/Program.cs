@@ -65,7 +65,7 @@ internal static partial class Program
                 {
                     var options = FunctionOptions.FromEnvironment(Environment.GetEnvironmentVariable);
                     using var awsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-                    var keyReader = new PrivateKeyReader(() => new ParametersSecretsClient(
+                    Func<ParametersSecretsClient> secrets = () => new ParametersSecretsClient(
                         loopback,
                         ParametersSecretsClient.DefaultAddress(options.ExtensionPort),
                         options.SessionToken,
@@ -73,11 +73,8 @@ internal static partial class Program
                             ? new AwsJsonClient(awsHttp, aws, region, Environment.GetEnvironmentVariable, timeProvider, loggerFactory.CreateLogger<AwsJsonClient>())
                             : null,
                         timeProvider,
-                        loggerFactory.CreateLogger<ParametersSecretsClient>()));
-                    signingKey = await keyReader.ReadAsync(options.PrivateKey, options.PrivateKeyPassphrase, cancellationToken);
-
-                    SalesforceCredential credential = new JwtBearerCredential(
-                        options.Credential, signingKey, tokenHttpClient, timeProvider, loggerFactory.CreateLogger<JwtBearerCredential>());
+                        loggerFactory.CreateLogger<ParametersSecretsClient>());
+                    (var credential, signingKey) = await FunctionCredential.CreateAsync(options, secrets, tokenHttpClient, timeProvider, loggerFactory, cancellationToken);
                     var fleet = options.Fleet;
                     if (fleet.TokenTable is not null || fleet.IdempotencyTable is not null)
                     {
@@ -99,7 +96,8 @@ internal static partial class Program
                         credential = shared = new SharedTokenCredential(
                             credential,
                             new TokenTable(dynamoDb!, tokenTable, cipher),
-                            TokenItem.KeyFor(options.Credential.LoginUrl, options.Credential.ConsumerKey!, options.Credential.Username!),
+                            // The client credentials flow's user is the app's Run As user, not known here: one token per app.
+                            TokenItem.KeyFor(options.LoginUrl, options.ConsumerKey, options.Credential?.Username ?? "(client credentials)"),
                             options.Client.TokenLifetime,
                             options.Client.TokenRefreshMargin,
                             SharedTokenCredential.DefaultLeaseDuration,
@@ -119,7 +117,6 @@ internal static partial class Program
                         timeProvider,
                         loggerFactory.CreateLogger<IdempotentOperationHandler>());
 
-                    LogInitialized(logger, options.Credential.Username!, options.Credential.LoginUrl, options.PrivateKey, signingKey);
                     LogFleet(logger, fleet.TokenTable ?? "(memory)", fleet.TokenKmsKeyId is null ? "table encryption at rest" : "KMS", fleet.IdempotencyTable ?? "(none)");
                     var sharedLogins = shared;
                     return new FunctionHandler(
@@ -169,7 +166,4 @@ internal static partial class Program
     [LoggerMessage(EventId = 1, Level = LogLevel.Critical,
         Message = "{Variable} is not set: this program is a Lambda custom runtime (bootstrap); run it in Lambda, or locally against a Runtime API emulator")]
     private static partial void LogNoRuntimeApi(ILogger logger, string variable);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Forcelink function initialized: {Username} via {LoginUrl}, key from {KeySource} ({Key})")]
-    private static partial void LogInitialized(ILogger logger, string username, Uri loginUrl, PrivateKeySource keySource, RsaSigningKey key);
 }

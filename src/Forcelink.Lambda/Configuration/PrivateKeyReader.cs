@@ -9,10 +9,12 @@ namespace Forcelink.Lambda.Configuration;
 /// </summary>
 internal sealed class PrivateKeyReader(Func<ParametersSecretsClient> extension)
 {
-    public async Task<RsaSigningKey> ReadAsync(PrivateKeySource source, string? passphrase, CancellationToken cancellationToken = default)
+    private readonly SecretTextReader _text = new(extension);
+
+    public async Task<RsaSigningKey> ReadAsync(SecretSource source, string? passphrase, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        if (source.Kind == PrivateKeySourceKind.File)
+        if (source.Kind == SecretSourceKind.File)
         {
             try
             {
@@ -27,14 +29,8 @@ internal sealed class PrivateKeyReader(Func<ParametersSecretsClient> extension)
             }
         }
 
-        var text = source.Kind switch
-        {
-            PrivateKeySourceKind.Secret => await extension().GetSecretStringAsync(source.Value, cancellationToken),
-            PrivateKeySourceKind.Parameter => await extension().GetParameterValueAsync(source.Value, cancellationToken),
-            _ => source.Value,
-        };
-
-        if (source.Kind != PrivateKeySourceKind.Text && text.TrimStart().StartsWith('{'))
+        var text = await _text.ReadAsync(source, cancellationToken);
+        if (source.Kind != SecretSourceKind.Text && text.TrimStart().StartsWith('{'))
         {
             (text, passphrase) = FromJson(text, passphrase, source);
         }
@@ -51,7 +47,7 @@ internal sealed class PrivateKeyReader(Func<ParametersSecretsClient> extension)
         }
     }
 
-    private static (string Key, string? Passphrase) FromJson(string json, string? passphrase, PrivateKeySource source)
+    private static (string Key, string? Passphrase) FromJson(string json, string? passphrase, SecretSource source)
     {
         try
         {
