@@ -300,7 +300,7 @@ internal sealed class AdminApi(EmulatedOrg org)
             errors.Add("name must not be empty");
         }
 
-        errors.AddRange(app.ValidateCredentials());
+        errors.AddRange(app.ValidateCredentials(e => $"certificatePem must be a PEM X.509 certificate ({e})"));
         if (app.SessionTimeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             errors.Add($"sessionTimeout must be positive (or omitted for the org's), got {timeout}");

@@ -68,7 +68,7 @@ internal sealed class EmulatorOptions
                 errors.Add($"app '{app.Name}' has no consumerKey");
             }
 
-            errors.AddRange(app.ValidateCredentials().Select(e => $"app '{app.Name}': {e}"));
+            errors.AddRange(app.ValidateCredentials(certificateProblem: e => $"has no readable PEM certificate ({e})").Select(e => $"app '{app.Name}' {e}"));
             if (app.ClientCredentialsUser is { } runAs
                 && !Org.Users.Any(u => string.Equals(u.Username, runAs, StringComparison.OrdinalIgnoreCase)))
             {
@@ -181,7 +181,8 @@ internal sealed class AppOptions
     public string? ClientCredentialsUser { get; set; }
 
     /// <summary>Every problem with the app's credentials: a readable certificate (JWT) or a consumer secret (client credentials), at least one.</summary>
-    public IReadOnlyList<string> ValidateCredentials()
+    /// <param name="certificateProblem">Phrases an unreadable certificate, given the reason; seed files and the admin API word it differently.</param>
+    public IReadOnlyList<string> ValidateCredentials(Func<string, string> certificateProblem)
     {
         var errors = new List<string>();
         if (CertificatePem.Length > 0 || ConsumerSecret is null)
@@ -192,9 +193,7 @@ internal sealed class AppOptions
             }
             catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException)
             {
-                errors.Add(ConsumerSecret is null
-                    ? $"certificatePem must be a PEM X.509 certificate (or give a consumerSecret for a client-credentials-only app) ({e.Message.TrimEnd('.')})"
-                    : $"certificatePem must be a PEM X.509 certificate ({e.Message.TrimEnd('.')})");
+                errors.Add(certificateProblem(e.Message.TrimEnd('.')) + (ConsumerSecret is null ? "; a client-credentials-only app may give a consumerSecret instead" : ""));
             }
         }
 
