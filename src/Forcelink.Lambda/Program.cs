@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Amazon.DynamoDBv2;
 using Amazon.KeyManagementService;
-using Forcelink.Authentication;
 using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
@@ -54,7 +53,7 @@ internal static partial class Program
             metrics,
             runOnce: string.Equals(Environment.GetEnvironmentVariable(EnvironmentVariables.RunOnce), "true", StringComparison.OrdinalIgnoreCase));
 
-        KeyRotatingCredential? signingKey = null;
+        IDisposable? signingKey = null;
         SalesforceClient? client = null;
         AmazonDynamoDBClient? dynamoDb = null;
         AmazonKeyManagementServiceClient? kms = null;
@@ -65,7 +64,7 @@ internal static partial class Program
                 {
                     var options = FunctionOptions.FromEnvironment(Environment.GetEnvironmentVariable);
                     using var awsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-                    var keyReader = new PrivateKeyReader(() => new ParametersSecretsClient(
+                    Func<ParametersSecretsClient> secrets = () => new ParametersSecretsClient(
                         loopback,
                         ParametersSecretsClient.DefaultAddress(options.ExtensionPort),
                         options.SessionToken,
@@ -73,17 +72,8 @@ internal static partial class Program
                             ? new AwsJsonClient(awsHttp, aws, region, Environment.GetEnvironmentVariable, timeProvider, loggerFactory.CreateLogger<AwsJsonClient>())
                             : null,
                         timeProvider,
-                        loggerFactory.CreateLogger<ParametersSecretsClient>()));
-                    var keys = new SigningKeyProvider(
-                        keyReader, options.PrivateKey, options.PrivateKeyPassphrase, options.CertificateWarningDays, metrics, timeProvider, loggerFactory.CreateLogger<SigningKeyProvider>());
-                    var material = await keys.ReadAsync(fresh: false, cancellationToken);
-
-                    // Asks the key source again after a refusal a rotated key explains, so a new key needs no redeploy.
-                    SalesforceCredential credential = signingKey = new KeyRotatingCredential(
-                        key => new JwtBearerCredential(options.Credential, key, tokenHttpClient, timeProvider, loggerFactory.CreateLogger<JwtBearerCredential>()),
-                        keys,
-                        material,
-                        loggerFactory.CreateLogger<KeyRotatingCredential>());
+                        loggerFactory.CreateLogger<ParametersSecretsClient>());
+                    (var credential, signingKey) = await FunctionCredential.CreateAsync(options, secrets, tokenHttpClient, timeProvider, loggerFactory, metrics, cancellationToken);
                     var fleet = options.Fleet;
                     if (fleet.TokenTable is not null || fleet.IdempotencyTable is not null)
                     {
@@ -105,7 +95,8 @@ internal static partial class Program
                         credential = shared = new SharedTokenCredential(
                             credential,
                             new TokenTable(dynamoDb!, tokenTable, cipher),
-                            TokenItem.KeyFor(options.Credential.LoginUrl, options.Credential.ConsumerKey!, options.Credential.Username!),
+                            // The client credentials flow's user is the app's Run As user, not known here: one token per app.
+                            TokenItem.KeyFor(options.LoginUrl, options.ConsumerKey, options.Credential?.Username ?? "(client credentials)"),
                             options.Client.TokenLifetime,
                             options.Client.TokenRefreshMargin,
                             SharedTokenCredential.DefaultLeaseDuration,
@@ -125,7 +116,6 @@ internal static partial class Program
                         timeProvider,
                         loggerFactory.CreateLogger<IdempotentOperationHandler>());
 
-                    LogInitialized(logger, options.Credential.Username!, options.Credential.LoginUrl, options.PrivateKey, signingKey.Key);
                     LogFleet(logger, fleet.TokenTable ?? "(memory)", fleet.TokenKmsKeyId is null ? "table encryption at rest" : "KMS", fleet.IdempotencyTable ?? "(none)");
                     var sharedLogins = shared;
                     return new FunctionHandler(
@@ -175,7 +165,4 @@ internal static partial class Program
     [LoggerMessage(EventId = 1, Level = LogLevel.Critical,
         Message = "{Variable} is not set: this program is a Lambda custom runtime (bootstrap); run it in Lambda, or locally against a Runtime API emulator")]
     private static partial void LogNoRuntimeApi(ILogger logger, string variable);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Forcelink function initialized: {Username} via {LoginUrl}, key from {KeySource} ({Key})")]
-    private static partial void LogInitialized(ILogger logger, string username, Uri loginUrl, PrivateKeySource keySource, RsaSigningKey key);
 }

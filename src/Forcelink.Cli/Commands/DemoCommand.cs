@@ -44,7 +44,7 @@ internal sealed class DemoCommand : CliCommand
         var settings = new OrgSettings { Source = "demo", LoginUrl = url, ConsumerKey = ConsumerKey, Username = Username };
         using var connection = OrgConnection.Create(Context, settings, key);
         var token = await connection.Client.GetTokenAsync(cancellationToken);
-        await Output.WriteLineAsync($"3. Logged in with the JWT bearer flow at {connection.Credential.TokenEndpoint}: instance {token.InstanceUrl}, org {token.OrganizationId}, user {token.UserId}, scopes '{string.Join(' ', token.Scopes)}'. (The token itself is never printed.)");
+        await Output.WriteLineAsync($"3. Logged in with the JWT bearer flow at {connection.TokenEndpoint}: instance {token.InstanceUrl}, org {token.OrganizationId}, user {token.UserId}, scopes '{string.Join(' ', token.Scopes)}'. (The token itself is never printed.)");
         await Output.WriteLineAsync("4. Running the Lambda's operation handler on events:");
 
         var failures = 0;

@@ -15,6 +15,7 @@ internal sealed class DoctorCommand : CliCommand
 {
     public const string ConfigurationCheck = "configuration";
     public const string KeyCheck = "private key";
+    public const string SecretCheck = "client secret";
     public const string CertificateCheck = "certificate";
     public const string ReachableCheck = "login host reachable";
     public const string TokenCheck = "token exchange";
@@ -28,7 +29,7 @@ internal sealed class DoctorCommand : CliCommand
     private readonly Option<bool> _json = JsonOption.Create();
 
     public DoctorCommand(CliContext context)
-        : base("doctor", "Check the setup step by step: configuration, key, certificate, login host, token exchange, REST access, Lead and Case permissions, API usage. Each failure comes with its fix.", context)
+        : base("doctor", "Check the setup step by step: configuration, key and certificate (or client secret), login host, token exchange, REST access, Lead and Case permissions, API usage. Each failure comes with its fix.", context)
     {
         Options.Add(_json);
     }
@@ -88,6 +89,7 @@ internal sealed class DoctorCommand : CliCommand
     {
         var results = new List<DoctorCheck>();
         var names = new[] { ConfigurationCheck, KeyCheck, CertificateCheck, ReachableCheck, TokenCheck, RestCheck, LeadCheck, CaseCheck, UsageCheck };
+        var clientCredentialsNames = new[] { ConfigurationCheck, SecretCheck, ReachableCheck, TokenCheck, RestCheck, LeadCheck, CaseCheck, UsageCheck };
 
         List<DoctorCheck> StopAfter(DoctorCheck failed)
         {
@@ -107,14 +109,57 @@ internal sealed class DoctorCommand : CliCommand
             return StopAfter(new DoctorCheck(ConfigurationCheck, CheckStatus.Failed, "the settings cannot be read", e.Message));
         }
 
+        if (settings.IsClientCredentials)
+        {
+            names = clientCredentialsNames;
+        }
+
         var errors = settings.Validate();
         if (errors.Count > 0)
         {
             return StopAfter(new DoctorCheck(ConfigurationCheck, CheckStatus.Failed, $"{errors.Count} problem{(errors.Count == 1 ? "" : "s")} in the {settings.Source}", string.Join('\n', errors)));
         }
 
-        results.Add(new DoctorCheck(ConfigurationCheck, CheckStatus.Passed, $"{settings.Source}: {settings.Username} at {settings.LoginUrl}", null));
+        results.Add(new DoctorCheck(ConfigurationCheck, CheckStatus.Passed, settings.IsClientCredentials
+            ? $"{settings.Source}: client credentials flow at {settings.LoginUrl}"
+            : $"{settings.Source}: {settings.Username} at {settings.LoginUrl}", null));
 
+        using var connection = settings.IsClientCredentials
+            ? await ClientCredentialsConnectionAsync(settings, results, cancellationToken)
+            : await JwtConnectionAsync(settings, results, cancellationToken);
+        if (connection is null)
+        {
+            var failed = results[^1];
+            results.RemoveAt(results.Count - 1);
+            return StopAfter(failed);
+        }
+
+        return await RunLoginChecksAsync(connection, results, StopAfter, cancellationToken);
+    }
+
+    /// <summary>Steps 2 and 3 of the client credentials flow: the secret can be read. Adds a failed check and returns null when not.</summary>
+    private async Task<OrgConnection?> ClientCredentialsConnectionAsync(OrgSettings settings, List<DoctorCheck> results, CancellationToken cancellationToken)
+    {
+        var from = settings.ClientSecretFile is { } file
+            ? $"{settings.Name(EnvironmentVariables.ClientSecretFile, "clientSecretFile")} ({file})"
+            : settings.Name(EnvironmentVariables.ClientSecret, "clientSecret");
+        try
+        {
+            var secret = await OrgConnection.LoadClientSecretAsync(settings, cancellationToken);
+            var connection = OrgConnection.CreateClientCredentials(Context, settings, secret);
+            results.Add(new DoctorCheck(SecretCheck, CheckStatus.Passed, $"read from {from}, {secret.Length} characters", null));
+            return connection;
+        }
+        catch (CliException e)
+        {
+            results.Add(new DoctorCheck(SecretCheck, CheckStatus.Failed, $"the client secret from {from} is not usable", e.Message));
+            return null;
+        }
+    }
+
+    /// <summary>Steps 2 and 3 of the JWT bearer flow: the key, and the certificate when one is configured. Adds a failed check and returns null when not.</summary>
+    private async Task<OrgConnection?> JwtConnectionAsync(OrgSettings settings, List<DoctorCheck> results, CancellationToken cancellationToken)
+    {
         // 2. Private key.
         RsaSigningKey key;
         try
@@ -123,7 +168,8 @@ internal sealed class DoctorCommand : CliCommand
         }
         catch (CliException e)
         {
-            return StopAfter(new DoctorCheck(KeyCheck, CheckStatus.Failed, "the private key is not usable", CliException.MessageOf(e)));
+            results.Add(new DoctorCheck(KeyCheck, CheckStatus.Failed, "the private key is not usable", CliException.MessageOf(e)));
+            return null;
         }
 
         results.Add(new DoctorCheck(KeyCheck, CheckStatus.Passed, key.ToString(), null));
@@ -139,13 +185,15 @@ internal sealed class DoctorCommand : CliCommand
             catch (CliException e)
             {
                 key.Dispose();
-                return StopAfter(new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} is not usable", CliException.MessageOf(e)));
+                results.Add(new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} is not usable", CliException.MessageOf(e)));
+                return null;
             }
 
             if (check.Problems.Count > 0)
             {
                 key.Dispose();
-                return StopAfter(new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} ({check.Subject})", string.Join('\n', check.Problems)));
+                results.Add(new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} ({check.Subject})", string.Join('\n', check.Problems)));
+                return null;
             }
 
             // Expiry stops every login, so it is announced while there is time to rotate; it does not fail the check yet.
@@ -161,7 +209,11 @@ internal sealed class DoctorCommand : CliCommand
                 $"no certificate file configured; set {settings.Name(EnvironmentVariables.CertificateFile, "certificateFile")} to the server.crt uploaded to the app to check that it matches the key", null));
         }
 
-        using var connection = OrgConnection.Create(Context, settings, key);
+        return OrgConnection.Create(Context, settings, key);
+    }
+
+    private async Task<List<DoctorCheck>> RunLoginChecksAsync(OrgConnection connection, List<DoctorCheck> results, Func<DoctorCheck, List<DoctorCheck>> stopAfter, CancellationToken cancellationToken)
+    {
 
         // 4. Login host reachable: a network problem must not read as an authentication problem.
         using (var http = Context.Transport is { } transport ? new HttpClient(transport, disposeHandler: false) : new HttpClient())
@@ -169,12 +221,12 @@ internal sealed class DoctorCommand : CliCommand
             http.Timeout = TimeSpan.FromSeconds(15);
             try
             {
-                using var response = await http.GetAsync(connection.Credential.LoginUrl, cancellationToken);
-                results.Add(new DoctorCheck(ReachableCheck, CheckStatus.Passed, $"{connection.Credential.LoginUrl} answered HTTP {(int)response.StatusCode}", null));
+                using var response = await http.GetAsync(connection.LoginUrl, cancellationToken);
+                results.Add(new DoctorCheck(ReachableCheck, CheckStatus.Passed, $"{connection.LoginUrl} answered HTTP {(int)response.StatusCode}", null));
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                return StopAfter(new DoctorCheck(ReachableCheck, CheckStatus.Failed, $"{connection.Credential.LoginUrl} did not answer: {e.Message}",
+                return stopAfter(new DoctorCheck(ReachableCheck, CheckStatus.Failed, $"{connection.LoginUrl} did not answer: {e.Message}",
                     "Check the login URL's spelling, DNS, any proxy (HTTPS_PROXY), and that this machine (or the Lambda's VPC, through a NAT gateway) can reach the internet."));
             }
         }
@@ -187,11 +239,11 @@ internal sealed class DoctorCommand : CliCommand
         }
         catch (SalesforceException e)
         {
-            return StopAfter(new DoctorCheck(TokenCheck, CheckStatus.Failed, $"{e.ErrorCode}: {e.Description}", e.Message));
+            return stopAfter(new DoctorCheck(TokenCheck, CheckStatus.Failed, $"{e.ErrorCode}: {e.Description}", e.Message));
         }
 
         results.Add(new DoctorCheck(TokenCheck, CheckStatus.Passed,
-            $"logged in as {settings.Username} (org {token.OrganizationId}, user {token.UserId}, scopes '{string.Join(' ', token.Scopes)}', instance {token.InstanceUrl})", null));
+            $"logged in as {connection.Subject} (org {token.OrganizationId}, user {token.UserId}, scopes '{string.Join(' ', token.Scopes)}', instance {token.InstanceUrl})", null));
 
         // 6. REST access.
         try
@@ -203,17 +255,17 @@ internal sealed class DoctorCommand : CliCommand
         }
         catch (SalesforceException e)
         {
-            return StopAfter(new DoctorCheck(RestCheck, CheckStatus.Failed, $"{e.ErrorCode}: {e.Description}",
+            return stopAfter(new DoctorCheck(RestCheck, CheckStatus.Failed, $"{e.ErrorCode}: {e.Description}",
                 $"{e.Message}\nThe token works but the REST API refused it: give the connected app the 'api' scope, and the user the 'API Enabled' permission (profile or permission set)."));
         }
 
         // 7. Permissions on the objects the function works on.
         foreach (var (objectName, name) in new[] { ("Lead", LeadCheck), ("Case", CaseCheck) })
         {
-            var failed = await CheckObjectAsync(connection.Client, objectName, name, settings.Username!, cancellationToken);
+            var failed = await CheckObjectAsync(connection.Client, objectName, name, connection.Subject, cancellationToken);
             if (failed.Status == CheckStatus.Failed)
             {
-                return StopAfter(failed);
+                return stopAfter(failed);
             }
 
             results.Add(failed);

@@ -108,7 +108,8 @@ internal sealed class JwtMintCommand : CliCommand
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         using var connection = await OrgConnection.OpenAsync(Context, parseResult.GetValue<string?>(GlobalOptions.OrgName), cancellationToken);
-        var assertion = connection.Credential.CreateAssertion();
+        var assertion = (connection.JwtCredential ?? throw new CliException(ExitCodes.ConfigInvalid,
+            $"'jwt mint' signs an assertion for the JWT bearer flow, but {connection.Settings.Name(EnvironmentVariables.Auth, "auth")} is client_credentials, which sends no assertion.")).CreateAssertion();
         await Error.WriteLineAsync("warning: the assertion below is a credential: anyone holding it can log in as this user until it expires (3 minutes). Do not paste it into tickets or chats.");
         await Output.WriteLineAsync(assertion);
         return ExitCodes.Success;

@@ -4,13 +4,13 @@ using Forcelink.Cli.Configuration;
 
 namespace Forcelink.Cli.Commands;
 
-/// <summary><c>forcelink login</c>: one JWT bearer exchange with the configured org, and what it granted. Never the token.</summary>
+/// <summary><c>forcelink login</c>: one token exchange (JWT bearer or client credentials) with the configured org, and what it granted. Never the token.</summary>
 internal sealed class LoginCommand : CliCommand
 {
     private readonly Option<bool> _json = JsonOption.Create();
 
     public LoginCommand(CliContext context)
-        : base("login", "Log in with the JWT bearer flow and show the instance URL, org and user ids, scopes and API usage (never the token).", context)
+        : base("login", "Log in (JWT bearer or client credentials flow, as FORCELINK_AUTH says) and show the instance URL, org and user ids, scopes and API usage (never the token).", context)
     {
         Options.Add(_json);
     }
@@ -26,8 +26,9 @@ internal sealed class LoginCommand : CliCommand
         {
             var json = new JsonObject
             {
-                ["loginUrl"] = connection.Credential.LoginUrl.ToString(),
-                ["audience"] = connection.Credential.Audience,
+                ["auth"] = connection.Settings.IsClientCredentials ? "client_credentials" : "jwt",
+                ["loginUrl"] = connection.LoginUrl.ToString(),
+                ["audience"] = connection.JwtCredential?.Audience,
                 ["username"] = connection.Settings.Username,
                 ["instanceUrl"] = token.InstanceUrl.ToString(),
                 ["organizationId"] = token.OrganizationId,
@@ -39,7 +40,9 @@ internal sealed class LoginCommand : CliCommand
             return ExitCodes.Success;
         }
 
-        await Output.WriteLineAsync($"Logged in as {connection.Settings.Username} via {connection.Credential.TokenEndpoint} (audience {connection.Credential.Audience}).");
+        await Output.WriteLineAsync(connection.JwtCredential is { } jwt
+            ? $"Logged in as {connection.Settings.Username} via {connection.TokenEndpoint} (audience {jwt.Audience})."
+            : $"Logged in with the client credentials flow as the app's Run As user via {connection.TokenEndpoint}.");
         await Output.WriteLineAsync($"Instance URL: {token.InstanceUrl}");
         await Output.WriteLineAsync($"Org id:       {token.OrganizationId ?? "(not reported)"}");
         await Output.WriteLineAsync($"User id:      {token.UserId ?? "(not reported)"}");

@@ -3,16 +3,18 @@ using Forcelink.Operations;
 
 namespace Forcelink.Cli.Configuration;
 
-/// <summary>The key, credential, client and operation handler for one org, built from validated settings, as the Lambda builds them.</summary>
+/// <summary>The credential (JWT bearer or client credentials), client and operation handler for one org, built from validated settings, as the Lambda builds them.</summary>
 internal sealed class OrgConnection : IDisposable
 {
     private readonly HttpClient _tokenHttp;
 
-    private OrgConnection(OrgSettings settings, RsaSigningKey key, JwtBearerCredential credential, SalesforceClient client, OperationHandler handler, HttpClient tokenHttp)
+    private OrgConnection(OrgSettings settings, RsaSigningKey? key, SalesforceCredential credential, Uri loginUrl, Uri tokenEndpoint, SalesforceClient client, OperationHandler handler, HttpClient tokenHttp)
     {
         Settings = settings;
         Key = key;
         Credential = credential;
+        LoginUrl = loginUrl;
+        TokenEndpoint = tokenEndpoint;
         Client = client;
         Handler = handler;
         _tokenHttp = tokenHttp;
@@ -20,18 +22,34 @@ internal sealed class OrgConnection : IDisposable
 
     public OrgSettings Settings { get; }
 
-    public RsaSigningKey Key { get; }
+    /// <summary>The signing key of the JWT bearer flow; <see langword="null"/> with the client credentials flow.</summary>
+    public RsaSigningKey? Key { get; }
 
-    public JwtBearerCredential Credential { get; }
+    public SalesforceCredential Credential { get; }
+
+    /// <summary>The JWT bearer credential; <see langword="null"/> with the client credentials flow.</summary>
+    public JwtBearerCredential? JwtCredential => Credential as JwtBearerCredential;
+
+    public Uri LoginUrl { get; }
+
+    public Uri TokenEndpoint { get; }
 
     public SalesforceClient Client { get; }
 
     public OperationHandler Handler { get; }
 
+    /// <summary>Who the token is for, as far as the settings know: the username, or the app's Run As user.</summary>
+    public string Subject => Settings.IsClientCredentials ? "the app's Run As user" : Settings.Username!;
+
     /// <summary>Reads and validates the settings of <paramref name="org"/>, then connects.</summary>
     public static async Task<OrgConnection> OpenAsync(CliContext context, string? org, CancellationToken cancellationToken = default)
     {
         var settings = await OrgSettingsReader.ReadValidAsync(context, org, cancellationToken);
+        if (settings.IsClientCredentials)
+        {
+            return CreateClientCredentials(context, settings, await LoadClientSecretAsync(settings, cancellationToken));
+        }
+
         var key = await LoadKeyAsync(settings, cancellationToken);
         return Create(context, settings, key);
     }
@@ -51,35 +69,88 @@ internal sealed class OrgConnection : IDisposable
         }
     }
 
-    /// <summary>Takes ownership of <paramref name="key"/>.</summary>
-    public static OrgConnection Create(CliContext context, OrgSettings settings, RsaSigningKey key)
+    /// <summary>Reads the consumer secret the settings name, trimmed (a file usually ends in a line break). Failures never quote it.</summary>
+    public static async Task<string> LoadClientSecretAsync(OrgSettings settings, CancellationToken cancellationToken = default)
     {
-        OperationPolicy policy;
+        if (settings.ClientSecretFile is not { } file)
+        {
+            return settings.ClientSecret!.Trim();
+        }
+
+        var name = settings.Name(EnvironmentVariables.ClientSecretFile, "clientSecretFile");
+        string text;
         try
         {
-            policy = settings.Policy is { } json ? OperationPolicy.Parse(json) : OperationPolicy.Default;
+            text = (await File.ReadAllTextAsync(file, cancellationToken)).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.ConfigInvalid, $"{name}: the file {file} cannot be read ({e.GetType().Name}): check the path and its permissions.");
+        }
+
+        return text.Length > 0
+            ? text
+            : throw new CliException(ExitCodes.ConfigInvalid, $"{name}: the file {file} is empty: write the app's Consumer Secret into it.");
+    }
+
+    /// <summary>A JWT bearer connection. Takes ownership of <paramref name="key"/>.</summary>
+    public static OrgConnection Create(CliContext context, OrgSettings settings, RsaSigningKey key)
+    {
+        var policy = ReadPolicy(settings, key);
+        var tokenHttp = TokenHttp(context);
+        var credential = new JwtBearerCredential(settings.ToCredentialOptions(), key, tokenHttp, context.TimeProvider);
+        var client = CreateClient(context, settings, credential);
+        return new OrgConnection(settings, key, credential, credential.LoginUrl, credential.TokenEndpoint, client, new OperationHandler(client, policy), tokenHttp);
+    }
+
+    /// <summary>A client credentials connection.</summary>
+    public static OrgConnection CreateClientCredentials(CliContext context, OrgSettings settings, string consumerSecret)
+    {
+        var policy = ReadPolicy(settings, null);
+        var tokenHttp = TokenHttp(context);
+        ClientCredentialsCredential credential;
+        try
+        {
+            credential = new ClientCredentialsCredential(settings.ToClientCredentialsOptions(consumerSecret), tokenHttp, context.TimeProvider);
         }
         catch (ArgumentException e)
         {
-            key.Dispose();
-            throw new CliException(ExitCodes.ConfigInvalid, $"{settings.Name(EnvironmentVariables.Policy, "policy")} is not a valid policy: {CliException.MessageOf(e)}");
+            tokenHttp.Dispose();
+            throw new CliException(ExitCodes.ConfigInvalid, CliException.MessageOf(e));
         }
 
-        var tokenHttp = context.Transport is { } transport ? new HttpClient(transport, disposeHandler: false) : new HttpClient();
-        var credential = new JwtBearerCredential(settings.ToCredentialOptions(), key, tokenHttp, context.TimeProvider);
-        var client = new SalesforceClient(credential, new SalesforceClientOptions
+        var client = CreateClient(context, settings, credential);
+        return new OrgConnection(settings, null, credential, credential.LoginUrl, credential.TokenEndpoint, client, new OperationHandler(client, policy), tokenHttp);
+    }
+
+    private static OperationPolicy ReadPolicy(OrgSettings settings, RsaSigningKey? key)
+    {
+        try
+        {
+            return settings.Policy is { } json ? OperationPolicy.Parse(json) : OperationPolicy.Default;
+        }
+        catch (ArgumentException e)
+        {
+            key?.Dispose();
+            throw new CliException(ExitCodes.ConfigInvalid, $"{settings.Name(EnvironmentVariables.Policy, "policy")} is not a valid policy: {CliException.MessageOf(e)}");
+        }
+    }
+
+    private static HttpClient TokenHttp(CliContext context) =>
+        context.Transport is { } transport ? new HttpClient(transport, disposeHandler: false) : new HttpClient();
+
+    private static SalesforceClient CreateClient(CliContext context, OrgSettings settings, SalesforceCredential credential) =>
+        new(credential, new SalesforceClientOptions
         {
             ApiVersion = settings.ApiVersion,
             TimeProvider = context.TimeProvider,
             Transport = context.Transport,
         });
-        return new OrgConnection(settings, key, credential, client, new OperationHandler(client, policy), tokenHttp);
-    }
 
     public void Dispose()
     {
         Client.Dispose();
         _tokenHttp.Dispose();
-        Key.Dispose();
+        Key?.Dispose();
     }
 }

@@ -10,7 +10,8 @@ namespace Forcelink.Cli.Configuration;
 internal static class OrgSettingsReader
 {
     private static readonly string[] ProfileKeys =
-        ["loginUrl", "consumerKey", "username", "audience", "apiVersion", "privateKey", "privateKeyFile", "privateKeyPassphrase", "certificateFile", "policy"];
+        ["auth", "loginUrl", "consumerKey", "username", "audience", "apiVersion", "privateKey", "privateKeyFile", "privateKeyPassphrase", "certificateFile", "policy",
+            "clientSecret", "clientSecretFile", "clientSecretInBody"];
 
     public static string ConfigPath(CliContext context) =>
         context.Variable(EnvironmentVariables.ConfigFile) is { } path
@@ -66,11 +67,16 @@ internal static class OrgSettingsReader
         return FromProfile(context, org, path, profile);
     }
 
+    // The client credentials flow has no generic login host to default to: it needs the org's My Domain.
+    private static string? DefaultLoginUrl(string? auth) =>
+        string.Equals(auth, "client_credentials", StringComparison.OrdinalIgnoreCase) ? null : "https://login.salesforce.com";
+
     private static OrgSettings FromEnvironment(CliContext context) => new()
     {
         Source = "FORCELINK_* environment variables",
         FromEnvironment = true,
-        LoginUrl = context.Variable(EnvironmentVariables.LoginUrl) ?? "https://login.salesforce.com",
+        Auth = context.Variable(EnvironmentVariables.Auth),
+        LoginUrl = context.Variable(EnvironmentVariables.LoginUrl) ?? DefaultLoginUrl(context.Variable(EnvironmentVariables.Auth)),
         ConsumerKey = context.Variable(EnvironmentVariables.ConsumerKey),
         Username = context.Variable(EnvironmentVariables.Username),
         Audience = context.Variable(EnvironmentVariables.Audience),
@@ -83,6 +89,12 @@ internal static class OrgSettingsReader
         AwsKeySource = context.Variable(EnvironmentVariables.PrivateKeySecretId) is { } secret
             ? (EnvironmentVariables.PrivateKeySecretId, secret)
             : context.Variable(EnvironmentVariables.PrivateKeyParameter) is { } parameter ? (EnvironmentVariables.PrivateKeyParameter, parameter) : null,
+        ClientSecret = context.Variable(EnvironmentVariables.ClientSecret),
+        ClientSecretFile = context.Variable(EnvironmentVariables.ClientSecretFile) is { } secretFile ? context.ResolvePath(secretFile) : null,
+        ClientSecretInBody = context.Variable(EnvironmentVariables.ClientSecretInBody),
+        AwsClientSecretSource = context.Variable(EnvironmentVariables.ClientSecretSecretId) is { } clientSecretId
+            ? (EnvironmentVariables.ClientSecretSecretId, clientSecretId)
+            : context.Variable(EnvironmentVariables.ClientSecretParameter) is { } clientSecretParameter ? (EnvironmentVariables.ClientSecretParameter, clientSecretParameter) : null,
     };
 
     private static async Task<JsonObject?> ReadProfileAsync(string path, string org, CancellationToken cancellationToken)
@@ -142,7 +154,8 @@ internal static class OrgSettingsReader
         return new OrgSettings
         {
             Source = $"profile '{org}' in {path}",
-            LoginUrl = Get("loginUrl") ?? "https://login.salesforce.com",
+            Auth = Get("auth"),
+            LoginUrl = Get("loginUrl") ?? DefaultLoginUrl(Get("auth")),
             ConsumerKey = Get("consumerKey"),
             Username = Get("username"),
             Audience = Get("audience"),
@@ -153,6 +166,9 @@ internal static class OrgSettingsReader
             PrivateKeyPassphrase = Get("privateKeyPassphrase") ?? context.Variable(EnvironmentVariables.PrivateKeyPassphrase),
             CertificateFile = FilePath("certificateFile"),
             Policy = Get("policy"),
+            ClientSecret = Get("clientSecret"),
+            ClientSecretFile = FilePath("clientSecretFile"),
+            ClientSecretInBody = Get("clientSecretInBody"),
         };
     }
 }

@@ -119,10 +119,19 @@ internal sealed class AdminApi(EmulatedOrg org)
                 }
 
             case ("GET", ["apps"]):
-                return Json(200, org.Options.Apps.Select(a => new { a.Name, a.ConsumerKey, a.Kind, a.Policy, a.Profiles, a.PermissionSets, a.SessionTimeout }));
+                return Json(200, org.Options.Apps.Select(a => new
+                {
+                    a.Name, a.ConsumerKey, a.Kind, a.Policy, a.Profiles, a.PermissionSets, a.SessionTimeout, a.ClientCredentialsUser,
+                    HasConsumerSecret = a.ConsumerSecret is not null,
+                }));
             case ("POST", ["apps"]):
                 {
                     var app = ValidApp(Read<AppOptions>(body));
+                    if (app.ClientCredentialsUser is { } runAs && org.FindUser(runAs) is null)
+                    {
+                        throw new ArgumentException($"clientCredentialsUser '{runAs}' is not a user of this org: create the user first (POST /__emulator/users)");
+                    }
+
                     org.AddApp(app);
                     return Json(201, new { app.Name, app.ConsumerKey });
                 }
@@ -291,15 +300,7 @@ internal sealed class AdminApi(EmulatedOrg org)
             errors.Add("name must not be empty");
         }
 
-        try
-        {
-            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(app.CertificatePem);
-        }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            errors.Add($"certificatePem must be a PEM X.509 certificate ({e.Message.TrimEnd('.')})");
-        }
-
+        errors.AddRange(app.ValidateCredentials(e => $"certificatePem must be a PEM X.509 certificate ({e})"));
         if (app.SessionTimeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             errors.Add($"sessionTimeout must be positive (or omitted for the org's), got {timeout}");

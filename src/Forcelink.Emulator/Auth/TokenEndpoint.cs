@@ -11,14 +11,24 @@ namespace Forcelink.Emulator.Auth;
 
 internal sealed record TokenOutcome(int Status, byte[] Body);
 
-/// <summary>POST /services/oauth2/token for the JWT bearer grant, with Salesforce's error strings.</summary>
+/// <summary>POST /services/oauth2/token for the JWT bearer and client credentials grants, with Salesforce's error strings.</summary>
 internal sealed class TokenEndpoint(EmulatedOrg org)
 {
     public const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+    public const string ClientCredentialsGrant = "client_credentials";
 
-    public TokenOutcome Exchange(IReadOnlyDictionary<string, string> form, Uri baseUrl)
+    /// <param name="form">The form fields.</param>
+    /// <param name="baseUrl">The emulator's own URL, its My Domain.</param>
+    /// <param name="authorization">The request's Authorization header, where a client may send its id and secret (HTTP Basic).</param>
+    public TokenOutcome Exchange(IReadOnlyDictionary<string, string> form, Uri baseUrl, string? authorization = null)
     {
-        if (!form.TryGetValue("grant_type", out var grantType) || grantType != JwtBearerGrant)
+        form.TryGetValue("grant_type", out var grantType);
+        if (grantType == ClientCredentialsGrant)
+        {
+            return ClientCredentials(form, baseUrl, authorization);
+        }
+
+        if (grantType != JwtBearerGrant)
         {
             return Error("unsupported_grant_type", "grant type not supported");
         }
@@ -73,6 +83,86 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
             return Error("invalid_grant", "login rate exceeded");
         }
 
+        return Granted(user, app, baseUrl);
+    }
+
+    /// <summary>
+    /// The order of the checks is the emulator's choice (Salesforce does not document it): where the request went, then
+    /// who the client is, then whom the app runs as.
+    /// </summary>
+    private TokenOutcome ClientCredentials(IReadOnlyDictionary<string, string> form, Uri baseUrl, string? authorization)
+    {
+        if (org.Options.GenericLoginHost)
+        {
+            return Error("invalid_grant", "request not supported on this domain");
+        }
+
+        string? clientId;
+        string? clientSecret;
+        if (authorization is not null && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!TryBasic(authorization[6..].Trim(), out clientId, out clientSecret))
+            {
+                return Error("invalid_client", "invalid client credentials");
+            }
+        }
+        else
+        {
+            form.TryGetValue("client_id", out clientId);
+            form.TryGetValue("client_secret", out clientSecret);
+        }
+
+        if (string.IsNullOrEmpty(clientId) || org.FindApp(clientId) is not { } app)
+        {
+            return Error("invalid_client_id", "client identifier invalid");
+        }
+
+        if (app.ConsumerSecret is null || clientSecret is null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(clientSecret), Encoding.UTF8.GetBytes(app.ConsumerSecret)))
+        {
+            return Error("invalid_client", "invalid client credentials");
+        }
+
+        if (app.ClientCredentialsUser is not { } runAs || org.FindUser(runAs) is not { } user)
+        {
+            return Error("invalid_grant", "no client credentials user enabled");
+        }
+
+        if (!org.TryRecordLogin(user))
+        {
+            return Error("invalid_grant", "login rate exceeded");
+        }
+
+        return Granted(user, app, baseUrl);
+    }
+
+    /// <summary>RFC 6749 §2.3.1: base64 of the form-encoded id and secret joined by ':'.</summary>
+    private static bool TryBasic(string encoded, out string? clientId, out string? clientSecret)
+    {
+        clientId = clientSecret = null;
+        string pair;
+        try
+        {
+            pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
+        var colon = pair.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        clientId = Uri.UnescapeDataString(pair[..colon].Replace('+', ' '));
+        clientSecret = Uri.UnescapeDataString(pair[(colon + 1)..].Replace('+', ' '));
+        return true;
+    }
+
+    private TokenOutcome Granted(OrgUser user, AppOptions app, Uri baseUrl)
+    {
         var session = org.IssueSession(user, app);
         var root = baseUrl.GetLeftPart(UriPartial.Authority);
         var id = $"{root}/id/{org.OrgId}/{user.Id}";

@@ -68,13 +68,11 @@ internal sealed class EmulatorOptions
                 errors.Add($"app '{app.Name}' has no consumerKey");
             }
 
-            try
+            errors.AddRange(app.ValidateCredentials(certificateProblem: e => $"has no readable PEM certificate ({e})").Select(e => $"app '{app.Name}' {e}"));
+            if (app.ClientCredentialsUser is { } runAs
+                && !Org.Users.Any(u => string.Equals(u.Username, runAs, StringComparison.OrdinalIgnoreCase)))
             {
-                using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(app.CertificatePem);
-            }
-            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException)
-            {
-                errors.Add($"app '{app.Name}' has no readable PEM certificate ({e.Message.TrimEnd('.')})");
+                errors.Add($"app '{app.Name}': clientCredentialsUser '{runAs}' is not one of the org's users");
             }
         }
 
@@ -126,6 +124,13 @@ internal sealed class OrgOptions
 
     public int LoginRateLimitPerHour { get; set; } = 3_600;
 
+    /// <summary>
+    /// Plays a generic login host (login.salesforce.com, test.salesforce.com) rather than the org's My Domain: the
+    /// <c>client_credentials</c> grant is refused with "request not supported on this domain", as Salesforce does there.
+    /// A switch because the emulator, on 127.0.0.1, has no host name to tell the two apart by.
+    /// </summary>
+    public bool GenericLoginHost { get; set; }
+
     public List<AppOptions> Apps { get; set; } = [];
 
     public List<UserOptions> Users { get; set; } = [];
@@ -168,6 +173,42 @@ internal sealed class AppOptions
 
     /// <summary>The app's session policy; the org's timeout applies when null.</summary>
     public TimeSpan? SessionTimeout { get; set; }
+
+    /// <summary>The Consumer Secret the <c>client_credentials</c> grant checks; that grant is refused ("invalid client credentials") when null.</summary>
+    public string? ConsumerSecret { get; set; }
+
+    /// <summary>Username of the client credentials flow's Run As user; "no client credentials user enabled" when null.</summary>
+    public string? ClientCredentialsUser { get; set; }
+
+    /// <summary>Every problem with the app's credentials: a readable certificate (JWT) or a consumer secret (client credentials), at least one.</summary>
+    /// <param name="certificateProblem">Phrases an unreadable certificate, given the reason; seed files and the admin API word it differently.</param>
+    public IReadOnlyList<string> ValidateCredentials(Func<string, string> certificateProblem)
+    {
+        var errors = new List<string>();
+        if (CertificatePem.Length > 0 || ConsumerSecret is null)
+        {
+            try
+            {
+                using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(CertificatePem);
+            }
+            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                errors.Add(certificateProblem(e.Message.TrimEnd('.')) + (ConsumerSecret is null ? "; a client-credentials-only app may give a consumerSecret instead" : ""));
+            }
+        }
+
+        if (ConsumerSecret is { } secret && string.IsNullOrWhiteSpace(secret))
+        {
+            errors.Add("consumerSecret must not be empty (omit it for a JWT-only app)");
+        }
+
+        if (ClientCredentialsUser is { } user && string.IsNullOrWhiteSpace(user))
+        {
+            errors.Add("clientCredentialsUser must be a username (omit it for no Run As user)");
+        }
+
+        return errors;
+    }
 }
 
 internal sealed class UserOptions

@@ -224,7 +224,7 @@ internal sealed class EmulatorPipeline
             await _org.Gate.WaitAsync(cancellationToken);
             try
             {
-                outcome = _token.Exchange(form, BaseUrl);
+                outcome = _token.Exchange(form, BaseUrl, context.Request.Headers.Authorization.ToString() is { Length: > 0 } authorization ? authorization : null);
             }
             finally
             {

@@ -15,6 +15,12 @@ internal static class EnvironmentVariables
     public const string PrivateKeyParameter = "FORCELINK_PRIVATE_KEY_PARAMETER";
     public const string PrivateKeyPassphrase = "FORCELINK_PRIVATE_KEY_PASSPHRASE";
     public const string CertificateWarningDays = "FORCELINK_CERTIFICATE_WARNING_DAYS";
+    public const string Auth = "FORCELINK_AUTH";
+    public const string ClientSecret = "FORCELINK_CLIENT_SECRET";
+    public const string ClientSecretFile = "FORCELINK_CLIENT_SECRET_FILE";
+    public const string ClientSecretSecretId = "FORCELINK_CLIENT_SECRET_SECRET_ID";
+    public const string ClientSecretParameter = "FORCELINK_CLIENT_SECRET_PARAMETER";
+    public const string ClientSecretInBody = "FORCELINK_CLIENT_SECRET_IN_BODY";
     public const string Policy = "FORCELINK_POLICY";
     public const string TokenTable = "FORCELINK_TOKEN_TABLE";
     public const string TokenKmsKeyId = "FORCELINK_TOKEN_KMS_KEY_ID";

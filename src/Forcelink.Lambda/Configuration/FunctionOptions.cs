@@ -27,9 +27,12 @@ internal sealed partial class FunctionOptions
     ];
 
     private FunctionOptions(
-        JwtBearerCredentialOptions credential,
+        AuthFlow flow,
+        JwtBearerCredentialOptions? credential,
+        ClientCredentialsCredentialOptions? clientCredentials,
         SalesforceClientOptions client,
-        PrivateKeySource privateKey,
+        SecretSource? privateKey,
+        SecretSource? clientSecret,
         string? passphrase,
         int extensionPort,
         string? sessionToken,
@@ -39,12 +42,15 @@ internal sealed partial class FunctionOptions
         IReadOnlyDictionary<string, string> idempotencyFields,
         FleetOptions fleet)
     {
+        Flow = flow;
         IdempotencyFields = idempotencyFields;
         Fleet = fleet;
         Policy = policy;
         Credential = credential;
+        ClientCredentials = clientCredentials;
         Client = client;
         PrivateKey = privateKey;
+        ClientSecret = clientSecret;
         PrivateKeyPassphrase = passphrase;
         ExtensionPort = extensionPort;
         SessionToken = sessionToken;
@@ -52,7 +58,21 @@ internal sealed partial class FunctionOptions
         AwsRegion = awsRegion;
     }
 
-    public JwtBearerCredentialOptions Credential { get; }
+    /// <summary>The login flow (<c>FORCELINK_AUTH</c>): the JWT bearer flow by default.</summary>
+    public AuthFlow Flow { get; }
+
+    /// <summary>The JWT bearer settings; <see langword="null"/> with the client credentials flow.</summary>
+    public JwtBearerCredentialOptions? Credential { get; }
+
+    /// <summary>The client credentials settings, without the secret (read at init from <see cref="ClientSecret"/>);
+    /// <see langword="null"/> with the JWT bearer flow.</summary>
+    public ClientCredentialsCredentialOptions? ClientCredentials { get; }
+
+    /// <summary>The org's login URL (My Domain for the client credentials flow).</summary>
+    public Uri LoginUrl => Credential?.LoginUrl ?? ClientCredentials!.LoginUrl!;
+
+    /// <summary>The app's consumer key.</summary>
+    public string ConsumerKey => Credential?.ConsumerKey ?? ClientCredentials!.ConsumerKey!;
 
     /// <summary>The DynamoDB tables shared by the function's containers; both absent means in-memory only.</summary>
     public FleetOptions Fleet { get; }
@@ -66,7 +86,11 @@ internal sealed partial class FunctionOptions
     /// <summary>The client settings from the environment; the composition root adds the clock, logging and transport.</summary>
     public SalesforceClientOptions Client { get; }
 
-    public PrivateKeySource PrivateKey { get; }
+    /// <summary>Where the JWT signing key comes from; <see langword="null"/> with the client credentials flow.</summary>
+    public SecretSource? PrivateKey { get; }
+
+    /// <summary>Where the consumer secret comes from; <see langword="null"/> with the JWT bearer flow.</summary>
+    public SecretSource? ClientSecret { get; }
 
     public string? PrivateKeyPassphrase { get; }
 
@@ -79,7 +103,7 @@ internal sealed partial class FunctionOptions
     /// <summary><c>AWS_SESSION_TOKEN</c>, which the extension requires as <c>X-Aws-Parameters-Secrets-Token</c>.</summary>
     public string? SessionToken { get; }
 
-    /// <summary>The execution role's credentials, for reading the key from the AWS API when the extension is absent.</summary>
+    /// <summary>The execution role's credentials, for reading the key or secret from the AWS API when the extension is absent.</summary>
     public AwsCredentials? AwsCredentials { get; }
 
     /// <summary><c>AWS_REGION</c> (or <c>AWS_DEFAULT_REGION</c>): where the secret or parameter lives.</summary>
@@ -93,25 +117,58 @@ internal sealed partial class FunctionOptions
         string? Read(string name) => getVariable(name) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
         var errors = new List<string>();
-        var credential = new JwtBearerCredentialOptions
-        {
-            ConsumerKey = Read(EnvironmentVariables.ConsumerKey),
-            Username = Read(EnvironmentVariables.Username),
-            Audience = Read(EnvironmentVariables.Audience),
-        };
-
+        var flow = ReadFlow(Read(EnvironmentVariables.Auth), errors);
+        Uri? loginUrl = null;
         switch (Read(EnvironmentVariables.LoginUrl))
         {
             case null:
-                errors.Add($"{EnvironmentVariables.LoginUrl} is required: https://login.salesforce.com for production and Developer Edition, " +
-                    "https://test.salesforce.com for sandboxes, or your My Domain URL (https://<mydomain>.my.salesforce.com).");
+                errors.Add(flow == AuthFlow.ClientCredentials
+                    ? $"{EnvironmentVariables.LoginUrl} is required: the client credentials flow works only on the org's My Domain; " +
+                        "use your My Domain URL, https://<mydomain>.my.salesforce.com (Setup > My Domain shows it)."
+                    : $"{EnvironmentVariables.LoginUrl} is required: https://login.salesforce.com for production and Developer Edition, " +
+                        "https://test.salesforce.com for sandboxes, or your My Domain URL (https://<mydomain>.my.salesforce.com).");
                 break;
-            case var text when Uri.TryCreate(text, UriKind.Absolute, out var loginUrl):
-                credential.LoginUrl = loginUrl;
+            case var text when Uri.TryCreate(text, UriKind.Absolute, out var parsed):
+                loginUrl = parsed;
                 break;
             case var text:
                 errors.Add($"{EnvironmentVariables.LoginUrl} '{text}' is not an absolute URL: write it with its scheme, such as https://login.salesforce.com.");
                 break;
+        }
+
+        JwtBearerCredentialOptions? credential = null;
+        ClientCredentialsCredentialOptions? clientCredentials = null;
+        IReadOnlyList<string> credentialErrors;
+        if (flow == AuthFlow.ClientCredentials)
+        {
+            clientCredentials = new ClientCredentialsCredentialOptions
+            {
+                LoginUrl = loginUrl,
+                ConsumerKey = Read(EnvironmentVariables.ConsumerKey),
+                SendCredentialsInBody = ReadBoolean(Read(EnvironmentVariables.ClientSecretInBody), EnvironmentVariables.ClientSecretInBody, errors),
+            };
+
+            // The secret is read at init, from wherever it lives; only the rest can be checked now.
+            credentialErrors = [.. new ClientCredentialsCredentialOptions
+                {
+                    LoginUrl = loginUrl, ConsumerKey = clientCredentials.ConsumerKey, ConsumerSecret = "read-at-init",
+                }.Validate()
+                .Where(e => loginUrl is not null || !e.StartsWith("LoginUrl ", StringComparison.Ordinal))];
+        }
+        else
+        {
+            credential = new JwtBearerCredentialOptions
+            {
+                ConsumerKey = Read(EnvironmentVariables.ConsumerKey),
+                Username = Read(EnvironmentVariables.Username),
+                Audience = Read(EnvironmentVariables.Audience),
+            };
+            if (loginUrl is not null)
+            {
+                credential.LoginUrl = loginUrl;
+            }
+
+            credentialErrors = credential.Validate();
         }
 
         var client = new SalesforceClientOptions { ApiVersion = Read(EnvironmentVariables.ApiVersion) };
@@ -132,7 +189,7 @@ internal sealed partial class FunctionOptions
             }
         }
 
-        foreach (var error in credential.Validate().Concat(client.Validate()))
+        foreach (var error in credentialErrors.Concat(client.Validate()))
         {
             var variable = PropertyVariables.FirstOrDefault(p => error.StartsWith(p.Property + " ", StringComparison.Ordinal)).Variable;
             errors.Add(variable is null ? error : $"{variable}: {error}");
@@ -153,25 +210,48 @@ internal sealed partial class FunctionOptions
 
         var idempotencyFields = ReadIdempotencyFields(Read(EnvironmentVariables.IdempotencyFields), policy, errors);
         var fleet = ReadFleet(Read, errors);
-        var privateKey = ReadPrivateKeySource(Read, errors);
+        SecretSource? privateKey = null;
+        SecretSource? clientSecret = null;
+        if (flow == AuthFlow.ClientCredentials)
+        {
+            clientSecret = ReadSecretSource(Read, SecretSource.ClientSecret, errors, "The client secret is not configured: set exactly one of " +
+                $"{EnvironmentVariables.ClientSecretSecretId} (recommended: a Secrets Manager secret holding the app's Consumer Secret), " +
+                $"{EnvironmentVariables.ClientSecretParameter} (an SSM SecureString parameter), " +
+                $"{EnvironmentVariables.ClientSecretFile} (a path in the deployment package) or " +
+                $"{EnvironmentVariables.ClientSecret} (the secret itself).");
+            errors.AddRange(OtherFlowVariables(Read, JwtOnlyVariables, "the JWT bearer flow (FORCELINK_AUTH=jwt)",
+                $"with {EnvironmentVariables.Auth}=client_credentials the token is for the app's Run As user and no key signs anything; remove it, or set {EnvironmentVariables.Auth}=jwt"));
+        }
+        else
+        {
+            privateKey = ReadSecretSource(Read, SecretSource.PrivateKey, errors, "The private key is not configured: set exactly one of " +
+                $"{EnvironmentVariables.PrivateKeySecretId} (recommended: a Secrets Manager secret holding the PEM of server.key), " +
+                $"{EnvironmentVariables.PrivateKeyParameter} (an SSM SecureString parameter), " +
+                $"{EnvironmentVariables.PrivateKeyFile} (a path in the deployment package) or " +
+                $"{EnvironmentVariables.PrivateKey} (the PEM text itself, or its base64).");
+            errors.AddRange(OtherFlowVariables(Read, ClientCredentialsOnlyVariables, "the client credentials flow (FORCELINK_AUTH=client_credentials)",
+                $"with {EnvironmentVariables.Auth}=jwt (the default) remove it, or set {EnvironmentVariables.Auth}=client_credentials"));
+        }
+
         var certificateWarningDays = ReadCertificateWarningDays(Read(EnvironmentVariables.CertificateWarningDays), errors);
         var sessionToken = Read(EnvironmentVariables.SessionToken);
         var awsCredentials = AwsCredentials.FromEnvironment(Read);
         var awsRegion = Read(EnvironmentVariables.Region) ?? Read(EnvironmentVariables.DefaultRegion);
         var port = DefaultExtensionPort;
-        if (privateKey?.Kind is PrivateKeySourceKind.Secret or PrivateKeySourceKind.Parameter)
+        if (new[] { privateKey, clientSecret }.FirstOrDefault(s => s?.Kind is SecretSourceKind.Secret or SecretSourceKind.Parameter) is { } awsSource)
         {
             if (sessionToken is null && awsCredentials is not null && awsRegion is null)
             {
-                errors.Add($"{EnvironmentVariables.Region} is not set, and reading {privateKey.VariableName} from the AWS API needs the region it lives in: " +
+                errors.Add($"{EnvironmentVariables.Region} is not set, and reading {awsSource.VariableName} from the AWS API needs the region it lives in: " +
                     "Lambda sets it; when running elsewhere, set it (such as eu-west-1).");
             }
 
             if (sessionToken is null && awsCredentials is null)
             {
+                var fileVariable = awsSource == clientSecret ? EnvironmentVariables.ClientSecretFile : EnvironmentVariables.PrivateKeyFile;
                 errors.Add($"Neither {EnvironmentVariables.SessionToken} nor {AwsCredentials.AccessKeyIdVariable} and {AwsCredentials.SecretAccessKeyVariable} are set, " +
-                    $"so {privateKey.VariableName} cannot be read (through the Parameters and Secrets extension or the AWS API): Lambda sets them for the " +
-                    $"execution role; when running elsewhere, set them or use {EnvironmentVariables.PrivateKeyFile}.");
+                    $"so {awsSource.VariableName} cannot be read (through the Parameters and Secrets extension or the AWS API): Lambda sets them for the " +
+                    $"execution role; when running elsewhere, set them or use {fileVariable}.");
             }
 
             if (Read(EnvironmentVariables.ExtensionPort) is { } portText
@@ -188,7 +268,7 @@ internal sealed partial class FunctionOptions
 
         // A passphrase may legitimately start or end with spaces: only an empty one counts as unset.
         var passphrase = getVariable(EnvironmentVariables.PrivateKeyPassphrase) is { Length: > 0 } given ? given : null;
-        return new FunctionOptions(credential, client, privateKey!, passphrase, port, sessionToken, awsCredentials, awsRegion, policy, idempotencyFields, fleet)
+        return new FunctionOptions(flow, credential, clientCredentials, client, privateKey, clientSecret, passphrase, port, sessionToken, awsCredentials, awsRegion, policy, idempotencyFields, fleet)
         {
             CertificateWarningDays = certificateWarningDays,
         };
@@ -210,6 +290,53 @@ internal sealed partial class FunctionOptions
             $"before the certificate stored with the key expires; leave it unset for {DefaultCertificateWarningDays}, 0 turns the warning off.");
         return DefaultCertificateWarningDays;
     }
+
+    private static readonly string[] JwtOnlyVariables =
+    [
+        EnvironmentVariables.Username, EnvironmentVariables.Audience, EnvironmentVariables.PrivateKey, EnvironmentVariables.PrivateKeyFile,
+        EnvironmentVariables.PrivateKeySecretId, EnvironmentVariables.PrivateKeyParameter, EnvironmentVariables.PrivateKeyPassphrase,
+    ];
+
+    private static readonly string[] ClientCredentialsOnlyVariables =
+    [
+        EnvironmentVariables.ClientSecret, EnvironmentVariables.ClientSecretFile, EnvironmentVariables.ClientSecretSecretId,
+        EnvironmentVariables.ClientSecretParameter, EnvironmentVariables.ClientSecretInBody,
+    ];
+
+    private static AuthFlow ReadFlow(string? text, List<string> errors)
+    {
+        switch (text?.ToLowerInvariant())
+        {
+            case null or "jwt":
+                return AuthFlow.Jwt;
+            case "client_credentials":
+                return AuthFlow.ClientCredentials;
+            default:
+                errors.Add($"{EnvironmentVariables.Auth} '{text}' is not a login flow: use jwt (the default: a private key signs an assertion for a user) " +
+                    "or client_credentials (a consumer secret; the token is for the app's Run As user).");
+                return AuthFlow.Jwt;
+        }
+    }
+
+    private static bool ReadBoolean(string? text, string variable, List<string> errors)
+    {
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        errors.Add($"{variable} '{text}' is not true or false: leave it unset (or true) to send the consumer key and secret as form fields, false for HTTP Basic.");
+        return true;
+    }
+
+    /// <summary>One problem per variable of the other flow that is set, so a half-switched configuration says what to remove.</summary>
+    private static IEnumerable<string> OtherFlowVariables(Func<string, string?> read, string[] variables, string flow, string fix) =>
+        variables.Where(v => read(v) is not null).Select(v => $"{v} belongs to {flow}: {fix}.");
 
     /// <summary><c>Lead.Forcelink_Key__c,Case.Forcelink_Key__c</c>, or one field name for every object the policy allows.</summary>
     private static Dictionary<string, string> ReadIdempotencyFields(string? text, OperationPolicy policy, List<string> errors)
@@ -290,35 +417,35 @@ internal sealed partial class FunctionOptions
     [GeneratedRegex(@"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|mrk-[0-9a-fA-F]{32}|alias/[A-Za-z0-9/_\-]{1,250}|arn:aws[a-z\-]*:kms:[a-z0-9\-]+:\d{12}:(key|alias)/[A-Za-z0-9/_\-]{1,250})$", RegexOptions.CultureInvariant)]
     private static partial Regex KmsKeyPattern();
 
-    private static PrivateKeySource? ReadPrivateKeySource(Func<string, string?> read, List<string> errors)
+    private static SecretSource? ReadSecretSource(Func<string, string?> read, Func<SecretSourceKind, string, SecretSource> create, List<string> errors, string missing)
     {
-        (string Variable, PrivateKeySourceKind Kind)[] candidates =
-        [
-            (EnvironmentVariables.PrivateKey, PrivateKeySourceKind.Text),
-            (EnvironmentVariables.PrivateKeyFile, PrivateKeySourceKind.File),
-            (EnvironmentVariables.PrivateKeySecretId, PrivateKeySourceKind.Secret),
-            (EnvironmentVariables.PrivateKeyParameter, PrivateKeySourceKind.Parameter),
-        ];
-        var present = candidates
-            .Select(c => (c.Variable, c.Kind, Value: read(c.Variable)))
+        var present = Enum.GetValues<SecretSourceKind>()
+            .Select(kind => (Source: create(kind, ""), Kind: kind))
+            .Select(c => (c.Kind, c.Source.VariableName, Value: read(c.Source.VariableName)))
             .Where(c => c.Value is not null)
             .ToList();
 
         switch (present.Count)
         {
             case 1:
-                return new PrivateKeySource(present[0].Kind, present[0].Value!);
+                return create(present[0].Kind, present[0].Value!);
             case 0:
-                errors.Add("The private key is not configured: set exactly one of " +
-                    $"{EnvironmentVariables.PrivateKeySecretId} (recommended: a Secrets Manager secret holding the PEM of server.key), " +
-                    $"{EnvironmentVariables.PrivateKeyParameter} (an SSM SecureString parameter), " +
-                    $"{EnvironmentVariables.PrivateKeyFile} (a path in the deployment package) or " +
-                    $"{EnvironmentVariables.PrivateKey} (the PEM text itself, or its base64).");
+                errors.Add(missing);
                 return null;
             default:
-                errors.Add($"The private key is configured {present.Count} times ({string.Join(", ", present.Select(p => p.Variable))}): " +
-                    "keep exactly one of them and remove the others.");
+                errors.Add($"The {(present[0].VariableName.Contains("CLIENT_SECRET", StringComparison.Ordinal) ? "client secret" : "private key")} is configured " +
+                    $"{present.Count} times ({string.Join(", ", present.Select(p => p.VariableName))}): keep exactly one of them and remove the others.");
                 return null;
         }
     }
+}
+
+/// <summary>How the function logs in to Salesforce (<c>FORCELINK_AUTH</c>).</summary>
+internal enum AuthFlow
+{
+    /// <summary><c>jwt</c>: the OAuth 2.0 JWT bearer flow, a private key signing an assertion for a user.</summary>
+    Jwt,
+
+    /// <summary><c>client_credentials</c>: the OAuth 2.0 client credentials flow, a consumer secret; the token is for the app's Run As user.</summary>
+    ClientCredentials,
 }

@@ -77,7 +77,7 @@ internal sealed partial class ParametersSecretsClient
         }
 
         throw new FunctionConfigurationException(
-            $"The {what} has no SecretString: store the PEM of server.key as the secret's plaintext value.");
+            $"The {what} has no SecretString: store the value (the PEM of server.key, or the consumer secret) as the secret's plaintext.");
     }
 
     /// <summary>The decrypted value of an SSM parameter (<c>Parameter.Value</c>).</summary>

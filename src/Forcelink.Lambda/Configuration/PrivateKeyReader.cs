@@ -12,7 +12,7 @@ namespace Forcelink.Lambda.Configuration;
 /// </summary>
 internal sealed partial class PrivateKeyReader(Func<ParametersSecretsClient> extension)
 {
-    public async Task<RsaSigningKey> ReadAsync(PrivateKeySource source, string? passphrase, CancellationToken cancellationToken = default)
+    public async Task<RsaSigningKey> ReadAsync(SecretSource source, string? passphrase, CancellationToken cancellationToken = default)
     {
         using var material = await ReadMaterialAsync(source, passphrase, fresh: false, cancellationToken);
         return material.DetachKey();
@@ -23,11 +23,11 @@ internal sealed partial class PrivateKeyReader(Func<ParametersSecretsClient> ext
     /// <param name="passphrase">The passphrase of an encrypted key; one stored in a JSON secret is used when this is null.</param>
     /// <param name="fresh">Read past the extension's cache (from the AWS API when the function can), as after a rotation.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public async Task<SigningMaterial> ReadMaterialAsync(PrivateKeySource source, string? passphrase, bool fresh, CancellationToken cancellationToken = default)
+    public async Task<SigningMaterial> ReadMaterialAsync(SecretSource source, string? passphrase, bool fresh, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         string text;
-        if (source.Kind == PrivateKeySourceKind.File)
+        if (source.Kind == SecretSourceKind.File)
         {
             try
             {
@@ -45,14 +45,14 @@ internal sealed partial class PrivateKeyReader(Func<ParametersSecretsClient> ext
         {
             text = source.Kind switch
             {
-                PrivateKeySourceKind.Secret => await extension().GetSecretStringAsync(source.Value, fresh, cancellationToken),
-                PrivateKeySourceKind.Parameter => await extension().GetParameterValueAsync(source.Value, fresh, cancellationToken),
+                SecretSourceKind.Secret => await extension().GetSecretStringAsync(source.Value, fresh, cancellationToken),
+                SecretSourceKind.Parameter => await extension().GetParameterValueAsync(source.Value, fresh, cancellationToken),
                 _ => source.Value,
             };
         }
 
         string? certificateText = null;
-        if (source.Kind != PrivateKeySourceKind.Text && text.TrimStart().StartsWith('{'))
+        if (source.Kind != SecretSourceKind.Text && text.TrimStart().StartsWith('{'))
         {
             (text, passphrase, certificateText) = FromJson(text, passphrase, source);
         }
@@ -71,7 +71,7 @@ internal sealed partial class PrivateKeyReader(Func<ParametersSecretsClient> ext
         {
             var reason = exception.Message.Split(" (Parameter", 2)[0];
             throw new FunctionConfigurationException(
-                source.Kind == PrivateKeySourceKind.File
+                source.Kind == SecretSourceKind.File
                     ? $"{source.VariableName}: The private key file '{source.Value}' is not usable: {reason}"
                     : $"{source.VariableName}: the value is not a usable private key. {reason}",
                 exception);
@@ -99,7 +99,7 @@ internal sealed partial class PrivateKeyReader(Func<ParametersSecretsClient> ext
         return new SigningMaterial(key, certificate);
     }
 
-    private static (string Key, string? Passphrase, string? Certificate) FromJson(string json, string? passphrase, PrivateKeySource source)
+    private static (string Key, string? Passphrase, string? Certificate) FromJson(string json, string? passphrase, SecretSource source)
     {
         try
         {

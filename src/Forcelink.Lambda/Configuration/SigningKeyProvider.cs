@@ -11,7 +11,7 @@ namespace Forcelink.Lambda.Configuration;
 /// </summary>
 internal sealed partial class SigningKeyProvider(
     PrivateKeyReader reader,
-    PrivateKeySource source,
+    SecretSource source,
     string? passphrase,
     int certificateWarningDays,
     EmbeddedMetrics metrics,
@@ -20,10 +20,10 @@ internal sealed partial class SigningKeyProvider(
 {
     private int _reads;
 
-    public PrivateKeySource Source => source;
+    public SecretSource Source => source;
 
     /// <summary>Whether a second read can give another key: inline text (<c>FORCELINK_PRIVATE_KEY</c>) changes only with a redeploy.</summary>
-    public bool CanChange => source.Kind != PrivateKeySourceKind.Text;
+    public bool CanChange => source.Kind != SecretSourceKind.Text;
 
     /// <summary>How many times the key was read, the first included.</summary>
     public int Reads => Volatile.Read(ref _reads);

@@ -2,12 +2,17 @@ namespace Forcelink.Authentication;
 
 /// <summary>
 /// Turns a token-endpoint refusal into a message that says what is wrong and which setup step fixes it
-/// (salesforce-protocol.md §1.6; setup guide steps 2 and 3).
+/// (salesforce-protocol.md §1.6; setup guide steps 2 and 3; docs/authentication.md, "Client Credentials flow").
 /// </summary>
 internal static class TokenErrorExplanation
 {
     public static string Explain(string error, string description, in TokenRequestFacts facts)
     {
+        if (facts.Flow == TokenFlow.ClientCredentials)
+        {
+            return ExplainClientCredentials(error, description, facts);
+        }
+
         var said = $"Salesforce refused the JWT bearer login ({error}: {description}).";
         var fix = (error.ToLowerInvariant(), description.ToLowerInvariant()) switch
         {
@@ -55,6 +60,48 @@ internal static class TokenErrorExplanation
         return $"{said} {fix}";
     }
 
+    private static string ExplainClientCredentials(string error, string description, in TokenRequestFacts facts)
+    {
+        var said = $"Salesforce refused the client credentials login ({error}: {description}).";
+        var fix = (error.ToLowerInvariant(), description.ToLowerInvariant()) switch
+        {
+            ("invalid_grant", var d) when d.Contains("not supported on this domain", StringComparison.Ordinal) =>
+                $"The client credentials flow is served only by the org's own My Domain, and {facts.LoginUrl} is not it (login.salesforce.com and " +
+                "test.salesforce.com refuse it). Fix: use your My Domain URL, https://<mydomain>.my.salesforce.com (Setup > My Domain shows it; " +
+                "sandboxes: https://<mydomain>--<sandbox>.sandbox.my.salesforce.com), as FORCELINK_LOGIN_URL or LoginUrl.",
+            ("invalid_grant", var d) when d.Contains("no client credentials user enabled", StringComparison.Ordinal) =>
+                "The app has no Run As user for the client credentials flow, so Salesforce does not know whom the token is for. " +
+                "Fix: Connected App: Setup > App Manager > your app > Manage > Edit Policies > Client Credentials Flow > Run As, pick the integration user; " +
+                "External Client App: Setup > External Client App Manager > your app > Policies > OAuth Policies > Enable Client Credentials Flow, and set the Run As username. " +
+                "Check too that 'Enable Client Credentials Flow' is ticked in the app's OAuth settings.",
+            ("invalid_grant", var d) when d.Contains("not enabled", StringComparison.Ordinal) =>
+                "The app does not allow the client credentials flow. Fix: in the app's OAuth settings tick 'Enable Client Credentials Flow', then set its Run As user " +
+                "(Connected App: Manage > Edit Policies > Client Credentials Flow; External Client App: Policies > OAuth Policies).",
+            ("invalid_grant", var d) when d.Contains("login rate exceeded", StringComparison.Ordinal) =>
+                "The app's Run As user has logged in more than 3,600 times in the past hour, Salesforce's limit: every token exchange is a login. " +
+                "Fix: reuse tokens (one SalesforceClient per process) and share them across Lambda containers (FORCELINK_TOKEN_TABLE); logins resume within the hour.",
+            ("invalid_client_id", _) =>
+                $"The consumer key '{facts.ConsumerKeyPrefix}' is not known to the org behind {facts.LoginUrl}. " +
+                "Fix: copy the Consumer Key (Setup > App Manager > your app > View > Manage Consumer Details; External Client Apps: Settings > OAuth Settings > Consumer Key and Secret), " +
+                "and use the My Domain URL of the org where that app lives. A new app can take a few minutes to be available.",
+            ("invalid_client", _) =>
+                $"The consumer secret is not the one of the app with consumer key '{facts.ConsumerKeyPrefix}'. " +
+                "Fix: copy the Consumer Secret again (Setup > App Manager > your app > View > Manage Consumer Details; it may have been rotated) into " +
+                "FORCELINK_CLIENT_SECRET (or the file, secret or parameter it is read from), without surrounding spaces or line breaks.",
+            ("unsupported_grant_type", _) =>
+                $"{facts.LoginUrl} does not offer the client credentials grant. Fix: use the org's My Domain URL (https://<mydomain>.my.salesforce.com, not a " +
+                "Lightning or Visualforce URL), and tick 'Enable Client Credentials Flow' in the app's OAuth settings.",
+            ("invalid_app_access", _) or ("invalid_grant", _) when description.Contains("admin approved", StringComparison.OrdinalIgnoreCase) =>
+                "The app's Run As user is not allowed to use the app. Fix: give the Run As user the app's profile or permission set (Manage > Manage Profiles or Manage Permission Sets).",
+            ("invalid_request", _) =>
+                "The token request was malformed. This is a defect in the caller: report it with the description above.",
+            _ =>
+                "Check the app setup (docs/authentication.md, 'Client Credentials flow'): 'Enable Client Credentials Flow' ticked, a Run As user set, " +
+                "the consumer key and secret copied from this org's app, and the login URL being the org's My Domain.",
+        };
+        return $"{said} {fix}";
+    }
+
     public static string ExplainNonJson(int statusCode, string? title, in TokenRequestFacts facts) =>
         $"The token endpoint {facts.TokenEndpoint} answered HTTP {statusCode} with a page that is not Salesforce's JSON" +
         (string.IsNullOrWhiteSpace(title) ? "." : $" ('{title.Trim()}').") +
@@ -89,5 +136,11 @@ internal static class TokenErrorExplanation
     }
 }
 
-/// <summary>What the explanation may mention about the request. Never the assertion or the key.</summary>
-internal readonly record struct TokenRequestFacts(string Username, string ConsumerKeyPrefix, string Audience, Uri LoginUrl, Uri TokenEndpoint);
+/// <summary>What the explanation may mention about the request. Never the assertion, the key or the secret.</summary>
+internal readonly record struct TokenRequestFacts(TokenFlow Flow, string Username, string ConsumerKeyPrefix, string Audience, Uri LoginUrl, Uri TokenEndpoint);
+
+internal enum TokenFlow
+{
+    JwtBearer,
+    ClientCredentials,
+}

@@ -50,6 +50,34 @@ internal sealed class CliOrg : IAsyncDisposable
         return new CliOrg(host, session);
     }
 
+    /// <summary>
+    /// The same org with the app's consumer secret and Run As user set, and a session configured for the client
+    /// credentials flow from variables (FORCELINK_AUTH, FORCELINK_CLIENT_SECRET_FILE), the JWT variables removed.
+    /// </summary>
+    public static async Task<CliOrg> StartClientCredentialsAsync(Action<EmulatorOptions>? configure = null)
+    {
+        var org = await StartAsync((options, _) =>
+        {
+            options.Org.Users.Add(new UserOptions { Username = RunAsUser, FirstName = "Run", LastName = "As" });
+            options.Org.Apps[0].ConsumerSecret = ClientSecret;
+            options.Org.Apps[0].ClientCredentialsUser = RunAsUser;
+            configure?.Invoke(options);
+        });
+        await File.WriteAllTextAsync(org.Session.PathOf("client.secret"), ClientSecret + "\n");
+        foreach (var variable in new[] { "FORCELINK_USERNAME", "FORCELINK_PRIVATE_KEY_FILE", "FORCELINK_CERTIFICATE_FILE" })
+        {
+            org.Session.Environment.Remove(variable);
+        }
+
+        org.Session.Environment["FORCELINK_AUTH"] = "client_credentials";
+        org.Session.Environment["FORCELINK_CLIENT_SECRET_FILE"] = org.Session.PathOf("client.secret");
+        return org;
+    }
+
+    // Distinctive, so that a search of all output for it cannot match anything else.
+    public const string ClientSecret = "Xv9-CLI-CLIENT-SECRET-41aa0c";
+    public const string RunAsUser = "runas@cli.example.com";
+
     public Task<CliRun> RunAsync(params string[] args) => Session.RunAsync(args);
 
     public async ValueTask DisposeAsync()

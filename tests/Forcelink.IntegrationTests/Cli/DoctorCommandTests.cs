@@ -160,6 +160,104 @@ public sealed class DoctorCommandTests
         Assert.All(json["checks"]!.AsArray().Skip(1), c => Assert.Equal("skipped", c!["status"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Doctor_ClientCredentialsHealthy_PassesEveryCheckWithoutKeyOrCertificate()
+    {
+        await using var org = await CliOrg.StartClientCredentialsAsync();
+
+        var run = await org.RunAsync("doctor");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        foreach (var check in new[] { DoctorCommand.ConfigurationCheck, DoctorCommand.SecretCheck, DoctorCommand.ReachableCheck, DoctorCommand.TokenCheck,
+            DoctorCommand.RestCheck, DoctorCommand.LeadCheck, DoctorCommand.CaseCheck, DoctorCommand.UsageCheck })
+        {
+            Assert.Contains($"[pass] {check}", run.Output);
+        }
+
+        Assert.DoesNotContain("private key", run.Output);
+        Assert.Contains("client credentials flow at", run.Output);
+        Assert.Contains($"{CliOrg.ClientSecret.Length} characters", run.Output);
+        AssertNoSecret(run);
+    }
+
+    public static TheoryData<string, string, string> ClientCredentialsRefusals => new()
+    {
+        { "generic login host", "request not supported on this domain", "Setup > My Domain" },
+        { "no run-as user", "no client credentials user enabled", "Client Credentials Flow > Run As" },
+        { "unknown consumer key", "invalid_client_id", "Manage Consumer Details" },
+        { "wrong secret", "invalid_client", "copy the Consumer Secret again" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ClientCredentialsRefusals))]
+    public async Task Doctor_ClientCredentialsBroken_FailsTokenExchangeWithTheSpecificFix(string broken, string expected, string fix)
+    {
+        await using var org = await CliOrg.StartClientCredentialsAsync(options =>
+        {
+            options.Org.GenericLoginHost = broken == "generic login host";
+            options.Org.Apps[0].ClientCredentialsUser = broken == "no run-as user" ? null : CliOrg.RunAsUser;
+            options.Org.Apps[0].ConsumerSecret = broken == "wrong secret" ? "another-secret-entirely" : CliOrg.ClientSecret;
+        });
+        if (broken == "unknown consumer key")
+        {
+            org.Session.Environment["FORCELINK_CONSUMER_KEY"] = "3MVG9someOtherApp";
+        }
+
+        var run = await org.RunAsync("doctor");
+
+        AssertFailedAt(run, DoctorCommand.TokenCheck, expected);
+        Assert.Contains(fix, run.Output);
+        Assert.Contains("[pass] client secret", run.Output);
+        AssertNoSecret(run);
+    }
+
+    [Fact]
+    public async Task Doctor_ClientCredentialsAtLoginSalesforceCom_FailsConfigurationWithTheMyDomainFix()
+    {
+        await using var org = await CliOrg.StartClientCredentialsAsync();
+        org.Session.Environment["FORCELINK_LOGIN_URL"] = "https://login.salesforce.com";
+
+        var run = await org.RunAsync("doctor");
+
+        AssertFailedAt(run, DoctorCommand.ConfigurationCheck, "FORCELINK_LOGIN_URL 'https://login.salesforce.com/' is the generic login host");
+        Assert.Contains("https://<mydomain>.my.salesforce.com (Setup > My Domain shows it)", run.Output);
+        Assert.Contains("[skip] client secret", run.Output);
+        Assert.DoesNotContain("[skip] private key", run.Output);
+        Assert.Equal(0, org.Host.LoginCount(CliOrg.RunAsUser));
+    }
+
+    [Fact]
+    public async Task Doctor_ClientCredentialsWithAPrivateKeyAndNoSecret_SaysWhichVariablesBelongToWhichFlow()
+    {
+        await using var org = await CliOrg.StartClientCredentialsAsync();
+        org.Session.Environment.Remove("FORCELINK_CLIENT_SECRET_FILE");
+        org.Session.Environment["FORCELINK_PRIVATE_KEY_FILE"] = org.KeyFile;
+
+        var run = await org.RunAsync("doctor");
+
+        AssertFailedAt(run, DoctorCommand.ConfigurationCheck, "No client secret: set FORCELINK_CLIENT_SECRET_FILE");
+        Assert.Contains("FORCELINK_PRIVATE_KEY_FILE belongs to the JWT bearer flow (auth jwt)", run.Output);
+        Assert.Contains("2 problems", run.Output);
+    }
+
+    [Fact]
+    public async Task Doctor_JwtWithAClientSecretSet_SaysItBelongsToClientCredentials()
+    {
+        await using var org = await CliOrg.StartAsync();
+        org.Session.Environment["FORCELINK_CLIENT_SECRET"] = CliOrg.ClientSecret;
+
+        var run = await org.RunAsync("doctor");
+
+        AssertFailedAt(run, DoctorCommand.ConfigurationCheck, "FORCELINK_CLIENT_SECRET belongs to the client credentials flow");
+        AssertNoSecret(run);
+    }
+
+    private static void AssertNoSecret(CliRun run)
+    {
+        Assert.DoesNotContain(CliOrg.ClientSecret, run.Output + run.Error);
+        Assert.DoesNotContain(CliOrg.ClientSecret[..10], run.Output + run.Error);
+    }
+
     private static void AssertFailedAt(CliRun run, string check, string expected)
     {
         Assert.True(run.ExitCode == ExitCodes.DoctorFailed, run.ToString());

@@ -49,6 +49,52 @@ public sealed class LoginCommandTests
     }
 
     [Fact]
+    public async Task Login_ClientCredentialsFromEnvironment_LogsInAsTheRunAsUser()
+    {
+        await using var org = await CliOrg.StartClientCredentialsAsync();
+
+        var run = await org.Session.RunAsync("login");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        Assert.Contains("Logged in with the client credentials flow as the app's Run As user via", run.Output);
+        Assert.Contains($"User id:      {org.Host.Org.FindUser(CliOrg.RunAsUser)!.Id}", run.Output);
+        Assert.Equal(1, org.Host.LoginCount(CliOrg.RunAsUser));
+        Assert.DoesNotContain(CliOrg.ClientSecret, run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task Login_ClientCredentialsInlineSecretInBodyAsJson_ReportsTheFlow()
+    {
+        await using var org = await CliOrg.StartClientCredentialsAsync();
+        org.Session.Environment.Remove("FORCELINK_CLIENT_SECRET_FILE");
+        org.Session.Environment["FORCELINK_CLIENT_SECRET"] = CliOrg.ClientSecret;
+        org.Session.Environment["FORCELINK_CLIENT_SECRET_IN_BODY"] = "false";
+
+        var run = await org.Session.RunAsync("login", "--json");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        var json = System.Text.Json.Nodes.JsonNode.Parse(run.Output)!;
+        Assert.Equal("client_credentials", json["auth"]!.GetValue<string>());
+        Assert.Null(json["username"]);
+        Assert.Equal(org.Host.Org.FindUser(CliOrg.RunAsUser)!.Id, json["userId"]!.GetValue<string>());
+        Assert.DoesNotContain(CliOrg.ClientSecret, run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task Login_ClientCredentialsWrongSecret_ExplainsAndNeverShowsIt()
+    {
+        await using var org = await CliOrg.StartClientCredentialsAsync(options => options.Org.Apps[0].ConsumerSecret = "the-rotated-one");
+
+        var run = await org.Session.RunAsync("login");
+
+        Assert.NotEqual(ExitCodes.Success, run.ExitCode);
+        Assert.Contains("invalid_client", run.Error);
+        Assert.Contains("Consumer Secret", run.Error);
+        Assert.DoesNotContain(CliOrg.ClientSecret, run.Output + run.Error);
+        Assert.DoesNotContain("the-rotated-one", run.Output + run.Error);
+    }
+
+    [Fact]
     public async Task Login_ConnectionRefused_SaysTheLoginUrlCannotBeReached_AndExitsUnreachable()
     {
         var time = new FakeTimeProvider(TimeProvider.System.GetUtcNow());

@@ -237,6 +237,23 @@ public sealed class AdminApiTests
     }
 
     [Fact]
+    public async Task StartAsync_ClientCredentialsApps_SecretWithoutCertificateAcceptedUnknownRunAsRefused()
+    {
+        var options = new EmulatorOptions();
+        options.Org.Users.Add(new UserOptions { Username = "runas@example.com" });
+        options.Org.Apps.Add(new AppOptions { Name = "Headless", ConsumerKey = "cc-key", ConsumerSecret = "s3cret", ClientCredentialsUser = "runas@example.com" });
+        options.Org.Apps.Add(new AppOptions { Name = "Orphan", ConsumerKey = "cc-key-2", ConsumerSecret = "s3cret", ClientCredentialsUser = "nobody@example.com" });
+        options.Org.Apps.Add(new AppOptions { Name = "Blank", ConsumerKey = "cc-key-3", ConsumerSecret = " " });
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => EmulatorHost.StartAsync(options));
+
+        Assert.DoesNotContain("'Headless'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("app 'Orphan': clientCredentialsUser 'nobody@example.com' is not one of the org's users", error.Message, StringComparison.Ordinal);
+        Assert.Contains("app 'Blank' consumerSecret must not be empty", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddRecordsAsync_ValidAndInvalid_AllOrNothing()
     {
         await using var emulator = await EmulatorFixture.StartAsync();

@@ -66,8 +66,8 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         aws.Secrets["forcelink/jwt-key"] = Pem.Value;
         aws.Parameters["/forcelink/jwt-key"] = Pem.Value;
 
-        using var fromSecret = await CreateLayerlessSut(aws, Role).ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout);
-        using var fromParameter = await CreateLayerlessSut(aws, Role).ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Parameter, "/forcelink/jwt-key"), null).WaitAsync(Timeout);
+        using var fromSecret = await CreateLayerlessSut(aws, Role).ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout);
+        using var fromParameter = await CreateLayerlessSut(aws, Role).ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Parameter, "/forcelink/jwt-key"), null).WaitAsync(Timeout);
 
         Assert.Equal(PublicKeyHash(Pem.Value), fromSecret.PublicKeySha256);
         Assert.Equal(PublicKeyHash(Pem.Value), fromParameter.PublicKeySha256);
@@ -82,7 +82,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
 
         var error = await Assert.ThrowsAsync<FunctionConfigurationException>(() =>
             CreateLayerlessSut(aws, Role with { SecretAccessKey = "not-the-role-secret" })
-                .ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout));
+                .ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout));
 
         Assert.Contains("did not accept the function's credentials", error.Message, StringComparison.Ordinal);
         Assert.Contains("InvalidSignatureException", error.Message, StringComparison.Ordinal);
@@ -94,7 +94,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
     {
         _extension.Secrets["forcelink/jwt-key"] = Pem.Value;
 
-        using var key = await CreateSut().ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout);
+        using var key = await CreateSut().ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout);
 
         Assert.Equal(PublicKeyHash(Pem.Value), key.PublicKeySha256);
     }
@@ -104,7 +104,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
     {
         _extension.Secrets["forcelink/jwt"] = $"{{\"privateKey\":{System.Text.Json.JsonEncodedText.Encode(Pem.Value).Value.Insert(0, "\"")}\",\"consumerKey\":\"3MVG9\"}}";
 
-        using var key = await CreateSut().ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt"), null).WaitAsync(Timeout);
+        using var key = await CreateSut().ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt"), null).WaitAsync(Timeout);
 
         Assert.Equal(PublicKeyHash(Pem.Value), key.PublicKeySha256);
     }
@@ -114,7 +114,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
     {
         _extension.Parameters["/forcelink/jwt-key"] = Pem.Value.Replace("\n", "\\n", StringComparison.Ordinal);
 
-        using var key = await CreateSut().ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Parameter, "/forcelink/jwt-key"), null).WaitAsync(Timeout);
+        using var key = await CreateSut().ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Parameter, "/forcelink/jwt-key"), null).WaitAsync(Timeout);
 
         Assert.Equal(PublicKeyHash(Pem.Value), key.PublicKeySha256);
     }
@@ -126,7 +126,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         _extension.BeUnavailable(2);
         var time = new TimerSignallingTimeProvider();
 
-        var read = CreateSut(time).ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt-key"), null);
+        var read = CreateSut(time).ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt-key"), null);
         var firstDelay = await time.Timers.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
         time.Advance(firstDelay);
         var secondDelay = await time.Timers.Reader.ReadAsync().AsTask().WaitAsync(Timeout);
@@ -144,7 +144,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         _extension.Secrets["forcelink/jwt-key"] = Pem.Value;
 
         var exception = await Assert.ThrowsAsync<FunctionConfigurationException>(
-            () => CreateSut(sessionToken: "stale").ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout));
+            () => CreateSut(sessionToken: "stale").ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt-key"), null).WaitAsync(Timeout));
 
         Assert.Equal(
             "The Forcelink function is misconfigured: Reading the Secrets Manager secret 'forcelink/jwt-key' was refused (HTTP 401): give the function's role " +
@@ -156,7 +156,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
     public async Task ReadAsync_UnknownSecret_SaysNotFound()
     {
         var exception = await Assert.ThrowsAsync<FunctionConfigurationException>(
-            () => CreateSut().ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "nope"), null).WaitAsync(Timeout));
+            () => CreateSut().ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Secret, "nope"), null).WaitAsync(Timeout));
 
         Assert.Contains("The Secrets Manager secret 'nope' was not found (HTTP 400): check the name or ARN", exception.Message, StringComparison.Ordinal);
     }
@@ -167,7 +167,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         _extension.Secrets["forcelink/jwt"] = "{\"key\":\"hunter2\"}";
 
         var exception = await Assert.ThrowsAsync<FunctionConfigurationException>(
-            () => CreateSut().ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt"), null).WaitAsync(Timeout));
+            () => CreateSut().ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt"), null).WaitAsync(Timeout));
 
         Assert.Contains("FORCELINK_PRIVATE_KEY_SECRET_ID: 'forcelink/jwt' holds JSON without a string field 'privateKey'", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", exception.Message, StringComparison.Ordinal);
@@ -179,7 +179,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         _extension.Secrets["forcelink/jwt"] = "hunter2-not-a-key";
 
         var exception = await Assert.ThrowsAsync<FunctionConfigurationException>(
-            () => CreateSut().ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt"), null).WaitAsync(Timeout));
+            () => CreateSut().ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt"), null).WaitAsync(Timeout));
 
         Assert.StartsWith("The Forcelink function is misconfigured: FORCELINK_PRIVATE_KEY_SECRET_ID: the value is not a usable private key.", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", exception.Message, StringComparison.Ordinal);
@@ -200,7 +200,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         var writer = new LogLineWriter(TextWriter.Synchronized(_output), LogOptions.Default, emulator.Time, new CurrentInvocation());
         var loggerFactory = new LambdaLoggerFactory(new LambdaLoggerProvider(writer));
         var keys = new SigningKeyProvider(
-            CreateSut(emulator.Time), new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt"), null, 30,
+            CreateSut(emulator.Time), SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt"), null, 30,
             new EmbeddedMetrics(TextWriter.Synchronized(_output), emulator.Time, new CurrentInvocation()), emulator.Time, loggerFactory.CreateLogger<SigningKeyProvider>());
         var options = new JwtBearerCredentialOptions { LoginUrl = emulator.Host.BaseUrl, ConsumerKey = Emulator.EmulatorFixture.ConsumerKey, Username = Emulator.EmulatorFixture.Username };
         var credential = new KeyRotatingCredential(
@@ -295,7 +295,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         var reader = new PrivateKeyReader(() => new ParametersSecretsClient(
             _http, _extension.BaseAddress, _extension.SessionToken, direct, TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<ParametersSecretsClient>.Instance));
-        var source = new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt");
+        var source = SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt");
 
         using var cached = await reader.ReadMaterialAsync(source, null, fresh: false).WaitAsync(Timeout);
         using var fresh = await reader.ReadMaterialAsync(source, null, fresh: true).WaitAsync(Timeout);

@@ -32,7 +32,7 @@ public sealed class ErrorReportTests
     {
         var sut = new PrivateKeyReader(() => throw new InvalidOperationException("no extension needed"));
 
-        using var key = await sut.ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Text, TestKeys.PrimaryPkcs8Pem.Replace("\n", "\\n", StringComparison.Ordinal)), null)
+        using var key = await sut.ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Text, TestKeys.PrimaryPkcs8Pem.Replace("\n", "\\n", StringComparison.Ordinal)), null)
             .WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2048, key.KeySize);
@@ -45,7 +45,7 @@ public sealed class ErrorReportTests
         var path = Path.Combine(Path.GetTempPath(), $"forcelink-missing-{Guid.NewGuid():N}.key");
 
         var exception = await Assert.ThrowsAsync<FunctionConfigurationException>(
-            () => sut.ReadAsync(new PrivateKeySource(PrivateKeySourceKind.File, path), null).WaitAsync(TimeSpan.FromSeconds(30)));
+            () => sut.ReadAsync(SecretSource.PrivateKey(SecretSourceKind.File, path), null).WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.StartsWith($"The Forcelink function is misconfigured: FORCELINK_PRIVATE_KEY_FILE: Cannot read the private key file '{path}'", exception.Message, StringComparison.Ordinal);
         Assert.Contains("or use FORCELINK_PRIVATE_KEY_SECRET_ID", exception.Message, StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class ErrorReportTests
         var sut = new PrivateKeyReader(() => throw new InvalidOperationException("no extension needed"));
 
         var exception = await Assert.ThrowsAsync<FunctionConfigurationException>(
-            () => sut.ReadAsync(new PrivateKeySource(PrivateKeySourceKind.Text, "not-a-key-but-secret"), null).WaitAsync(TimeSpan.FromSeconds(30)));
+            () => sut.ReadAsync(SecretSource.PrivateKey(SecretSourceKind.Text, "not-a-key-but-secret"), null).WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.StartsWith("The Forcelink function is misconfigured: FORCELINK_PRIVATE_KEY: the value is not a usable private key.", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("not-a-key-but-secret", exception.Message, StringComparison.Ordinal);

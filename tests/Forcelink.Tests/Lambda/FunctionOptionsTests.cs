@@ -31,14 +31,14 @@ public sealed class FunctionOptionsTests
 
         var options = Read(environment);
 
-        Assert.Equal(new Uri("https://login.salesforce.com"), options.Credential.LoginUrl);
-        Assert.Equal("3MVG9consumerkey", options.Credential.ConsumerKey);
-        Assert.Equal("integration@example.com", options.Credential.Username);
-        Assert.Equal("https://example.my.salesforce.com", options.Credential.Audience);
+        Assert.Equal(new Uri("https://login.salesforce.com"), options.Credential!.LoginUrl);
+        Assert.Equal("3MVG9consumerkey", options.Credential!.ConsumerKey);
+        Assert.Equal("integration@example.com", options.Credential!.Username);
+        Assert.Equal("https://example.my.salesforce.com", options.Credential!.Audience);
         Assert.Equal("62.0", options.Client.ApiVersion);
         Assert.Equal(TimeSpan.FromMinutes(15), options.Client.TokenLifetime);
         Assert.Equal(TimeSpan.FromMinutes(3), options.Client.TokenRefreshMargin);
-        Assert.Equal(new PrivateKeySource(PrivateKeySourceKind.Secret, "forcelink/jwt-key"), options.PrivateKey);
+        Assert.Equal(SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt-key"), options.PrivateKey);
         Assert.Equal(" secret ", options.PrivateKeyPassphrase);
         Assert.Equal(2773, options.ExtensionPort);
         Assert.Equal("session-token", options.SessionToken);
@@ -74,7 +74,7 @@ public sealed class FunctionOptionsTests
     {
         var options = Read(ValidEnvironment());
 
-        Assert.Null(options.Credential.Audience);
+        Assert.Null(options.Credential!.Audience);
         Assert.Null(options.Client.ApiVersion);
         Assert.Equal(TimeSpan.FromHours(2), options.Client.TokenLifetime);
         Assert.Equal(TimeSpan.FromMinutes(5), options.Client.TokenRefreshMargin);
@@ -230,7 +230,7 @@ public sealed class FunctionOptionsTests
         environment.Remove("FORCELINK_PRIVATE_KEY_SECRET_ID");
         environment[variable] = "value";
 
-        Assert.Equal(Enum.Parse<PrivateKeySourceKind>(kind), Read(environment).PrivateKey.Kind);
+        Assert.Equal(Enum.Parse<SecretSourceKind>(kind), Read(environment).PrivateKey!.Kind);
     }
 
     [Fact]
@@ -292,8 +292,155 @@ public sealed class FunctionOptionsTests
     [Fact]
     public void PrivateKeySource_ToString_NeverShowsInlineKey()
     {
-        var source = new PrivateKeySource(PrivateKeySourceKind.Text, TestKeys.PrimaryPkcs8Pem);
+        var source = SecretSource.PrivateKey(SecretSourceKind.Text, TestKeys.PrimaryPkcs8Pem);
 
         Assert.Equal($"FORCELINK_PRIVATE_KEY (inline, {TestKeys.PrimaryPkcs8Pem.Length} characters)", source.ToString());
+    }
+
+    private static Dictionary<string, string?> ClientCredentialsEnvironment() => new()
+    {
+        ["FORCELINK_AUTH"] = "client_credentials",
+        ["FORCELINK_LOGIN_URL"] = "https://example.my.salesforce.com",
+        ["FORCELINK_CONSUMER_KEY"] = "3MVG9consumerkey",
+        ["FORCELINK_CLIENT_SECRET_SECRET_ID"] = "forcelink/client-secret",
+        ["AWS_SESSION_TOKEN"] = "session-token",
+    };
+
+    [Theory]
+    [InlineData("FORCELINK_CLIENT_SECRET", "Text")]
+    [InlineData("FORCELINK_CLIENT_SECRET_FILE", "File")]
+    [InlineData("FORCELINK_CLIENT_SECRET_SECRET_ID", "Secret")]
+    [InlineData("FORCELINK_CLIENT_SECRET_PARAMETER", "Parameter")]
+    public void FromEnvironment_ClientCredentialsWithEachSecretSource_BuildsClientCredentialsOptions(string variable, string kind)
+    {
+        var environment = ClientCredentialsEnvironment();
+        environment.Remove("FORCELINK_CLIENT_SECRET_SECRET_ID");
+        environment[variable] = "value";
+
+        var options = Read(environment);
+
+        Assert.Equal(AuthFlow.ClientCredentials, options.Flow);
+        Assert.Null(options.Credential);
+        Assert.Null(options.PrivateKey);
+        Assert.Equal(new Uri("https://example.my.salesforce.com"), options.ClientCredentials!.LoginUrl);
+        Assert.Equal("3MVG9consumerkey", options.ClientCredentials.ConsumerKey);
+        Assert.Null(options.ClientCredentials.ConsumerSecret);
+        Assert.True(options.ClientCredentials.SendCredentialsInBody);
+        Assert.Equal(SecretSource.ClientSecret(Enum.Parse<SecretSourceKind>(kind), "value"), options.ClientSecret);
+        Assert.Equal(variable, options.ClientSecret!.VariableName);
+    }
+
+    [Theory]
+    [InlineData(null, "Jwt")]
+    [InlineData("jwt", "Jwt")]
+    [InlineData("JWT", "Jwt")]
+    [InlineData("client_credentials", "ClientCredentials")]
+    public void FromEnvironment_Auth_ChoosesTheFlow(string? auth, string expected)
+    {
+        var flow = Enum.Parse<AuthFlow>(expected);
+        var environment = flow == AuthFlow.Jwt ? ValidEnvironment() : ClientCredentialsEnvironment();
+        environment["FORCELINK_AUTH"] = auth;
+
+        Assert.Equal(flow, Read(environment).Flow);
+    }
+
+    [Fact]
+    public void FromEnvironment_UnknownAuth_NamesTheFlows()
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_AUTH"] = "password";
+
+        var error = Assert.Single(Errors(environment));
+
+        Assert.StartsWith("FORCELINK_AUTH 'password' is not a login flow: use jwt", error, StringComparison.Ordinal);
+        Assert.Contains("client_credentials", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromEnvironment_ClientCredentialsWithAPrivateKeyAndNoSecret_SaysWhichVariablesBelongToWhichFlow()
+    {
+        var environment = ClientCredentialsEnvironment();
+        environment.Remove("FORCELINK_CLIENT_SECRET_SECRET_ID");
+        environment["FORCELINK_PRIVATE_KEY_FILE"] = "/var/task/server.key";
+        environment["FORCELINK_USERNAME"] = "integration@example.com";
+
+        var errors = Errors(environment);
+
+        Assert.Collection(
+            errors,
+            e => Assert.StartsWith("The client secret is not configured: set exactly one of FORCELINK_CLIENT_SECRET_SECRET_ID", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_USERNAME belongs to the JWT bearer flow (FORCELINK_AUTH=jwt): with FORCELINK_AUTH=client_credentials the token is for the app's Run As user", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_PRIVATE_KEY_FILE belongs to the JWT bearer flow (FORCELINK_AUTH=jwt)", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FromEnvironment_JwtWithAClientSecret_SaysItBelongsToClientCredentials()
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_CLIENT_SECRET"] = "Sup3rSecretClientValue";
+
+        var error = Assert.Single(Errors(environment));
+
+        Assert.StartsWith("FORCELINK_CLIENT_SECRET belongs to the client credentials flow (FORCELINK_AUTH=client_credentials): with FORCELINK_AUTH=jwt (the default) remove it", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sup3rSecret", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://login.salesforce.com", "is the generic login host")]
+    [InlineData("https://test.salesforce.com", "is the generic login host")]
+    [InlineData("https://example.lightning.force.com", "is a Lightning URL")]
+    [InlineData("https://example.com", "is not a My Domain host")]
+    public void FromEnvironment_ClientCredentialsOnAGenericHost_RefusedWithTheMyDomainFix(string loginUrl, string expected)
+    {
+        var environment = ClientCredentialsEnvironment();
+        environment["FORCELINK_LOGIN_URL"] = loginUrl;
+
+        var error = Assert.Single(Errors(environment));
+
+        Assert.StartsWith($"FORCELINK_LOGIN_URL: LoginUrl '{loginUrl}", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Contains("https://<mydomain>.my.salesforce.com (Setup > My Domain shows it)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromEnvironment_ClientCredentialsNothingSet_ReportsEveryProblemTogether()
+    {
+        var errors = Errors(new Dictionary<string, string?> { ["FORCELINK_AUTH"] = "client_credentials", ["FORCELINK_CLIENT_SECRET_IN_BODY"] = "yes" });
+
+        Assert.Collection(
+            errors,
+            e => Assert.StartsWith("FORCELINK_LOGIN_URL is required: the client credentials flow works only on the org's My Domain", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_CLIENT_SECRET_IN_BODY 'yes' is not true or false", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_CONSUMER_KEY: ConsumerKey is required", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("The client secret is not configured", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FromEnvironment_ClientCredentialsSecretInBodyFalse_SendsHttpBasic()
+    {
+        var environment = ClientCredentialsEnvironment();
+        environment["FORCELINK_CLIENT_SECRET_IN_BODY"] = "false";
+
+        Assert.False(Read(environment).ClientCredentials!.SendCredentialsInBody);
+    }
+
+    [Fact]
+    public void FromEnvironment_ClientSecretInAwsWithoutAnyAwsCredentials_NamesTheSecretVariable()
+    {
+        var environment = ClientCredentialsEnvironment();
+        environment.Remove("AWS_SESSION_TOKEN");
+
+        var error = Assert.Single(Errors(environment));
+
+        Assert.StartsWith("Neither AWS_SESSION_TOKEN nor AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set, so FORCELINK_CLIENT_SECRET_SECRET_ID cannot be read", error, StringComparison.Ordinal);
+        Assert.EndsWith("or use FORCELINK_CLIENT_SECRET_FILE.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ClientSecretSource_ToString_NeverShowsInlineSecret()
+    {
+        var source = SecretSource.ClientSecret(SecretSourceKind.Text, "Sup3rSecretClientValue");
+
+        Assert.Equal("FORCELINK_CLIENT_SECRET (inline, 22 characters)", source.ToString());
     }
 }

@@ -24,7 +24,7 @@ public sealed class SigningKeyProviderTests : IDisposable
         var loggerFactory = new LambdaLoggerFactory(new LambdaLoggerProvider(writer));
         var reader = new PrivateKeyReader(() => throw new InvalidOperationException("inline keys need no extension"));
         return new SigningKeyProvider(
-            reader, new PrivateKeySource(PrivateKeySourceKind.Text, keyText), null, warningDays,
+            reader, SecretSource.PrivateKey(SecretSourceKind.Text, keyText), null, warningDays,
             new EmbeddedMetrics(_output, _time, invocation), _time, loggerFactory.CreateLogger<SigningKeyProvider>());
     }
 
