@@ -5,6 +5,7 @@ using Forcelink.Lambda;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
+using Forcelink.Tests.Lambda;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forcelink.IntegrationTests.Lambda;
@@ -179,7 +180,7 @@ public sealed class FunctionEventTests
     private static async Task<JsonNode> InvokeAsync(FunctionHandler sut, ClientFixture fixture, string json)
     {
         var context = new InvocationContext("req-1", fixture.Emulator.Time.GetUtcNow().AddMinutes(1), null, null, fixture.Emulator.Time);
-        var response = await sut.HandleAsync(Encoding.UTF8.GetBytes(json), context).WaitAsync(Timeout);
+        var response = await sut.HandleCheckedAsync(Encoding.UTF8.GetBytes(json), context).WaitAsync(Timeout);
         return JsonNode.Parse(response.Span)!;
     }
 
