@@ -34,6 +34,18 @@ public sealed class PolicyRefusalTests
         Assert.Null(Parse(json).Validate(OperationPolicy.Parse("{" + example + "}")).Error);
     }
 
+    [Fact]
+    public void Validate_FieldOutsideThePolicy_AnswersAsDocsPolicyShows()
+    {
+        var shown = File.ReadAllLines(Path.Combine(Forcelink.Tests.Lambda.EventContract.RepositoryRoot, "docs", "policy.md"))
+            .SkipWhile(l => l != "```text").Skip(1).First();
+
+        var (_, error) = Parse("""{"operation":"create","object":"Lead","fields":{"LastName":"Doe","Secret__c":"x"}}""")
+            .Validate(OperationPolicy.Parse("""{"Lead":{"operations":["create","find"],"fields":["LastName","Company","Email"]}}"""));
+
+        Assert.Equal(shown, error!.ErrorMessage);
+    }
+
     [Theory]
     [InlineData("create,get")]
     [InlineData(" get")]
