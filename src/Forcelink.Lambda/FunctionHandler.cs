@@ -121,14 +121,14 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
 
     private async Task<ReadOnlyMemory<byte>> HandleHttpAsync(JsonElement json, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var (request, error) = HttpApiEvent.ToRequest(json, operations.Policy);
+        var (request, error, allow) = HttpApiEvent.ToRequest(json, operations.Policy);
         var result = request is null ? error! : await HandleOneAsync(request, "http", deadline, cancellationToken).ConfigureAwait(false);
         if (request is null)
         {
             LogAnswered(logger, "http", result.StatusCode, result.ErrorCode ?? "");
         }
 
-        return HttpApiEvent.ToResponse(result);
+        return HttpApiEvent.ToResponse(result, allow);
     }
 
     private async Task<ReadOnlyMemory<byte>> HandleSqsAsync(ReadOnlyMemory<byte> eventJson, SqsEvent.Cursor cursor, DateTimeOffset deadline, CancellationToken cancellationToken)

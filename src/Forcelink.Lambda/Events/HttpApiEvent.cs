@@ -8,12 +8,18 @@ namespace Forcelink.Lambda.Events;
 
 /// <summary>
 /// Translates an HTTP API (payload 2.0) or Function URL request into an operation, and its result into the payload 2.0
-/// response: <c>GET /leads?email=…</c> (find), <c>GET /leads/{id}</c>, <c>POST /leads</c>, <c>PATCH /leads/{id}</c>,
-/// <c>DELETE /leads/{id}</c>, and the same under <c>/cases</c>.
+/// response. Every object the policy allows has the routes of <see cref="Routes"/>; <c>/leads</c> and <c>/cases</c>, the
+/// first routes, stay as other names of Lead and Case. docs/events.md lists them with examples.
 /// </summary>
 internal static class HttpApiEvent
 {
-    private static readonly Dictionary<string, string> Collections = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary>The routes, as the 404 answer names them.</summary>
+    public const string Routes =
+        "POST /{object} (create), GET /{object}?Field=value (find), GET /{object}/{id} (get), PATCH /{object}/{id} (update), "
+        + "DELETE /{object}/{id} (delete), PATCH /{object}/{externalIdField}/{value} (upsert)";
+
+    // The first routes named collections; they name their objects still, as long as the policy allows them.
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
         ["leads"] = "Lead",
         ["cases"] = "Case",
@@ -23,84 +29,118 @@ internal static class HttpApiEvent
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase) { "fields", "limit" };
 
     /// <summary>
-    /// The operation request, or an HTTP-style failure (404 unknown route, 405 wrong method, 400 bad body or an envelope
-    /// whose fields are not of the types API Gateway sends), from an event <see cref="OperationRequest.FindJsonProblem"/>
-    /// found nothing wrong with and <see cref="EventShape.Detect"/> told is one.
+    /// The operation request, or an HTTP-style failure (404 unknown route or object, 405 wrong method with the methods
+    /// the route has in <c>Allow</c>, 415 a body that is not JSON, 400 bad body or an envelope whose fields are not of
+    /// the types API Gateway sends), from an event <see cref="OperationRequest.FindJsonProblem"/> found nothing wrong
+    /// with and <see cref="EventShape.Detect"/> told is one.
     /// </summary>
-    public static (OperationRequest? Request, OperationResult? Error) ToRequest(JsonElement httpEvent, OperationPolicy policy)
+    public static (OperationRequest? Request, OperationResult? Error, string? Allow) ToRequest(JsonElement httpEvent, OperationPolicy policy)
     {
         if (EnvelopeProblem(httpEvent) is { } problem)
         {
-            return (null, OperationResult.Invalid($"The request is not an HTTP API (payload 2.0) event: {problem}"));
+            return (null, OperationResult.Invalid($"The request is not an HTTP API (payload 2.0) event: {problem}"), null);
         }
 
         var http = httpEvent.GetProperty("requestContext").GetProperty("http");
         var method = (Text(http, "method") ?? "GET").ToUpperInvariant();
         var path = Text(httpEvent, "rawPath") ?? Text(http, "path") ?? "/";
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
 
-        // A named stage or a custom-domain mapping may prefix the path: the route is the last one or two segments.
-        var index = Array.FindLastIndex(segments, s => Collections.ContainsKey(s));
-        if (index < 0 || segments.Length - index > 2)
+        // A named stage or a custom-domain mapping may prefix the path. The route is the first segment naming an object
+        // with at most two segments after it: values come last, so an id or external id that happens to spell an object
+        // name is still read as a value.
+        var index = -1;
+        string? objectName = null;
+        for (var i = Math.Max(0, segments.Length - 3); i < segments.Length && objectName is null; i++)
         {
-            return (null, OperationResult.Failure(404, "NOT_FOUND", $"No route for {method} {path}: use /leads, /leads/{{id}}, /cases or /cases/{{id}}."));
+            (index, objectName) = (i, ObjectNamed(segments[i], policy));
         }
 
-        var objectName = Collections[segments[index]];
-        var id = segments.Length - index == 2 ? Uri.UnescapeDataString(segments[index + 1]) : null;
-
-        var request = new JsonObject { ["object"] = objectName };
-        switch (method, id)
+        if (objectName is null)
         {
-            case ("GET", null):
+            return (null, OperationResult.Failure(404, "NOT_FOUND", $"No route for {method} {path}. The routes are {Routes}, "
+                + $"where {{object}} is one of {ObjectList(policy)}. FORCELINK_POLICY decides the objects (docs/policy.md)."), null);
+        }
+
+        var route = "/" + segments[index];
+        var values = segments[(index + 1)..];
+        var request = new JsonObject { ["object"] = objectName };
+        switch (method, values.Length)
+        {
+            case ("GET", 0):
                 request["operation"] = "find";
-                if (FindParameters(httpEvent, objectName, policy, request) is { } findError)
+                if (FindParameters(httpEvent, objectName, route, policy, request) is { } findError)
                 {
-                    return (null, findError);
+                    return (null, findError, null);
                 }
 
                 break;
-            case ("GET", not null):
+            case ("GET", 1):
                 request["operation"] = "get";
-                request["id"] = id;
+                request["id"] = values[0];
                 if (Query(httpEvent, "fields") is { } fields)
                 {
                     request["fields"] = FieldList(fields);
                 }
 
                 break;
-            case ("POST", null):
-            case ("PATCH", not null):
+            case ("POST", 0):
+            case ("PATCH", 1):
+            case ("PATCH", 2):
                 var (body, bodyError) = Body(httpEvent);
                 if (bodyError is not null)
                 {
-                    return (null, bodyError);
+                    return (null, bodyError, null);
                 }
 
-                request["operation"] = method == "POST" ? "create" : "update";
                 request["fields"] = body;
-                if (id is not null)
+                if (values.Length == 0)
                 {
-                    request["id"] = id;
+                    request["operation"] = "create";
+                    if (Header(httpEvent, "idempotency-key") is { } key)
+                    {
+                        request["idempotencyKey"] = key;
+                    }
                 }
-
-                if (method == "POST" && Header(httpEvent, "idempotency-key") is { } key)
+                else if (values.Length == 1)
                 {
-                    request["idempotencyKey"] = key;
+                    request["operation"] = "update";
+                    request["id"] = values[0];
+                }
+                else
+                {
+                    request["operation"] = "upsert";
+                    request["externalIdField"] = values[0];
+                    request["externalId"] = values[1];
                 }
 
                 break;
-            case ("DELETE", not null):
+            case ("DELETE", 1):
                 request["operation"] = "delete";
-                request["id"] = id;
+                request["id"] = values[0];
                 break;
             default:
-                return (null, OperationResult.Failure(405, "METHOD_NOT_ALLOWED",
-                    id is null ? $"{method} is not allowed on /{segments[index]}: use GET (find) or POST (create)." : $"{method} is not allowed on /{segments[index]}/{{id}}: use GET, PATCH or DELETE."));
+                var (allow, use, shape) = values.Length switch
+                {
+                    0 => ("GET, POST", "GET (find) or POST (create)", route),
+                    1 => ("GET, PATCH, DELETE", "GET (get), PATCH (update) or DELETE (delete)", route + "/{id}"),
+                    _ => ("PATCH", "PATCH (upsert, as Salesforce's own REST API does)", route + "/{externalIdField}/{value}"),
+                };
+                return (null, OperationResult.Failure(405, "METHOD_NOT_ALLOWED", $"{method} is not allowed on {shape}: use {use}."), allow);
         }
 
-        return (OperationRequest.FromJson(request), null);
+        return (OperationRequest.FromJson(request), null, null);
     }
+
+    // The object a path segment names: an allowed object in any case (/lead, /Lead), or a first route's name.
+    private static string? ObjectNamed(string segment, OperationPolicy policy) =>
+        policy.Objects.FirstOrDefault(o => o.Equals(segment, StringComparison.OrdinalIgnoreCase))
+        ?? (Aliases.TryGetValue(segment, out var alias) && policy.Objects.Contains(alias, StringComparer.OrdinalIgnoreCase) ? alias : null);
+
+    private static string ObjectList(OperationPolicy policy) =>
+        string.Join(", ", policy.Objects.Select(o => Aliases.FirstOrDefault(a => a.Value.Equals(o, StringComparison.OrdinalIgnoreCase)) is { Key: { } alias }
+            ? $"{o} (also /{alias})"
+            : o));
 
     // The fields read from the envelope, checked against the types API Gateway sends before any is read: a field of
     // another type would otherwise fail where it is read, as an exception instead of an answer.
@@ -165,8 +205,9 @@ internal static class HttpApiEvent
     private static string? Text(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    /// <summary>The payload 2.0 response: status, JSON content type, the result as the body.</summary>
-    public static ReadOnlyMemory<byte> ToResponse(OperationResult result)
+    /// <summary>The payload 2.0 response: status, JSON content type, the result as the body; <paramref name="allow"/>
+    /// is a 405's <c>Allow</c> header.</summary>
+    public static ReadOnlyMemory<byte> ToResponse(OperationResult result, string? allow = null)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -180,6 +221,11 @@ internal static class HttpApiEvent
                 writer.WriteString("location", id);
             }
 
+            if (allow is not null)
+            {
+                writer.WriteString("allow", allow);
+            }
+
             writer.WriteEndObject();
             writer.WriteString("body", result.ToString());
             writer.WriteBoolean("isBase64Encoded", false);
@@ -189,7 +235,7 @@ internal static class HttpApiEvent
         return buffer.WrittenMemory;
     }
 
-    private static OperationResult? FindParameters(JsonElement httpEvent, string objectName, OperationPolicy policy, JsonObject request)
+    private static OperationResult? FindParameters(JsonElement httpEvent, string objectName, string route, OperationPolicy policy, JsonObject request)
     {
         var where = new JsonObject();
         foreach (var (name, value) in QueryParameters(httpEvent))
@@ -205,7 +251,8 @@ internal static class HttpApiEvent
 
         if (where.Count == 0)
         {
-            return OperationResult.Invalid($"Give at least one field to match, such as GET /{(objectName == "Lead" ? "leads" : "cases")}?email=doe@example.com.");
+            var example = objectName switch { "Lead" => "Email=doe@example.com", "Case" => "Status=New", _ => "Name=Acme" };
+            return OperationResult.Invalid($"Give at least one field to match as a query parameter, such as GET {route}?{example}.");
         }
 
         request["where"] = where;
@@ -227,6 +274,13 @@ internal static class HttpApiEvent
 
     private static (JsonNode? Body, OperationResult? Error) Body(JsonElement httpEvent)
     {
+        // No content type is read as JSON: a caller that names none still means the fields it sends.
+        if (Header(httpEvent, "content-type") is { } contentType && !IsJson(contentType))
+        {
+            return (null, OperationResult.Failure(415, "UNSUPPORTED_MEDIA_TYPE",
+                $"The body is {Truncate(contentType)}, not JSON: send the record's fields as a JSON object with the header Content-Type: application/json."));
+        }
+
         if (!httpEvent.TryGetProperty("body", out var text) || text.ValueKind != JsonValueKind.String || text.ValueEquals(""u8))
         {
             return (null, OperationResult.Invalid("The request has no body: send the record's fields as a JSON object, such as {\"LastName\":\"Doe\",\"Company\":\"Acme\"}."));
@@ -261,6 +315,15 @@ internal static class HttpApiEvent
         return JsonNode.Parse(bytes) is JsonObject fields
             ? (fields, null)
             : (null, OperationResult.Invalid("The body must be a JSON object of fields, such as {\"LastName\":\"Doe\",\"Company\":\"Acme\"}."));
+    }
+
+    // application/json, text/json, or a JSON suffix (application/merge-patch+json); parameters such as charset aside.
+    private static bool IsJson(string contentType)
+    {
+        var media = contentType.Split(';', 2)[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("text/json", StringComparison.OrdinalIgnoreCase)
+            || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 
     // The envelope's types were checked (EnvelopeProblem): every value here is a string.

@@ -174,9 +174,38 @@ public sealed class OperationPolicy
         return (fields, false);
     }
 
+    /// <summary>A rule allowing <paramref name="kind"/> on an object the policy does not name, as it is written in the policy.</summary>
+    internal static string RuleExample(string objectName, OperationKind? kind) =>
+        Rule(objectName, kind is { } k ? [k] : AllKinds, fields: null);
+
+    // "Name":{"operations":[...],"fields":[...]}: operations "*" when all, fields left out when they are Lead's or
+    // Case's standard ones (the rule's default) and "*" when any.
+    private static string Rule(string name, IEnumerable<OperationKind> kinds, IEnumerable<string>? fields)
+    {
+        var kindList = kinds.Distinct().Order().ToList();
+        var rule = new JsonObject
+        {
+            ["operations"] = kindList.Count == AllKinds.Count ? "*" : new JsonArray([.. kindList.Select(k => (JsonNode?)k.ToString().ToLowerInvariant())]),
+        };
+        if (fields is null)
+        {
+            rule["fields"] = "*";
+        }
+        else if (!(Default._objects.TryGetValue(name, out var standard) && standard.Fields.SetEquals(fields)))
+        {
+            rule["fields"] = new JsonArray([.. fields.Where(f => !f.Equals("Id", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).Select(f => (JsonNode?)f)]);
+        }
+
+        return $"{JsonValue.Create(name).ToJsonString()}:{rule.ToJsonString()}";
+    }
+
     internal sealed record ObjectRule(string Name, HashSet<OperationKind> Kinds, HashSet<string> Fields, bool AnyField)
     {
         public bool Allows(string field) => AnyField || Fields.Contains(field);
+
+        /// <summary>This rule as written in the policy, with <paramref name="kind"/> and <paramref name="fields"/> added.</summary>
+        public string Example(OperationKind? kind, IEnumerable<string> fields) =>
+            Rule(Name, kind is { } k ? Kinds.Append(k) : Kinds, AnyField ? null : Fields.Union(fields, StringComparer.OrdinalIgnoreCase));
 
         public IReadOnlyList<string> ReadableFields => AnyField ? ["Id"] : [.. Fields.Order(StringComparer.Ordinal)];
     }

@@ -174,7 +174,7 @@ public sealed partial class OperationRequest
         ArgumentNullException.ThrowIfNull(policy);
         var errors = new List<string>();
         var fieldsInError = new List<string>();
-        var forbidden = new List<string>();
+        var forbidden = new Refusals();
 
         var kindText = RequiredString("operation", errors);
         OperationKind kind = default;
@@ -190,7 +190,10 @@ public sealed partial class OperationRequest
         {
             if (!policy.TryGetObject(objectText, out var found))
             {
-                forbidden.Add($"The object '{objectText}' is not allowed; allowed: {string.Join(", ", policy.Objects)}. An administrator can allow more with FORCELINK_POLICY.");
+                forbidden.Add($"The object '{objectText}' is not allowed; allowed: {string.Join(", ", policy.Objects)}.");
+                forbidden.Rule = Forcelink.Soql.SoqlIdentifier.IsValid(objectText) && !objectText.Contains('.', StringComparison.Ordinal)
+                    ? OperationPolicy.RuleExample(objectText, kindText is null ? null : kind)
+                    : null;
             }
             else
             {
@@ -198,36 +201,67 @@ public sealed partial class OperationRequest
                 if (kindText is not null && !rule.Kinds.Contains(kind))
                 {
                     forbidden.Add($"The operation '{kindText}' is not allowed on {rule.Name}; allowed: {string.Join(", ", rule.Kinds.Select(k => k.ToString().ToLowerInvariant()))}.");
+                    forbidden.Kind = kind;
                 }
             }
         }
 
-        if (kindText is null || rule is null)
+        if (kindText is null || objectText is null)
         {
-            return Failure(errors, forbidden, fieldsInError);
+            return Failure(errors, forbidden, fieldsInError, rule);
         }
 
+        // An object the policy does not allow still has its request checked for shape, against a rule that allows
+        // any field: a malformed request is answered 400 whatever the policy says.
+        var shape = rule ?? new OperationPolicy.ObjectRule(objectText, [], [], AnyField: true);
         Operation? operation = kind switch
         {
-            OperationKind.Create => Fields(rule, errors, forbidden, fieldsInError) is { } f ? new CreateOperation(rule.Name, f, OptionalString("idempotencyKey", errors)) : null,
-            OperationKind.Get => Id(errors) is { } id ? new GetOperation(rule.Name, id, FieldList(rule, errors, forbidden, required: false)) : null,
-            OperationKind.Update => (Id(errors), Fields(rule, errors, forbidden, fieldsInError)) is ({ } id, { } f) ? new UpdateOperation(rule.Name, id, f) : null,
-            OperationKind.Delete => Id(errors) is { } id ? new DeleteOperation(rule.Name, id) : null,
-            OperationKind.Upsert => Upsert(rule, errors, forbidden, fieldsInError),
-            OperationKind.Find => Find(rule, errors, forbidden),
+            OperationKind.Create => Fields(shape, errors, forbidden, fieldsInError) is { } f ? new CreateOperation(shape.Name, f, OptionalString("idempotencyKey", errors)) : null,
+            OperationKind.Get => Id(errors) is { } id ? new GetOperation(shape.Name, id, FieldList(shape, errors, forbidden, required: false)) : null,
+            OperationKind.Update => (Id(errors), Fields(shape, errors, forbidden, fieldsInError)) is ({ } id, { } f) ? new UpdateOperation(shape.Name, id, f) : null,
+            OperationKind.Delete => Id(errors) is { } id ? new DeleteOperation(shape.Name, id) : null,
+            OperationKind.Upsert => Upsert(shape, errors, forbidden, fieldsInError),
+            OperationKind.Find => Find(shape, errors, forbidden),
             _ => null,
         };
 
-        return errors.Count > 0 || forbidden.Count > 0 || operation is null ? Failure(errors, forbidden, fieldsInError) : (operation, null);
+        return errors.Count > 0 || forbidden.Count > 0 || operation is null ? Failure(errors, forbidden, fieldsInError, rule) : (operation, null);
     }
 
-    internal static bool TryParseKind(string text, out OperationKind kind) =>
-        Enum.TryParse(text, ignoreCase: true, out kind) && Enum.IsDefined(kind) && !int.TryParse(text, out _);
+    // Exactly a name, in any case: Enum.TryParse would also take " get", "1" and "create,get" (which is Get).
+    internal static bool TryParseKind(string text, out OperationKind kind)
+    {
+        var name = Enum.GetNames<OperationKind>().FirstOrDefault(n => n.Equals(text, StringComparison.OrdinalIgnoreCase));
+        kind = name is null ? default : Enum.Parse<OperationKind>(name);
+        return name is not null;
+    }
 
-    private static (Operation?, OperationResult?) Failure(List<string> errors, List<string> forbidden, List<string> fields) =>
+    // A refusal names the setting that decides it, and a rule for it that would allow the request: the administrator
+    // who reads it needs nothing else to change the policy, or to decide not to.
+    private static (Operation?, OperationResult?) Failure(List<string> errors, Refusals forbidden, List<string> fields, OperationPolicy.ObjectRule? rule) =>
         (null, errors.Count > 0
             ? OperationResult.Invalid(string.Join(" ", errors.Concat(forbidden)), fields)
-            : OperationResult.Failure(403, "FORBIDDEN", string.Join(" ", forbidden), fields));
+            : OperationResult.Failure(403, "FORBIDDEN", string.Join(" ", forbidden)
+                + " FORCELINK_POLICY decides what callers may use (docs/policy.md)"
+                + ((forbidden.Rule ?? rule?.Example(forbidden.Kind, forbidden.Fields)) is { } example
+                    ? $"; this rule in it would allow the request: {example}"
+                    : ", and names only sObject API names."), fields));
+
+    // What the policy refused: the sentences, and what a rule allowing the request would add.
+    private sealed class Refusals : List<string>
+    {
+        public string? Rule { get; set; }
+
+        public OperationKind? Kind { get; set; }
+
+        public List<string> Fields { get; } = [];
+
+        public void Field(OperationPolicy.ObjectRule rule, string name)
+        {
+            Add($"The field '{name}' of {rule.Name} is not allowed.");
+            Fields.Add(name);
+        }
+    }
 
     private string? RequiredString(string name, List<string> errors)
     {
@@ -270,7 +304,7 @@ public sealed partial class OperationRequest
         return id;
     }
 
-    private JsonObject? Fields(OperationPolicy.ObjectRule rule, List<string> errors, List<string> forbidden, List<string> fieldsInError)
+    private JsonObject? Fields(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden, List<string> fieldsInError)
     {
         if (Json["fields"] is not JsonObject fields)
         {
@@ -299,31 +333,37 @@ public sealed partial class OperationRequest
                 errors.Add("'fields' must not contain Id: give it as 'id'.");
                 fieldsInError.Add(name);
             }
-            else if (!rule.Allows(name))
-            {
-                forbidden.Add($"The field '{name}' of {rule.Name} is not allowed.");
-                fieldsInError.Add(name);
-            }
-            else if (value is JsonObject or JsonArray)
-            {
-                errors.Add($"The value of '{name}' must be a string, number, boolean or null.");
-                fieldsInError.Add(name);
-            }
-            else if (NumberOutOfRange(value, $"fields.{name}") is { } outOfRange)
-            {
-                errors.Add(outOfRange);
-                fieldsInError.Add(name);
-            }
             else
             {
-                copy[name] = value?.DeepClone();
+                // A value is checked whether or not the field is allowed: a malformed request is answered as one
+                // (400), whatever the policy says, as the contract's schema says.
+                var allowed = rule.Allows(name);
+                if (!allowed)
+                {
+                    forbidden.Field(rule, name);
+                }
+
+                var problem = value is JsonObject or JsonArray ? $"The value of '{name}' must be a string, number, boolean or null." : NumberOutOfRange(value, $"fields.{name}");
+                if (problem is not null)
+                {
+                    errors.Add(problem);
+                }
+
+                if (!allowed || problem is not null)
+                {
+                    fieldsInError.Add(name);
+                }
+                else
+                {
+                    copy[name] = value?.DeepClone();
+                }
             }
         }
 
         return copy;
     }
 
-    private List<string>? FieldList(OperationPolicy.ObjectRule rule, List<string> errors, List<string> forbidden, bool required)
+    private List<string>? FieldList(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden, bool required)
     {
         if (Json["fields"] is null)
         {
@@ -345,7 +385,7 @@ public sealed partial class OperationRequest
             }
             else if (!rule.Allows(name))
             {
-                forbidden.Add($"The field '{name}' of {rule.Name} is not allowed.");
+                forbidden.Field(rule, name);
             }
             else if (!names.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
@@ -356,7 +396,7 @@ public sealed partial class OperationRequest
         return names;
     }
 
-    private UpsertOperation? Upsert(OperationPolicy.ObjectRule rule, List<string> errors, List<string> forbidden, List<string> fieldsInError)
+    private UpsertOperation? Upsert(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden, List<string> fieldsInError)
     {
         var field = RequiredString("externalIdField", errors);
         if (field is not null && !IsFieldName(field))
@@ -366,7 +406,7 @@ public sealed partial class OperationRequest
         }
         else if (field is not null && !rule.Allows(field))
         {
-            forbidden.Add($"The field '{field}' of {rule.Name} is not allowed.");
+            forbidden.Field(rule, field);
         }
 
         string? value = Json["externalId"] switch
@@ -390,7 +430,7 @@ public sealed partial class OperationRequest
         return field is not null && value is not null && fields is not null ? new UpsertOperation(rule.Name, field, value, fields) : null;
     }
 
-    private FindOperation? Find(OperationPolicy.ObjectRule rule, List<string> errors, List<string> forbidden)
+    private FindOperation? Find(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden)
     {
         var where = new Dictionary<string, JsonNode?>(StringComparer.OrdinalIgnoreCase);
         if (Json["where"] is not JsonObject conditions || conditions.Count == 0)
@@ -405,22 +445,27 @@ public sealed partial class OperationRequest
                 {
                     errors.Add($"'{Truncate(name)}' in 'where' is not a field API name.");
                 }
-                else if (!rule.Allows(name))
-                {
-                    forbidden.Add($"The field '{name}' of {rule.Name} is not allowed.");
-                }
-                else if (value is JsonObject || (value is JsonArray list && (list.Count == 0 || list.Any(i => i is JsonObject or JsonArray))))
-                {
-                    errors.Add($"The value of '{name}' in 'where' must be a string, number, boolean, null, or a non-empty list of those.");
-                }
-                else if ((value is JsonArray items ? items.Select((item, i) => NumberOutOfRange(item, $"where.{name}[{i}]")) : [NumberOutOfRange(value, $"where.{name}")])
-                    .FirstOrDefault(e => e is not null) is { } outOfRange)
-                {
-                    errors.Add(outOfRange);
-                }
                 else
                 {
-                    where[name] = value?.DeepClone();
+                    // As in Fields: the value is checked whether or not the field is allowed.
+                    var allowed = rule.Allows(name);
+                    if (!allowed)
+                    {
+                        forbidden.Field(rule, name);
+                    }
+
+                    var problem = value is JsonObject || (value is JsonArray list && (list.Count == 0 || list.Any(i => i is JsonObject or JsonArray)))
+                        ? $"The value of '{name}' in 'where' must be a string, number, boolean, null, or a non-empty list of those."
+                        : (value is JsonArray items ? items.Select((item, i) => NumberOutOfRange(item, $"where.{name}[{i}]")) : [NumberOutOfRange(value, $"where.{name}")])
+                            .FirstOrDefault(e => e is not null);
+                    if (problem is not null)
+                    {
+                        errors.Add(problem);
+                    }
+                    else if (allowed)
+                    {
+                        where[name] = value?.DeepClone();
+                    }
                 }
             }
         }
@@ -428,9 +473,12 @@ public sealed partial class OperationRequest
         var limit = DefaultLimit;
         if (Json["limit"] is { } limitNode)
         {
-            if (limitNode is JsonValue v && v.TryGetValue<int>(out var n) && n is >= 1 and <= MaxLimit)
+            // A whole number written with a fraction or exponent (10.0, 1e3) is one: JSON Schema's integer says so too.
+            if (limitNode is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+                && decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
+                && n == decimal.Truncate(n) && n is >= 1 and <= MaxLimit)
             {
-                limit = n;
+                limit = (int)n;
             }
             else
             {

@@ -5,6 +5,7 @@ using Forcelink.Lambda;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
+using Forcelink.Tests.Lambda;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forcelink.IntegrationTests.Lambda;
@@ -118,6 +119,35 @@ public sealed class FunctionEventTests
     }
 
     [Fact]
+    public async Task HttpApi_RoutesOfAPolicyObject_CreateGetFindUpsertUpdateDelete()
+    {
+        await using var fixture = await ClientFixture.StartAsync();
+        var sut = CreateSut(fixture, out _, OperationPolicy.Parse("""{"Invoice__c":"*"}"""));
+
+        var post = await HttpAsync(sut, fixture, "POST", "/invoice__c", body: """{"Number__c":"7","Amount__c":10}""");
+        Assert.Equal(201, post["statusCode"]!.GetValue<int>());
+        var id = post["headers"]!["location"]!.GetValue<string>();
+
+        var get = await HttpAsync(sut, fixture, "GET", $"/Invoice__c/{id}", query: new() { ["fields"] = "Amount__c" });
+        Assert.Equal(10m, JsonNode.Parse(get["body"]!.GetValue<string>())!["record"]!["Amount__c"]!.GetValue<decimal>());
+
+        var upserted = await HttpAsync(sut, fixture, "PATCH", "/Invoice__c/Number__c/7", body: """{"Amount__c":20}""");
+        Assert.Equal("""{"ok":true,"statusCode":200,"id":"ID","created":false}""".Replace("ID", id, StringComparison.Ordinal), upserted["body"]!.GetValue<string>());
+
+        var found = await HttpAsync(sut, fixture, "GET", "/Invoice__c", query: new() { ["number__c"] = "7", ["fields"] = "Amount__c", ["limit"] = "1" });
+        Assert.Equal(20m, JsonNode.Parse(found["body"]!.GetValue<string>())!["records"]!.AsArray().Single()!["Amount__c"]!.GetValue<decimal>());
+
+        var patch = await HttpAsync(sut, fixture, "PATCH", $"/Invoice__c/{id}", body: """{"Amount__c":30}""");
+        Assert.Equal(200, patch["statusCode"]!.GetValue<int>());
+
+        var delete = await HttpAsync(sut, fixture, "DELETE", $"/Invoice__c/{id}");
+        Assert.Equal(200, delete["statusCode"]!.GetValue<int>());
+
+        var alias = await HttpAsync(sut, fixture, "GET", $"/leads/{id}");
+        Assert.Equal(404, alias["statusCode"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Sqs_BatchOfWrites_SharesCollectionCallsAndNamesOnlyFailures()
     {
         await using var fixture = await ClientFixture.StartAsync();
@@ -179,7 +209,7 @@ public sealed class FunctionEventTests
     private static async Task<JsonNode> InvokeAsync(FunctionHandler sut, ClientFixture fixture, string json)
     {
         var context = new InvocationContext("req-1", fixture.Emulator.Time.GetUtcNow().AddMinutes(1), null, null, fixture.Emulator.Time);
-        var response = await sut.HandleAsync(Encoding.UTF8.GetBytes(json), context).WaitAsync(Timeout);
+        var response = await sut.HandleCheckedAsync(Encoding.UTF8.GetBytes(json), context).WaitAsync(Timeout);
         return JsonNode.Parse(response.Span)!;
     }
 

@@ -37,7 +37,7 @@ public sealed class FunctionHandlerFuzzTests(ITestOutputHelper output)
             try
             {
                 var answer = await sut.HandleAsync(json, Context()).WaitAsync(TimeSpan.FromSeconds(30));
-                if (EventFuzzer.ShapeProblem(json, answer.Span, salesforceRefusesAll: true) is { } problem)
+                if ((EventFuzzer.ShapeProblem(json, answer.Span, salesforceRefusesAll: true) ?? EventContract.ProblemAnswering(json, answer.Span)) is { } problem)
                 {
                     failures.Add($"#{i}: {problem}\n  event: {EventFuzzer.Show(json)}\n  answer: {Encoding.UTF8.GetString(answer.Span)}");
                 }

@@ -31,7 +31,7 @@ public sealed class FunctionHandlerTests
     {
         var (sut, transport, _) = CreateSut();
 
-        var response = await sut.HandleAsync(Encoding.UTF8.GetBytes(json), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+        var response = await sut.HandleCheckedAsync(Encoding.UTF8.GetBytes(json), Context()).WaitAsync(TimeSpan.FromSeconds(30));
 
         var answer = System.Text.Json.Nodes.JsonNode.Parse(response.Span)!;
         Assert.False(answer["ok"]!.GetValue<bool>());
@@ -45,7 +45,7 @@ public sealed class FunctionHandlerTests
     {
         var (sut, transport, _) = CreateSut();
 
-        var response = await sut.HandleAsync("""{"operation":"get","object":"User","id":"005000000000001AAA"}"""u8.ToArray(), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+        var response = await sut.HandleCheckedAsync("""{"operation":"get","object":"User","id":"005000000000001AAA"}"""u8.ToArray(), Context()).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Contains("\"statusCode\":403", Encoding.UTF8.GetString(response.Span), StringComparison.Ordinal);
         Assert.Empty(transport.Requests);
@@ -53,7 +53,7 @@ public sealed class FunctionHandlerTests
 
     [Theory]
     [InlineData("GET", "/accounts", 404, "No route")]
-    [InlineData("PUT", "/leads/00Q000000000001AAA", 405, "use GET, PATCH or DELETE")]
+    [InlineData("PUT", "/leads/00Q000000000001AAA", 405, "use GET (get), PATCH (update) or DELETE (delete)")]
     [InlineData("DELETE", "/leads", 405, "use GET (find) or POST")]
     [InlineData("POST", "/leads", 400, "no body")]
     [InlineData("GET", "/leads", 400, "at least one field")]
@@ -69,7 +69,7 @@ public sealed class FunctionHandlerTests
             ["isBase64Encoded"] = false,
         };
 
-        var response = System.Text.Json.Nodes.JsonNode.Parse((await sut.HandleAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
+        var response = System.Text.Json.Nodes.JsonNode.Parse((await sut.HandleCheckedAsync(Encoding.UTF8.GetBytes(request.ToJsonString()), Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
 
         Assert.Equal(status, response["statusCode"]!.GetValue<int>());
         Assert.Equal("application/json", response["headers"]!["content-type"]!.GetValue<string>());
@@ -83,7 +83,7 @@ public sealed class FunctionHandlerTests
         var (sut, transport, output) = CreateSut();
         var sqs = """{"Records":[{"messageId":"m1","body":"not json","eventSource":"aws:sqs"},{"messageId":"m2","body":"{\"operation\":\"get\",\"object\":\"Lead\"}","eventSource":"aws:sqs"}]}""";
 
-        var response = await sut.HandleAsync(Encoding.UTF8.GetBytes(sqs), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+        var response = await sut.HandleCheckedAsync(Encoding.UTF8.GetBytes(sqs), Context()).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m1"},{"itemIdentifier":"m2"}]}""", Encoding.UTF8.GetString(response.Span));
         Assert.Empty(transport.Requests);
@@ -94,7 +94,7 @@ public sealed class FunctionHandlerTests
     {
         var (sut, _, output) = CreateSut();
 
-        await sut.HandleAsync("{}"u8.ToArray(), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+        await sut.HandleCheckedAsync("{}"u8.ToArray(), Context()).WaitAsync(TimeSpan.FromSeconds(30));
         _metrics!.Flush();
 
         Assert.Contains("\"Logins\":0", output.ToString(), StringComparison.Ordinal);

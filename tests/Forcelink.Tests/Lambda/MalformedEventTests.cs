@@ -40,7 +40,7 @@ public sealed class MalformedEventTests
     {
         var (sut, transport) = CreateSut();
 
-        var answer = JsonNode.Parse((await sut.HandleAsync(json, Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
+        var answer = JsonNode.Parse((await sut.HandleCheckedAsync(json, Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
 
         Assert.False(answer["ok"]!.GetValue<bool>(), problem);
         Assert.Equal(400, answer["statusCode"]!.GetValue<int>());
@@ -71,7 +71,7 @@ public sealed class MalformedEventTests
     {
         var (sut, transport) = CreateSut();
 
-        var response = JsonNode.Parse((await sut.HandleAsync(HttpEvent(fields), Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
+        var response = JsonNode.Parse((await sut.HandleCheckedAsync(HttpEvent(fields), Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
 
         Assert.Equal(400, response["statusCode"]!.GetValue<int>());
         Assert.Equal("application/json", response["headers"]!["content-type"]!.GetValue<string>());
@@ -90,7 +90,7 @@ public sealed class MalformedEventTests
         var at = json.IndexOf('@', StringComparison.Ordinal);
         byte[] bytes = [.. Encoding.UTF8.GetBytes(json[..at]), 0xED, 0xA0, 0x80, .. Encoding.UTF8.GetBytes(json[(at + 1)..])];
 
-        var response = JsonNode.Parse((await sut.HandleAsync(bytes, Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
+        var response = JsonNode.Parse((await sut.HandleCheckedAsync(bytes, Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
 
         Assert.Equal(400, response["statusCode"]!.GetValue<int>());
         Assert.Contains($"byte {at} is not UTF-8", response["body"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -114,7 +114,7 @@ public sealed class MalformedEventTests
             .. """},{"messageId":"bad","eventSource":"aws:sqs","body":"""u8, .. "\""u8, .. body,
             .. "\"},{\"messageId\":\"good-2\",\"eventSource\":\"aws:sqs\",\"body\":"u8, .. Quoted(Get), .. "}]}"u8];
 
-        var answer = await sut.HandleAsync(sqs, Context()).WaitAsync(TimeSpan.FromSeconds(30));
+        var answer = await sut.HandleCheckedAsync(sqs, Context()).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"bad"}]}""", Encoding.UTF8.GetString(answer.Span));
         Assert.Equal(2, transport.Requests.Count);
@@ -142,7 +142,7 @@ public sealed class MalformedEventTests
         var (sut, transport) = CreateSut();
         var withGood = json.Replace("\"body\":\"{}\"", "\"body\":" + Encoding.UTF8.GetString(Quoted(Get)), StringComparison.Ordinal);
 
-        var answer = await sut.HandleAsync(Encoding.UTF8.GetBytes(withGood), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+        var answer = await sut.HandleCheckedAsync(Encoding.UTF8.GetBytes(withGood), Context()).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":""}]}""", Encoding.UTF8.GetString(answer.Span));
         Assert.Empty(transport.Requests);
@@ -156,7 +156,7 @@ public sealed class MalformedEventTests
     {
         var (sut, transport) = CreateSut();
 
-        var answer = JsonNode.Parse((await sut.HandleAsync(Encoding.UTF8.GetBytes(json), Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
+        var answer = JsonNode.Parse((await sut.HandleCheckedAsync(Encoding.UTF8.GetBytes(json), Context()).WaitAsync(TimeSpan.FromSeconds(30))).Span)!;
 
         Assert.Equal(400, answer["statusCode"]!.GetValue<int>());
         Assert.Contains(reason, answer["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
