@@ -1,65 +1,113 @@
 #!/usr/bin/env bash
 # Builds the Lambda deployment package without Docker.
 #
-#   deploy/build.sh            Native AOT for provided.al2023 (x86_64): artifacts/lambda/bootstrap + artifacts/lambda/function.zip
-#   deploy/build.sh --managed  framework-dependent build for the managed dotnet10 runtime: artifacts/lambda-managed/function.zip
-#                              (Handler: Forcelink.Lambda; the runtime's bootstrap runs Forcelink.Lambda.dll, our own runtime loop)
+#   deploy/build.sh                 Native AOT for provided.al2023 on x86_64: artifacts/lambda/bootstrap + artifacts/lambda/function.zip
+#   deploy/build.sh --arch arm64    the same for arm64 (Graviton), cross-compiled on x86_64 (deploy with Architecture=arm64)
+#   deploy/build.sh --managed       framework-dependent build for the managed dotnet10 runtime: artifacts/lambda-managed/function.zip
+#                                   (Handler: Forcelink.Lambda; the runtime's bootstrap runs Forcelink.Lambda.dll, our own runtime loop);
+#                                   with --arch arm64 for an arm64 function
+#   --output DIR                    write bootstrap and function.zip to DIR instead
 #
-# Installs nothing. Native AOT needs clang and zlib1g-dev (apt-get install clang zlib1g-dev).
+# Installs nothing. Native AOT needs clang and binutils; arm64 also needs gcc-aarch64-linux-gnu and libc6-dev-arm64-cross
+# (tests/prerequisites.sh --system installs them all).
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 project="$repo/src/Forcelink.Lambda/Forcelink.Lambda.csproj"
 mode="aot"
-# Its own intermediate and output folders, so a publish never rewrites what a running build or test run is using.
-build_artifacts="$repo/artifacts/lambda-build"
-for arg in "$@"; do
-  case "$arg" in
+arch="x86_64"
+out=""
+usage="use --arch x86_64|arm64, --managed, --output DIR"
+while [ $# -gt 0 ]; do
+  case "$1" in
     --managed) mode="managed" ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    *) echo "build.sh: unknown option '$arg' (use --managed or nothing)" >&2; exit 2 ;;
+    --arch) arch="${2:-}"; shift ;;
+    --arch=*) arch="${1#--arch=}" ;;
+    --output) out="${2:-}"; shift ;;
+    --output=*) out="${1#--output=}" ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "build.sh: unknown option '$1' ($usage)" >&2; exit 2 ;;
   esac
+  shift
 done
+
+case "$arch" in
+  x86_64|x64|amd64) arch="x86_64"; rid="linux-x64"; target_triple="x86_64-linux-gnu" ;;
+  arm64|aarch64) arch="arm64"; rid="linux-arm64"; target_triple="aarch64-linux-gnu" ;;
+  *) echo "build.sh: unknown architecture '$arch': use x86_64 or arm64, as the template's Architecture parameter" >&2; exit 2 ;;
+esac
+host_arch="$(uname -m)"
+[ "$host_arch" = "aarch64" ] && host_arch="arm64"
 
 command -v dotnet >/dev/null 2>&1 || { echo "build.sh: the .NET 10 SDK (dotnet) is not on PATH; install it first (see global.json for the version)." >&2; exit 1; }
 command -v zip >/dev/null 2>&1 || { echo "build.sh: zip is missing: apt-get install zip" >&2; exit 1; }
 
+# Its own intermediate and output folders per mode and architecture, so a publish never rewrites what a running build
+# or test run is using.
+build_artifacts="$repo/artifacts/lambda-build/$mode-$arch"
+
 if [ "$mode" = "managed" ]; then
-  out="$repo/artifacts/lambda-managed"
-  rm -rf "$out"
+  out="${out:-$repo/artifacts/lambda-managed}"
+  out="$(mkdir -p "$out" && cd "$out" && pwd)"
+  rm -rf "$out/publish" "$out/function.zip"
   # ReadyToRun: precompiled code cuts the JIT work of a cold start (measured 0.8 s -> 0.5 s); the zip grows from 1.5 to 3.5 MB.
-  dotnet publish "$project" -c Release -r linux-x64 --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true --artifacts-path "$build_artifacts/managed" -o "$out/publish"
+  # crossgen2 runs on this machine and compiles for either architecture.
+  dotnet publish "$project" -c Release -r "$rid" --self-contained false -p:PublishAot=false -p:PublishReadyToRun=true --artifacts-path "$build_artifacts" -o "$out/publish"
   (cd "$out/publish" && zip -q -r -X "$out/function.zip" .)
-  echo "build.sh: $out/function.zip (runtime dotnet10, handler Forcelink.Lambda)"
+  echo "$arch" > "$out/architecture"
+  echo "build.sh: $out/function.zip (runtime dotnet10, handler Forcelink.Lambda, architecture $arch)"
   exit 0
 fi
 
-command -v objdump >/dev/null 2>&1 || { echo "build.sh: objdump is missing (needed to check glibc versions): apt-get install binutils" >&2; exit 1; }
+publish_args=()
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
-if ! dpkg -s zlib1g-dev >/dev/null 2>&1 && [ ! -e /usr/include/zlib.h ]; then missing+=(zlib1g-dev); fi
+if [ "$arch" = "$host_arch" ]; then
+  command -v objdump >/dev/null 2>&1 || missing+=(binutils)
+  objdump="objdump"
+elif [ "$arch" = "arm64" ] && [ "$host_arch" = "x86_64" ]; then
+  # Cross-compiling: ILCompiler passes --target=aarch64-linux-gnu to clang, which finds Debian's cross toolchain
+  # (/usr/lib/gcc-cross/aarch64-linux-gnu, /usr/aarch64-linux-gnu) by itself: no sysroot needed. Stripping needs an
+  # objcopy that knows arm64, and zlib comes with the runtime pack (libz.a), so zlib1g-dev:arm64 is not needed.
+  command -v aarch64-linux-gnu-ld >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu)
+  [ -e /usr/aarch64-linux-gnu/lib/libc.so ] || missing+=(libc6-dev-arm64-cross)
+  publish_args+=(-p:ObjCopyName=aarch64-linux-gnu-objcopy)
+  objdump="aarch64-linux-gnu-objdump"
+else
+  echo "build.sh: building Native AOT for $arch on a $host_arch machine is not set up; build on x86_64 (Debian 12), or use --managed." >&2
+  exit 1
+fi
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "build.sh: Native AOT needs ${missing[*]}, which is missing: apt-get install clang zlib1g-dev (or use --managed for the dotnet10 runtime)." >&2
+  echo "build.sh: Native AOT for $arch needs ${missing[*]}, which is missing: apt-get install ${missing[*]} (or tests/prerequisites.sh --system; or use --managed for the dotnet10 runtime)." >&2
   exit 1
 fi
 
-out="$repo/artifacts/lambda"
+out="${out:-$repo/artifacts/lambda}"
+out="$(mkdir -p "$out" && cd "$out" && pwd)"
 publish="$out/publish"
-rm -rf "$out"
-dotnet publish "$project" -c Release -r linux-x64 -p:PublishAot=true --artifacts-path "$build_artifacts/aot" -o "$publish"
+rm -rf "$publish" "$out/bootstrap" "$out/function.zip" "$out/architecture"
+dotnet publish "$project" -c Release -r "$rid" -p:PublishAot=true "${publish_args[@]}" --artifacts-path "$build_artifacts" -o "$publish"
 
 cp "$publish/Forcelink.Lambda" "$out/bootstrap"
 chmod 755 "$out/bootstrap"
 
+# A binary for the wrong CPU fails only when Lambda starts it (Runtime.InvalidEntrypoint, exec format error).
+machine="$(LC_ALL=C readelf -h "$out/bootstrap" 2>/dev/null | sed -n 's/^ *Machine: *//p')"
+case "$arch:$machine" in
+  x86_64:*X86-64*|arm64:*AArch64*) ;;
+  *) echo "build.sh: $out/bootstrap is for '$machine', not $arch" >&2; exit 1 ;;
+esac
+
 # provided.al2023 has glibc 2.34: a symbol from a newer glibc would make the binary fail to load there.
-newest="$(objdump -T "$out/bootstrap" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
+newest="$("$objdump" -T "$out/bootstrap" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)"
 if printf '%s\n%s\n' "$newest" "GLIBC_2.34" | sort -V -C; then
   echo "build.sh: newest glibc symbol $newest (AL2023 has 2.34): ok"
 else
   echo "build.sh: bootstrap needs $newest, newer than AL2023's GLIBC_2.34; build on an older distribution (Debian 12 works)." >&2
-  objdump -T "$out/bootstrap" | grep -E 'GLIBC_2\.(3[5-9]|[4-9][0-9])' >&2 || true
+  "$objdump" -T "$out/bootstrap" | grep -E 'GLIBC_2\.(3[5-9]|[4-9][0-9])' >&2 || true
   exit 1
 fi
 
 (cd "$out" && zip -q -X function.zip bootstrap)
-echo "build.sh: $out/bootstrap ($(stat -c %s "$out/bootstrap") bytes), $out/function.zip"
+echo "$arch" > "$out/architecture"
+echo "build.sh: $out/bootstrap ($target_triple, $(stat -c %s "$out/bootstrap") bytes), $out/function.zip: deploy with Architecture=$arch"

@@ -11,8 +11,9 @@ public sealed class SalesforceClientOptions
     public string? ApiVersion { get; set; }
 
     /// <summary>How long a token is assumed valid after it is issued: the session timeout of the connected app, else of the org.</summary>
-    /// <value>The default is 2 hours, Salesforce's default session timeout. Set it to the app's timeout (the setup guide uses 15 minutes);
-    /// if it is longer than the real timeout, the first call after expiry gets 401 and is re-sent once after a new login.</value>
+    /// <value>The default is 2 hours, Salesforce's default session timeout, also the Lambda function's and the SAM template's default.
+    /// Set it to the app's timeout when that is shorter; if it is longer than the real timeout, the first call after expiry gets 401
+    /// and is re-sent once after a new login.</value>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>How long before the end of <see cref="TokenLifetime"/> the token is renewed.</summary>

@@ -159,7 +159,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     }
 
     /// <summary>One event, JSON logs, the emulator's org, and the key in the Secrets Manager secret "forcelink/jwt-key".</summary>
-    private static Dictionary<string, string> SecretKeyEnvironment(FakeRuntimeApi api, Emulator.EmulatorFixture emulator) => new()
+    internal static Dictionary<string, string> SecretKeyEnvironment(FakeRuntimeApi api, Emulator.EmulatorFixture emulator) => new()
     {
         ["AWS_LAMBDA_RUNTIME_API"] = api.Authority,
         ["AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE"] = "true",
@@ -170,14 +170,16 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         ["FORCELINK_PRIVATE_KEY_SECRET_ID"] = "forcelink/jwt-key",
     };
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string bootstrap, Dictionary<string, string> environment)
+    /// <summary>Runs <paramref name="bootstrap"/> with exactly the FORCELINK_ and AWS_ variables given, directly or through
+    /// <paramref name="launcher"/> (an emulator such as <c>qemu-aarch64 -L sysroot</c>, which gets the binary as its last argument).</summary>
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string bootstrap, Dictionary<string, string> environment, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo(bootstrap)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = launcher is { Count: > 0 }
+            ? new ProcessStartInfo(launcher[0], launcher.Skip(1).Append(bootstrap))
+            : new ProcessStartInfo(bootstrap);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("FORCELINK_", StringComparison.Ordinal) || k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
@@ -205,39 +207,36 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     }
 }
 
-/// <summary>Runs <c>deploy/build.sh</c> once for the test class, on first use.</summary>
+/// <summary>Runs <c>deploy/build.sh</c> once for the test class, on first use: the x86_64 package in artifacts/lambda.</summary>
 public sealed class BootstrapBuild
 {
-    private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(15);
-    private readonly Lazy<Task<string>> _bootstrap = new(BuildAsync);
+    private readonly Lazy<Task<string>> _bootstrap = new(() => RunAsync([], Path.Combine("artifacts", "lambda")));
 
     public Task<string> GetBootstrapAsync() => _bootstrap.Value.WaitAsync(BuildTimeout);
 
-    private static async Task<string> BuildAsync()
-    {
-        var repo = new DirectoryInfo(AppContext.BaseDirectory);
-        while (repo is not null && !File.Exists(Path.Combine(repo.FullName, "Forcelink.slnx")))
-        {
-            repo = repo.Parent;
-        }
+    internal static TimeSpan BuildTimeout { get; } = TimeSpan.FromMinutes(15);
 
-        Assert.NotNull(repo);
-        var start = new ProcessStartInfo("bash", [Path.Combine(repo.FullName, "deploy", "build.sh")])
+    /// <summary>Runs <c>deploy/build.sh</c> with <paramref name="arguments"/> and returns the <c>bootstrap</c> it wrote to <paramref name="output"/> (relative to the repository).</summary>
+    internal static async Task<string> RunAsync(IReadOnlyList<string> arguments, string output)
+    {
+        var repo = RepositoryPaths.Root;
+        var outputPath = Path.Combine(repo, output);
+        var start = new ProcessStartInfo("bash", [Path.Combine(repo, "deploy", "build.sh"), .. arguments, "--output", outputPath])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = repo.FullName,
+            WorkingDirectory = repo,
         };
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(BuildTimeout);
-        Assert.True(process.ExitCode == 0, $"deploy/build.sh failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        Assert.True(process.ExitCode == 0, $"deploy/build.sh {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
 
-        var bootstrap = Path.Combine(repo.FullName, "artifacts", "lambda", "bootstrap");
+        var bootstrap = Path.Combine(outputPath, "bootstrap");
         Assert.True(File.Exists(bootstrap), $"deploy/build.sh did not produce {bootstrap}");
-        Assert.True(File.Exists(Path.Combine(repo.FullName, "artifacts", "lambda", "function.zip")));
+        Assert.True(File.Exists(Path.Combine(outputPath, "function.zip")));
         return bootstrap;
     }
 }
