@@ -18,6 +18,14 @@ public sealed partial class TemplateTests
         [EnvironmentVariables.PrivateKey] = "a key in the function's configuration is readable by anyone allowed lambda:GetFunctionConfiguration",
         [EnvironmentVariables.PrivateKeyFile] = "the package holds no key file",
         [EnvironmentVariables.PrivateKeyPassphrase] = "an encrypted key's passphrase goes into the secret's JSON ({\"privateKey\",\"passphrase\"})",
+
+        // The template deploys the JWT bearer flow; docs/authentication.md says which variables switch a stack to client credentials.
+        [EnvironmentVariables.Auth] = "the JWT bearer flow is the template's default; client credentials is set by hand",
+        [EnvironmentVariables.ClientSecret] = "a secret in the function's configuration is readable by anyone allowed lambda:GetFunctionConfiguration",
+        [EnvironmentVariables.ClientSecretFile] = "the package holds no secret file",
+        [EnvironmentVariables.ClientSecretSecretId] = "client credentials only, set by hand with FORCELINK_AUTH",
+        [EnvironmentVariables.ClientSecretParameter] = "client credentials only, set by hand with FORCELINK_AUTH",
+        [EnvironmentVariables.ClientSecretInBody] = "client credentials only; its default suits Salesforce",
     };
 
     /// <summary>Everything the execution role may do besides writing its logs.</summary>
