@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forcelink.Lambda.Events;
+using Forcelink.Lambda.Failures;
 using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
@@ -14,7 +15,19 @@ namespace Forcelink.Lambda;
 /// HTTP API request is routed to one, an SQS batch runs its messages together. Expected failures are answered
 /// (<c>ok:false</c>); an unexpected exception propagates, and the runtime reports it as an invocation error.
 /// </summary>
-internal sealed partial class FunctionHandler(SalesforceClient client, IdempotentOperationHandler operations, EmbeddedMetrics metrics, TimeProvider timeProvider, ILogger<FunctionHandler> logger, Func<int>? logins = null)
+/// <remarks>
+/// An SQS message whose failure is permanent (<see cref="FailureClassifier"/>) goes to <paramref name="failureQueue"/>
+/// with its error and is then left out of <c>batchItemFailures</c>, so SQS deletes it; without a failure queue, or when
+/// sending there fails, it is a failed item like any other.
+/// </remarks>
+internal sealed partial class FunctionHandler(
+    SalesforceClient client,
+    IdempotentOperationHandler operations,
+    EmbeddedMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<FunctionHandler> logger,
+    Func<int>? logins = null,
+    FailureQueue? failureQueue = null)
 {
     // Lambda's synchronous payload limit: an SQS batch or HTTP request can be larger than one operation, never larger than this.
     private const int MaxEventSize = 6 * 1024 * 1024;
@@ -135,7 +148,21 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
     {
         var started = timeProvider.GetTimestamp();
         var failed = new List<string>();
+        var poison = new List<PoisonMessage>();
         var count = 0;
+        void Fail(SqsEvent.Message message, OperationResult error)
+        {
+            LogMessageFailed(logger, message.MessageId, error.StatusCode, error.ErrorCode ?? "", error.ErrorMessage ?? "");
+            if (failureQueue is not null && FailureClassifier.Classify(error) == FailureDisposition.Poison)
+            {
+                poison.Add(new PoisonMessage(message.MessageId, SqsEvent.ReadOrigin(eventJson.Span, message), error));
+            }
+            else
+            {
+                failed.Add(message.MessageId);
+            }
+        }
+
         while (SqsEvent.ReadMessages(eventJson.Span, ref cursor, SqsSlice) is { Count: > 0 } messages)
         {
             count += messages.Count;
@@ -143,22 +170,31 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
             var results = await operations.HandleBatchAsync([.. valid.Select(m => m.Request!)], deadline, cancellationToken).ConfigureAwait(false);
             foreach (var message in messages.Where(m => m.Error is not null))
             {
-                LogMessageFailed(logger, message.MessageId, message.Error!.StatusCode, message.Error.ErrorCode ?? "", message.Error.ErrorMessage ?? "");
-                failed.Add(message.MessageId);
+                Fail(message, message.Error!);
             }
 
             for (var i = 0; i < valid.Count; i++)
             {
                 if (!results[i].Ok)
                 {
-                    LogMessageFailed(logger, valid[i].MessageId, results[i].StatusCode, results[i].ErrorCode ?? "", results[i].ErrorMessage ?? "");
-                    failed.Add(valid[i].MessageId);
+                    Fail(valid[i], results[i]);
                 }
             }
         }
 
+        var removed = 0;
+        if (poison.Count > 0)
+        {
+            // Only a message the failure queue took may be deleted from its own queue: the rest stay failed items.
+            var sent = await failureQueue!.SendAsync(poison, deadline, cancellationToken).ConfigureAwait(false);
+            failed.AddRange(poison.Select(p => p.MessageId).Where(id => !sent.Contains(id)));
+            removed = sent.Count;
+            metrics.Record(MetricNames.PoisonMessages, removed, MetricUnit.Count);
+            metrics.Record(MetricNames.FailureQueueErrors, poison.Count - removed, MetricUnit.Count);
+        }
+
         metrics.Record(MetricNames.Latency, timeProvider.GetElapsedTime(started).TotalMilliseconds, MetricUnit.Milliseconds, ("Operation", "Batch"), ("Object", "Sqs"));
-        LogBatch(logger, count, failed.Count);
+        LogBatch(logger, count, failed.Count, removed);
         return SqsEvent.ToResponse(failed);
     }
 
@@ -203,6 +239,6 @@ internal sealed partial class FunctionHandler(SalesforceClient client, Idempoten
     [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "SQS message {MessageId} failed: {StatusCode} {ErrorCode} {ErrorMessage}")]
     private static partial void LogMessageFailed(ILogger logger, string messageId, int statusCode, string errorCode, string errorMessage);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "SQS batch of {Count} messages, {Failed} failed")]
-    private static partial void LogBatch(ILogger logger, int count, int failed);
+    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "SQS batch of {Count} messages, {Failed} failed, {Poison} poison sent to the failure queue")]
+    private static partial void LogBatch(ILogger logger, int count, int failed, int poison);
 }

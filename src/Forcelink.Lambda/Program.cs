@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Amazon.DynamoDBv2;
 using Amazon.KeyManagementService;
 using Forcelink.Lambda.Configuration;
+using Forcelink.Lambda.Failures;
 using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
@@ -44,6 +45,10 @@ internal static partial class Program
         using var loopback = RuntimeApiClient.CreateHttpClient();
         using var salesforceTransport = SalesforceClient.CreateTransport();
         using var tokenHttpClient = new HttpClient(salesforceTransport, disposeHandler: false);
+
+        // The failure queue is called during invocations, so its client lives as long as the process; a call that does not
+        // answer in time leaves its messages in their own queue.
+        using var sqsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var metrics = new EmbeddedMetrics(output, timeProvider, invocation);
         var runtime = new LambdaRuntime(
             new RuntimeApiClient(loopback, runtimeApi, timeProvider),
@@ -116,11 +121,27 @@ internal static partial class Program
                         timeProvider,
                         loggerFactory.CreateLogger<IdempotentOperationHandler>());
 
+                    FailureQueue? failureQueue = null;
+                    if (options.FailureQueueUrl is { } failureQueueUrl)
+                    {
+                        var sqs = new AwsJsonClient(sqsHttp, options.AwsCredentials!, options.AwsRegion!, Environment.GetEnvironmentVariable, timeProvider, loggerFactory.CreateLogger<AwsJsonClient>());
+
+                        // A bad endpoint override stops the init here, not the first batch with a poison message.
+                        var (endpoint, _) = sqs.QueueEndpoint(failureQueueUrl);
+                        failureQueue = new FailureQueue(sqs, failureQueueUrl, fleet.FunctionName, timeProvider, loggerFactory.CreateLogger<FailureQueue>());
+                        LogFailureQueue(logger, failureQueueUrl, endpoint.Host);
+                    }
+                    else
+                    {
+                        LogNoFailureQueue(logger, EnvironmentVariables.FailureQueueUrl);
+                    }
+
                     LogFleet(logger, fleet.TokenTable ?? "(memory)", fleet.TokenKmsKeyId is null ? "table encryption at rest" : "KMS", fleet.IdempotencyTable ?? "(none)");
                     var sharedLogins = shared;
                     return new FunctionHandler(
                         client, operations, metrics, timeProvider, loggerFactory.CreateLogger<FunctionHandler>(),
-                        sharedLogins is null ? null : () => sharedLogins.LoginCount).HandleAsync;
+                        sharedLogins is null ? null : () => sharedLogins.LoginCount,
+                        failureQueue).HandleAsync;
                 },
                 stop.Token);
         }
@@ -155,6 +176,13 @@ internal static partial class Program
             LogHeapLimitFailed(logger, megabytes, exception);
         }
     }
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Poison SQS messages go to the failure queue {QueueUrl} (through {Endpoint}) and are then deleted from their own")]
+    private static partial void LogFailureQueue(ILogger logger, Uri queueUrl, string endpoint);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information,
+        Message = "{Variable} is not set: poison SQS messages stay failed items until their queue's redrive policy moves them to its dead-letter queue (their errors are only in these logs)")]
+    private static partial void LogNoFailureQueue(ILogger logger, string variable);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Tokens shared through {TokenTable} ({Protection}); idempotency records in {IdempotencyTable}")]
     private static partial void LogFleet(ILogger logger, string tokenTable, string protection, string idempotencyTable);

@@ -26,6 +26,7 @@ internal static class EnvironmentVariables
     public const string TokenKmsKeyId = "FORCELINK_TOKEN_KMS_KEY_ID";
     public const string IdempotencyTable = "FORCELINK_IDEMPOTENCY_TABLE";
     public const string IdempotencyFields = "FORCELINK_IDEMPOTENCY_FIELDS";
+    public const string FailureQueueUrl = "FORCELINK_FAILURE_QUEUE_URL";
 
     public const string RuntimeApi = "AWS_LAMBDA_RUNTIME_API";
     public const string FunctionName = "AWS_LAMBDA_FUNCTION_NAME";

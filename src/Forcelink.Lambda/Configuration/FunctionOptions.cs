@@ -40,9 +40,11 @@ internal sealed partial class FunctionOptions
         string? awsRegion,
         OperationPolicy policy,
         IReadOnlyDictionary<string, string> idempotencyFields,
-        FleetOptions fleet)
+        FleetOptions fleet,
+        Uri? failureQueueUrl)
     {
         Flow = flow;
+        FailureQueueUrl = failureQueueUrl;
         IdempotencyFields = idempotencyFields;
         Fleet = fleet;
         Policy = policy;
@@ -82,6 +84,12 @@ internal sealed partial class FunctionOptions
 
     /// <summary>Per object, the unique external id field keyed creates write to (<c>FORCELINK_IDEMPOTENCY_FIELDS</c>); see <see cref="OperationHandler.IdempotencyFields"/>.</summary>
     public IReadOnlyDictionary<string, string> IdempotencyFields { get; }
+
+    /// <summary>
+    /// Where poison SQS messages go with their error (<c>FORCELINK_FAILURE_QUEUE_URL</c>); <see langword="null"/> keeps
+    /// them failed items, which the source queue's redrive policy moves to its dead-letter queue.
+    /// </summary>
+    public Uri? FailureQueueUrl { get; }
 
     /// <summary>The client settings from the environment; the composition root adds the clock, logging and transport.</summary>
     public SalesforceClientOptions Client { get; }
@@ -261,6 +269,7 @@ internal sealed partial class FunctionOptions
             }
         }
 
+        var failureQueueUrl = ReadFailureQueueUrl(Read(EnvironmentVariables.FailureQueueUrl), awsCredentials, awsRegion, errors);
         if (errors.Count > 0)
         {
             throw new FunctionConfigurationException(errors);
@@ -268,7 +277,7 @@ internal sealed partial class FunctionOptions
 
         // A passphrase may legitimately start or end with spaces: only an empty one counts as unset.
         var passphrase = getVariable(EnvironmentVariables.PrivateKeyPassphrase) is { Length: > 0 } given ? given : null;
-        return new FunctionOptions(flow, credential, clientCredentials, client, privateKey, clientSecret, passphrase, port, sessionToken, awsCredentials, awsRegion, policy, idempotencyFields, fleet)
+        return new FunctionOptions(flow, credential, clientCredentials, client, privateKey, clientSecret, passphrase, port, sessionToken, awsCredentials, awsRegion, policy, idempotencyFields, fleet, failureQueueUrl)
         {
             CertificateWarningDays = certificateWarningDays,
         };
@@ -337,6 +346,43 @@ internal sealed partial class FunctionOptions
     /// <summary>One problem per variable of the other flow that is set, so a half-switched configuration says what to remove.</summary>
     private static IEnumerable<string> OtherFlowVariables(Func<string, string?> read, string[] variables, string flow, string fix) =>
         variables.Where(v => read(v) is not null).Select(v => $"{v} belongs to {flow}: {fix}.");
+
+    /// <summary>A queue URL as SQS gives it (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME), and what sending to it needs.</summary>
+    private static Uri? ReadFailureQueueUrl(string? text, AwsCredentials? awsCredentials, string? awsRegion, List<string> errors)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var variable = EnvironmentVariables.FailureQueueUrl;
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || !(url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback))
+            || url.Query.Length > 0 || url.Fragment.Length > 0 || !QueuePathPattern().IsMatch(url.AbsolutePath))
+        {
+            // The session token travels in a header: never over plain HTTP off the machine.
+            errors.Add($"{variable} '{text}' is not an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/forcelink-failures " +
+                "(https://, then the account id and the queue name; http:// only for loopback): copy it from the queue's details, or leave it unset " +
+                "to keep poison messages in their queue until its redrive policy moves them to its dead-letter queue.");
+            return null;
+        }
+
+        if (awsCredentials is null)
+        {
+            errors.Add($"{variable} is set, but {AwsCredentials.AccessKeyIdVariable} and {AwsCredentials.SecretAccessKeyVariable} are not, so nothing can be sent to it: " +
+                "Lambda sets them for the execution role; when running elsewhere, set them or unset the variable.");
+        }
+
+        if (awsRegion is null)
+        {
+            errors.Add($"{variable} is set, but {EnvironmentVariables.Region} is not: Lambda sets it; when running elsewhere, set it (such as eu-west-1).");
+        }
+
+        return url;
+    }
+
+    // /ACCOUNT/NAME: a 12-digit account id, then up to 80 letters, digits, '-' or '_' (a FIFO queue's name ends in .fifo).
+    [GeneratedRegex(@"^/\d{12}/([A-Za-z0-9_\-]{1,80}|[A-Za-z0-9_\-]{1,75}\.fifo)$", RegexOptions.CultureInvariant)]
+    private static partial Regex QueuePathPattern();
 
     /// <summary><c>Lead.Forcelink_Key__c,Case.Forcelink_Key__c</c>, or one field name for every object the policy allows.</summary>
     private static Dictionary<string, string> ReadIdempotencyFields(string? text, OperationPolicy policy, List<string> errors)

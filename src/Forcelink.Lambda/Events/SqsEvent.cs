@@ -16,7 +16,18 @@ namespace Forcelink.Lambda.Events;
 /// </remarks>
 internal static class SqsEvent
 {
-    public sealed record Message(string MessageId, OperationRequest? Request, OperationResult? Error);
+    /// <summary>One record: its id, and its body as a request or why it is none.</summary>
+    public sealed record Message(string MessageId, OperationRequest? Request, OperationResult? Error)
+    {
+        /// <summary>Where the record is in the event's bytes, to read the rest of it (<see cref="ReadOrigin"/>) only when needed.</summary>
+        public Range Record { get; init; }
+    }
+
+    /// <summary>
+    /// What a failure destination keeps of a message besides its id: the body as sent (<see langword="null"/> if it has
+    /// none that is Unicode text), the queue it came from, and how often SQS has delivered it.
+    /// </summary>
+    public sealed record Origin(string? Body, string? EventSourceArn, int? ReceiveCount);
 
     /// <summary>Where the next slice of a batch starts: a position inside its <c>Records</c> array.</summary>
     public struct Cursor
@@ -119,7 +130,7 @@ internal static class SqsEvent
             sqs |= source && reader.TokenType == JsonTokenType.String && TextEquals(ref reader, "aws:sqs"u8);
             if (id && ++ids == 1)
             {
-                problem = MessageId(ref reader) is { Length: > 0 } ? null : "has a messageId that is empty, not a string, or not Unicode text";
+                problem = StringValue(ref reader) is { Length: > 0 } ? null : "has a messageId that is empty, not a string, or not Unicode text";
             }
 
             reader.Skip();
@@ -147,8 +158,8 @@ internal static class SqsEvent
         }
     }
 
-    // The message id at the reader, or null if it is no string or no Unicode text (it could not be echoed back).
-    private static string? MessageId(ref Utf8JsonReader reader)
+    // The string at the reader, or null if it is no string or no Unicode text (a message id that could not be echoed back).
+    private static string? StringValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
@@ -200,7 +211,9 @@ internal static class SqsEvent
 
             if (reader.TokenType == JsonTokenType.StartObject)
             {
-                messages.Add(ReadMessage(ref reader));
+                var start = (int)(cursor.Offset + reader.TokenStartIndex);
+                var message = ReadMessage(ref reader);
+                messages.Add(message with { Record = start..(int)(cursor.Offset + reader.BytesConsumed) });
             }
             else
             {
@@ -226,7 +239,7 @@ internal static class SqsEvent
             if (TextEquals(ref reader, "messageId"u8))
             {
                 reader.Read();
-                id = MessageId(ref reader) ?? "";
+                id = StringValue(ref reader) ?? "";
             }
             else if (TextEquals(ref reader, "body"u8))
             {
@@ -286,6 +299,76 @@ internal static class SqsEvent
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Reads a message's body, <c>eventSourceARN</c> and <c>attributes.ApproximateReceiveCount</c> from its record. Kept
+    /// out of <see cref="ReadMessages"/>: only failed messages need them, and a batch of 10,000 would otherwise hold every
+    /// body twice.
+    /// </summary>
+    public static Origin ReadOrigin(ReadOnlySpan<byte> json, Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var reader = new Utf8JsonReader(json[message.Record]);
+        string? body = null;
+        string? source = null;
+        int? receiveCount = null;
+        var bodies = 0;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return new Origin(null, null, null);
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (TextEquals(ref reader, "body"u8))
+            {
+                reader.Read();
+                body = ++bodies == 1 ? StringValue(ref reader) : body;
+            }
+            else if (TextEquals(ref reader, "eventSourceARN"u8))
+            {
+                reader.Read();
+                source = StringValue(ref reader);
+            }
+            else if (TextEquals(ref reader, "attributes"u8))
+            {
+                reader.Read();
+                receiveCount = ReceiveCount(ref reader);
+            }
+            else
+            {
+                reader.Read();
+            }
+
+            reader.Skip();
+        }
+
+        return new Origin(body, source, receiveCount);
+    }
+
+    // attributes.ApproximateReceiveCount, a number in a string; the reader is left on the attributes' start.
+    private static int? ReceiveCount(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        var copy = reader;
+        while (copy.Read() && copy.TokenType == JsonTokenType.PropertyName)
+        {
+            var found = TextEquals(ref copy, "ApproximateReceiveCount"u8);
+            copy.Read();
+            if (found && StringValue(ref copy) is { } text && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+            {
+                return count;
+            }
+
+            copy.Skip();
+        }
+
+        return null;
     }
 
     public static ReadOnlyMemory<byte> ToResponse(IEnumerable<string> failedMessageIds)

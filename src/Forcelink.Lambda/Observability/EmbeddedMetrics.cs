@@ -216,4 +216,10 @@ internal static class MetricNames
     public const string ApiUsageUsed = "ApiUsageUsed";
     public const string ApiUsageMax = "ApiUsageMax";
     public const string CertificateDaysToExpiry = "CertificateDaysToExpiry";
+
+    /// <summary>Poison SQS messages sent to the failure queue and so deleted from their own.</summary>
+    public const string PoisonMessages = "PoisonMessages";
+
+    /// <summary>Poison SQS messages the failure queue did not take: they stay failed items (alarm on it).</summary>
+    public const string FailureQueueErrors = "FailureQueueErrors";
 }

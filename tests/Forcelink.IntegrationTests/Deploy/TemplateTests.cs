@@ -39,6 +39,7 @@ public sealed partial class TemplateTests
         "dynamodb:PutItem",
         "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
+        "sqs:SendMessage",
     ];
 
     private readonly YamlMappingNode _template = Load();

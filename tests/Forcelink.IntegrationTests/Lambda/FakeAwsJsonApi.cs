@@ -72,7 +72,7 @@ public sealed class FakeAwsJsonApi : IAsyncDisposable
         var body = buffer.ToArray();
         var target = http.Request.Headers["X-Amz-Target"].ToString();
         var service = target.StartsWith("AmazonSSM.", StringComparison.Ordinal) ? "ssm" : "secretsmanager";
-        if (!SignatureHolds(http.Request, body, service))
+        if (!SignatureHolds(http.Request, body, service, Role, Region))
         {
             await ErrorAsync(http, 403, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided.");
             return;
@@ -100,7 +100,8 @@ public sealed class FakeAwsJsonApi : IAsyncDisposable
         }
     }
 
-    private bool SignatureHolds(HttpRequest request, byte[] body, string service)
+    /// <summary>Whether the request is signed, as AWS checks it, by <paramref name="role"/> for <paramref name="service"/> in <paramref name="region"/>.</summary>
+    internal static bool SignatureHolds(HttpRequest request, byte[] body, string service, AwsCredentials role, string region)
     {
         var authorization = request.Headers.Authorization.ToString();
         var signedHeaders = authorization.Split("SignedHeaders=", 2).ElementAtOrDefault(1)?.Split(',')[0].Split(';') ?? [];
@@ -113,8 +114,8 @@ public sealed class FakeAwsJsonApi : IAsyncDisposable
         var at = DateTimeOffset.ParseExact(headers["x-amz-date"], "yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal);
         var uri = new Uri($"http://{request.Host}{request.Path}{request.QueryString}");
-        var expected = SigV4Signer.Authorization(request.Method, uri, headers, body, Role, Region, service, at);
-        return expected == authorization && request.Headers["X-Amz-Security-Token"] == Role.SessionToken;
+        var expected = SigV4Signer.Authorization(request.Method, uri, headers, body, role, region, service, at);
+        return expected == authorization && request.Headers["X-Amz-Security-Token"] == role.SessionToken;
     }
 
     private static Task JsonAsync(HttpContext http, JsonObject body)

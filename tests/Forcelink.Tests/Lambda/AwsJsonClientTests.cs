@@ -160,6 +160,67 @@ public sealed class AwsJsonClientTests : IDisposable
         Assert.Equal("ssm.eu-west-1.amazonaws.com", Assert.Single(_aws.Requests).Uri.Host);
     }
 
+    [Fact]
+    public async Task SendMessageBatchAsync_SignedJson10RequestToTheQueuesRegion()
+    {
+        _aws.Reply = _ => (HttpStatusCode.OK, """{"Successful":[{"Id":"0","MessageId":"a"}],"Failed":[{"Id":"1","SenderFault":false,"Code":"InternalError","Message":"failed"}]}""");
+        var queue = new Uri("https://sqs.us-east-2.amazonaws.com/123456789012/failures");
+
+        var result = await CreateSut().SendMessageBatchAsync(queue, [
+            new SqsBatchEntry("0", "{\"a\":1}", [("ErrorCode", "INVALID_REQUEST")]),
+            new SqsBatchEntry("1", "b", [], "g", "d"),
+            new SqsBatchEntry("2", "c", []),
+        ]);
+
+        Assert.Equal(["0"], result.Sent);
+        Assert.Equal("InternalError: failed", result.Failed["1"]);
+        Assert.Equal("SQS did not list the message as sent", result.Failed["2"]);
+        var request = Assert.Single(_aws.Requests);
+        Assert.Equal(new Uri("https://sqs.us-east-2.amazonaws.com/"), request.Uri);
+        Assert.Equal("AmazonSQS.SendMessageBatch", request.Headers["X-Amz-Target"]);
+        Assert.Equal("application/x-amz-json-1.0", request.Headers["Content-Type"]);
+        Assert.Contains("/us-east-2/sqs/aws4_request", request.Headers["Authorization"], StringComparison.Ordinal);
+        Assert.Equal(
+            """{"QueueUrl":"https://sqs.us-east-2.amazonaws.com/123456789012/failures","Entries":[""" +
+            """{"Id":"0","MessageBody":"{\u0022a\u0022:1}","MessageAttributes":{"ErrorCode":{"DataType":"String","StringValue":"INVALID_REQUEST"}}},""" +
+            """{"Id":"1","MessageBody":"b","MessageGroupId":"g","MessageDeduplicationId":"d"},{"Id":"2","MessageBody":"c"}]}""",
+            request.Body);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadRequest, """{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}""", "HTTP 400 QueueDoesNotExist: The specified queue does not exist.")]
+    [InlineData(HttpStatusCode.ServiceUnavailable, "", "HTTP 503")]
+    public async Task SendMessageBatchAsync_CallFails_EveryEntryFailsWithTheReasonAndIsNotRetried(HttpStatusCode status, string body, string reason)
+    {
+        _aws.Reply = _ => (status, body);
+
+        var result = await CreateSut().SendMessageBatchAsync(new Uri("https://sqs.eu-west-1.amazonaws.com/123456789012/failures"), [new SqsBatchEntry("0", "a", []), new SqsBatchEntry("1", "b", [])]);
+
+        Assert.Empty(result.Sent);
+        Assert.Equal([reason, reason], result.Failed.Values);
+        Assert.Single(_aws.Requests);
+    }
+
+    [Theory]
+    [InlineData("https://sqs.ap-southeast-2.amazonaws.com/123456789012/q", "https://sqs.ap-southeast-2.amazonaws.com/", "ap-southeast-2")]
+    [InlineData("https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q", "https://sqs.cn-north-1.amazonaws.com.cn/", "cn-north-1")]
+    [InlineData("https://us-west-2.queue.amazonaws.com/123456789012/q", "https://sqs.us-west-2.amazonaws.com/", "us-west-2")]
+    [InlineData("https://queue.amazonaws.com/123456789012/q", "https://sqs.us-east-1.amazonaws.com/", "us-east-1")]
+    [InlineData("https://vpce-1-abc.sqs.eu-west-1.vpce.amazonaws.com/123456789012/q", "https://vpce-1-abc.sqs.eu-west-1.vpce.amazonaws.com/", "eu-west-1")]
+    [InlineData("http://127.0.0.1:9324/000000000000/q", "http://127.0.0.1:9324/", "eu-west-1")]
+    public void QueueEndpoint_FromTheQueueUrl(string queueUrl, string endpoint, string region)
+    {
+        Assert.Equal((new Uri(endpoint), region), CreateSut().QueueEndpoint(new Uri(queueUrl)));
+    }
+
+    [Fact]
+    public void QueueEndpoint_OverrideWins()
+    {
+        _environment["AWS_ENDPOINT_URL_SQS"] = "http://localhost:4566/";
+
+        Assert.Equal((new Uri("http://localhost:4566/"), "eu-west-1"), CreateSut().QueueEndpoint(new Uri("https://sqs.us-east-2.amazonaws.com/123456789012/q")));
+    }
+
     private sealed record SeenRequest(HttpMethod Method, Uri Uri, Dictionary<string, string> Headers, string Body);
 
     /// <summary>Records each request with its headers as sent, and answers with <see cref="Reply"/>.</summary>

@@ -443,4 +443,62 @@ public sealed class FunctionOptionsTests
 
         Assert.Equal("FORCELINK_CLIENT_SECRET (inline, 22 characters)", source.ToString());
     }
+
+    [Fact]
+    public void FromEnvironment_FailureQueueUnset_PoisonStaysInItsQueue()
+    {
+        Assert.Null(Read(ValidEnvironment()).FailureQueueUrl);
+    }
+
+    [Theory]
+    [InlineData("https://sqs.eu-west-1.amazonaws.com/123456789012/forcelink-failures")]
+    [InlineData("https://sqs.eu-west-1.amazonaws.com/123456789012/forcelink-failures.fifo")]
+    [InlineData("http://127.0.0.1:9324/000000000000/failures")]
+    public void FromEnvironment_FailureQueueUrl_Read(string url)
+    {
+        var environment = WithAwsCredentials(ValidEnvironment());
+        environment["FORCELINK_FAILURE_QUEUE_URL"] = $" {url} ";
+
+        Assert.Equal(new Uri(url), Read(environment).FailureQueueUrl);
+    }
+
+    [Theory]
+    [InlineData("forcelink-failures")]
+    [InlineData("arn:aws:sqs:eu-west-1:123456789012:forcelink-failures")]
+    [InlineData("http://sqs.eu-west-1.amazonaws.com/123456789012/forcelink-failures")]
+    [InlineData("https://sqs.eu-west-1.amazonaws.com/forcelink-failures")]
+    [InlineData("https://sqs.eu-west-1.amazonaws.com/123456789012/forcelink failures")]
+    [InlineData("https://sqs.eu-west-1.amazonaws.com/123456789012/forcelink-failures?x=1")]
+    public void FromEnvironment_FailureQueueUrlNotAQueueUrl_ReportedWithTheOtherProblems(string url)
+    {
+        var environment = WithAwsCredentials(ValidEnvironment());
+        environment["FORCELINK_FAILURE_QUEUE_URL"] = url;
+        environment["FORCELINK_TOKEN_TABLE"] = "x";
+
+        var errors = Errors(environment);
+
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.StartsWith($"FORCELINK_FAILURE_QUEUE_URL '{url}' is not an SQS queue URL", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("FORCELINK_TOKEN_TABLE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FromEnvironment_FailureQueueWithoutAwsCredentialsOrRegion_AsksForThem()
+    {
+        var environment = ValidEnvironment();
+        environment["FORCELINK_FAILURE_QUEUE_URL"] = "https://sqs.eu-west-1.amazonaws.com/123456789012/forcelink-failures";
+
+        var errors = Errors(environment);
+
+        Assert.Contains(errors, e => e.StartsWith("FORCELINK_FAILURE_QUEUE_URL is set, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("FORCELINK_FAILURE_QUEUE_URL is set, but AWS_REGION is not", StringComparison.Ordinal));
+    }
+
+    private static Dictionary<string, string?> WithAwsCredentials(Dictionary<string, string?> environment)
+    {
+        environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+        environment["AWS_SECRET_ACCESS_KEY"] = "secret";
+        environment["AWS_REGION"] = "eu-west-1";
+        return environment;
+    }
 }

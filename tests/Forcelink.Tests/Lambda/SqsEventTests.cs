@@ -122,4 +122,22 @@ public sealed class SqsEventTests
 
     private static byte[] Batch(IEnumerable<JsonObject> records) =>
         Encoding.UTF8.GetBytes(new JsonObject { ["Records"] = new JsonArray([.. records]) }.ToJsonString());
+
+    [Fact]
+    public void ReadOrigin_FromTheMessagesRecord_BodyQueueAndReceiveCount()
+    {
+        var first = Record("m0", "{not json");
+        first["eventSourceARN"] = "arn:aws:sqs:eu-west-1:123456789012:operations";
+        first["attributes"] = new JsonObject { ["SentTimestamp"] = "1520621625029", ["ApproximateReceiveCount"] = "4" };
+        var second = Record("m1", "{\"operation\":\"get\"}");
+        second["attributes"] = new JsonObject { ["ApproximateReceiveCount"] = "many" };
+        var json = Batch([first, second]);
+        Assert.True(SqsEvent.TryOpen(json, out var cursor));
+
+        var messages = SqsEvent.ReadMessages(json, ref cursor, 1);
+        messages.AddRange(SqsEvent.ReadMessages(json, ref cursor, 1));
+
+        Assert.Equal(new SqsEvent.Origin("{not json", "arn:aws:sqs:eu-west-1:123456789012:operations", 4), SqsEvent.ReadOrigin(json, messages[0]));
+        Assert.Equal(new SqsEvent.Origin("{\"operation\":\"get\"}", null, null), SqsEvent.ReadOrigin(json, messages[1]));
+    }
 }
