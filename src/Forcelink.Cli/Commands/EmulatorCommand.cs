@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Forcelink.Authentication;
 using Forcelink.Cli.Configuration;
 using Forcelink.Emulator.Hosting;
@@ -10,6 +11,7 @@ internal sealed class EmulatorCommand : CliCommand
 {
     private readonly Option<int> _port = new("--port", "-p") { Description = $"Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => EmulatorProfile.DefaultPort, HelpName = "N" };
     private readonly Option<string?> _data = new("--data") { Description = "SQLite file that keeps records between runs (in memory when omitted).", HelpName = "FILE" };
+    private readonly Option<string?> _seed = new("--seed") { Description = "Org definition (docs/emulator.md, seed file format) added to the app and user this command sets up: custom objects and fields, records, users, apps.", HelpName = "FILE" };
 
     public EmulatorCommand(CliContext context)
         : base("emulator", "Run the Forcelink emulator (a local Salesforce org) with a connected app and a pre-authorized user, for --org emulator.", context)
@@ -23,18 +25,23 @@ internal sealed class EmulatorCommand : CliCommand
         });
         Options.Add(_port);
         Options.Add(_data);
+        Options.Add(_seed);
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var state = EmulatorProfile.StateDirectory(Context);
         Directory.CreateDirectory(state);
+        // The seed is read before the key pair is touched, so a bad seed file changes nothing on disk.
+        var seedPath = parseResult.GetValue(_seed) is { } seed ? Context.ResolvePath(seed) : null;
+        var org = seedPath is null ? new OrgOptions() : LoadSeed(seedPath);
         var certificatePem = await EnsureKeyPairAsync(cancellationToken);
         var options = new EmulatorOptions
         {
             Port = parseResult.GetValue(_port),
             DataFile = parseResult.GetValue(_data) is { } data ? Context.ResolvePath(data) : null,
             TimeProvider = Context.TimeProvider,
+            Org = org,
         };
         options.Org.Apps.Add(new AppOptions { Name = "Forcelink", ConsumerKey = EmulatorProfile.ConsumerKey, CertificatePem = certificatePem, Profiles = ["System Administrator"] });
         options.Org.Users.Add(new UserOptions { Username = EmulatorProfile.Username, FirstName = "Integration", LastName = "User" });
@@ -47,6 +54,12 @@ internal sealed class EmulatorCommand : CliCommand
         catch (IOException e)
         {
             throw new CliException(ExitCodes.Failure, $"cannot listen on 127.0.0.1:{options.Port}: {e.Message} Choose another --port (0 picks a free one).");
+        }
+        catch (ArgumentException e) when (seedPath is not null)
+        {
+            // Without a seed the options are the command's own and always valid; with one, what the emulator refuses
+            // (a custom field on an unknown object, a record that breaks a save rule) is the seed's problem.
+            throw new CliException(ExitCodes.ConfigInvalid, $"seed {seedPath}: {CliException.MessageOf(e)}");
         }
 
         await using (host)
@@ -79,6 +92,44 @@ internal sealed class EmulatorCommand : CliCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The seed, refused when it defines the app or user this command adds itself: <c>--org emulator</c> logs in with
+    /// exactly those, so a seed may add to the org but not replace them.
+    /// </summary>
+    private static OrgOptions LoadSeed(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliException(ExitCodes.ConfigInvalid, $"seed {path}: the file does not exist.");
+        }
+
+        OrgOptions org;
+        try
+        {
+            org = CommandLine.LoadSeed(path);
+        }
+        catch (JsonException e)
+        {
+            throw new CliException(ExitCodes.ConfigInvalid, $"seed {path}: not a valid seed file: {e.Message} See docs/emulator.md, 'Seed file format'.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliException(ExitCodes.ConfigInvalid, $"seed {path}: {CliException.MessageOf(e)}");
+        }
+
+        if (org.Apps.Any(a => string.Equals(a.ConsumerKey, EmulatorProfile.ConsumerKey, StringComparison.Ordinal)))
+        {
+            throw new CliException(ExitCodes.ConfigInvalid, $"seed {path}: an app has the consumer key {EmulatorProfile.ConsumerKey}, which is the app this command sets up for --org emulator; give it another consumer key or remove it.");
+        }
+
+        if (org.Users.Any(u => string.Equals(u.Username, EmulatorProfile.Username, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new CliException(ExitCodes.ConfigInvalid, $"seed {path}: the user {EmulatorProfile.Username} is the user this command sets up for --org emulator; give it another username or remove it.");
+        }
+
+        return org;
     }
 
     /// <summary>Reuses the key pair from an earlier run when it is still usable, so running scripts keep working.</summary>

@@ -49,6 +49,10 @@ internal static class EmulatorProfile
             Username = Username,
             PrivateKeyFile = KeyFile(context),
             CertificateFile = CertificateFile(context),
+
+            // The profile has no file to hold a policy, and a seeded org has fields the default policy does not
+            // allow (Lead.Ext_Id__c): the variable the function reads is the one place to widen it.
+            Policy = context.Variable(EnvironmentVariables.Policy),
         };
     }
 }
