@@ -77,7 +77,11 @@ public sealed class PoisonMessageTests : IAsyncLifetime
     [Fact]
     public async Task SqsBatch_FailureQueueUnreachable_EveryPoisonMessageStaysAFailedItem()
     {
-        var closed = new Uri($"http://127.0.0.1:{FakeAwsJsonApi.ClosedPort()}/000000000000/forcelink-failures");
+        // A port bound but not listening refuses connections, and stays ours for the test: a port merely found free could
+        // be handed to another test's server (running in parallel) before the function connects to it.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var closed = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)socket.LocalEndPoint!).Port}/000000000000/forcelink-failures");
         var sut = CreateSut(closed);
         FailCaseCreatesOnce();
 
