@@ -134,14 +134,7 @@ public sealed class LoginCommandTests
         Assert.Contains("start it with `forcelink emulator`", run.Error);
     }
 
-    private static int ClosedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    private static int ClosedPort() => Lambda.FakeAwsJsonApi.ClosedPort();
 
     private static string NewKeyPem()
     {

@@ -197,8 +197,11 @@ internal sealed class SoakRun : IAsyncDisposable
             }
         }, cancellationToken);
 
-        // Phase two: updates and deletes of the records the creates made, found by their marker.
+        // Phase two: updates and deletes of the records the creates made, found by their marker. The look-up runs on a
+        // quiet org: nothing advances fake time for it, so a stalled or backed-off request would wait forever.
+        _host.Org.ClearFaults();
         var ids = await CreatedIdsAsync(cancellationToken);
+        InjectFaults();
         var second = new List<Message>();
         for (var i = 0; i < Math.Max(updates, deletes); i++)
         {

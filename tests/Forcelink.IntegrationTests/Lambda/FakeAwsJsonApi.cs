@@ -51,11 +51,17 @@ public sealed class FakeAwsJsonApi : IAsyncDisposable
     }
 
     /// <summary>A loopback port nothing listens on: where a function finds no Parameters and Secrets extension.</summary>
+    // Bound, never listening, held until the test process ends: connections are refused, and no server of a test running
+    // in parallel can be given the port (a port merely found free could be).
+    private static readonly System.Collections.Concurrent.ConcurrentBag<System.Net.Sockets.Socket> HeldPorts = [];
+
+    /// <summary>A loopback port that refuses connections for the rest of the test run.</summary>
     public static int ClosedPort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        HeldPorts.Add(socket);
+        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
     public async ValueTask DisposeAsync()
