@@ -7,6 +7,7 @@ using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
+using Forcelink.Tests.Lambda;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forcelink.IntegrationTests.Fleet;
@@ -211,7 +212,7 @@ public sealed class ExactlyOnceTests(DynamoDbFixture dynamoDb) : IClassFixture<D
     private async Task<JsonNode> InvokeAsync(FunctionHandler sut, JsonObject json, TimeSpan? remaining = null)
     {
         var context = new InvocationContext("req-1", _fixture.Emulator.Time.GetUtcNow() + (remaining ?? TimeSpan.FromMinutes(1)), null, null, _fixture.Emulator.Time);
-        var response = await sut.HandleAsync(Encoding.UTF8.GetBytes(json.ToJsonString()), context).WaitAsync(TimePump.Timeout);
+        var response = await sut.HandleCheckedAsync(Encoding.UTF8.GetBytes(json.ToJsonString()), context).WaitAsync(TimePump.Timeout);
         return JsonNode.Parse(response.Span)!;
     }
 

@@ -6,6 +6,7 @@ using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
+using Forcelink.Tests.Lambda;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Forcelink.IntegrationTests.Fleet;
@@ -55,7 +56,7 @@ public sealed class FunctionIdempotencyTests(DynamoDbFixture dynamoDb) : IClassF
     private async Task<JsonNode> InvokeAsync(FunctionHandler sut, JsonObject json)
     {
         var context = new InvocationContext("req-1", _fixture.Emulator.Time.GetUtcNow().AddMinutes(1), null, null, _fixture.Emulator.Time);
-        var response = await sut.HandleAsync(Encoding.UTF8.GetBytes(json.ToJsonString()), context).WaitAsync(TimePump.Timeout);
+        var response = await sut.HandleCheckedAsync(Encoding.UTF8.GetBytes(json.ToJsonString()), context).WaitAsync(TimePump.Timeout);
         return JsonNode.Parse(response.Span)!;
     }
 
