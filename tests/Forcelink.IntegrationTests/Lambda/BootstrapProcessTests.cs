@@ -18,6 +18,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     {
         var bootstrap = await build.GetBootstrapAsync();
         await using var api = await FakeRuntimeApi.StartAsync();
+        api.ChecksContract = true;
         await using var extension = await FakeParametersSecretsExtension.StartAsync("process-session-token");
         await using var emulator = await Emulator.EmulatorFixture.StartAsync();
         extension.Secrets["forcelink/jwt-key"] = Emulator.EmulatorFixture.Key.ExportPkcs8PrivateKeyPem();
@@ -51,6 +52,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     {
         var bootstrap = await build.GetBootstrapAsync();
         await using var api = await FakeRuntimeApi.StartAsync();
+        api.ChecksContract = true;
         var role = new Forcelink.Lambda.Configuration.AwsCredentials("ASIAPROCESS", "process-secret-access-key", "process-session-token");
         await using var aws = await FakeAwsJsonApi.StartAsync(role, "eu-west-1");
         await using var emulator = await Emulator.EmulatorFixture.StartAsync();
@@ -99,6 +101,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         for (var container = 0; container < 3; container++)
         {
             await using var api = await FakeRuntimeApi.StartAsync();
+            api.ChecksContract = true;
             api.Enqueue(
                 container < 2 ? Create : $"{{\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"{answers[0].GetProperty("id").GetString()}\",\"fields\":[\"LastName\"]}}",
                 TimeProvider.System.GetUtcNow());
@@ -140,6 +143,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     {
         var bootstrap = await build.GetBootstrapAsync();
         await using var api = await FakeRuntimeApi.StartAsync();
+        api.ChecksContract = true;
 
         var (exitCode, stdout, _) = await RunAsync(bootstrap, new Dictionary<string, string>
         {

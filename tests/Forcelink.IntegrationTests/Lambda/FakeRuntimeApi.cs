@@ -24,6 +24,10 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     private int _responseFailureStatus = StatusCodes.Status500InternalServerError;
     private int _nextCalls;
 
+    // Every event handed out, by request id, so each response can be checked against the event contract.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> _handedOut = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _contractProblems = new();
+
     private FakeRuntimeApi(WebApplication app, string pathBase)
     {
         _app = app;
@@ -36,6 +40,10 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
     public string PathBase { get; }
 
     public int NextCalls => Volatile.Read(ref _nextCalls);
+
+    /// <summary>Whether each response must keep the event contract (docs/contract/): on when the real function answers,
+    /// off for the runtime's own tests with stand-in handlers. A broken response fails the test at dispose.</summary>
+    public bool ChecksContract { get; set; }
 
     /// <summary>
     /// Whether <c>GET /next</c> announces the event's length; by default the event is sent chunked, without one, so the
@@ -105,10 +113,12 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
     public bool TryTakePost(out RecordedPost? post) => _posts.Reader.TryRead(out post);
 
+    /// <summary>Stops the fake; fails the test if any response did not keep the event contract (docs/contract/).</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
         await _app.DisposeAsync();
+        Assert.True(_contractProblems.IsEmpty, string.Join(Environment.NewLine, _contractProblems));
     }
 
     private async Task NextAsync(HttpContext http)
@@ -126,6 +136,7 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
         try
         {
             queued = await _events.Reader.ReadAsync(http.RequestAborted);
+            _handedOut[queued.RequestId] = queued.EventJson;
         }
         catch (OperationCanceledException)
         {
@@ -160,6 +171,12 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
             body,
             http.Request.ContentType,
             http.Request.Headers["Lambda-Runtime-Function-Error-Type"].FirstOrDefault());
+
+        if (kind == PostKind.Response && ChecksContract && requestId is not null && _handedOut.TryGetValue(requestId, out var eventJson)
+            && Forcelink.Tests.Lambda.EventContract.ProblemAnswering(eventJson, Encoding.UTF8.GetBytes(body)) is { } problem)
+        {
+            _contractProblems.Enqueue($"{requestId}: {problem}");
+        }
 
         if (kind == PostKind.Response && Interlocked.Decrement(ref _failResponses) >= 0)
         {
