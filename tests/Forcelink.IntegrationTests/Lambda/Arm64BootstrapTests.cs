@@ -26,7 +26,7 @@ public sealed class Arm64BootstrapTests(Arm64BootstrapBuild build) : IClassFixtu
         var bootstrap = await build.GetBootstrapAsync();
         Assert.Equal("arm64", (await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(bootstrap)!, "architecture"))).Trim());
         await using var api = await FakeRuntimeApi.StartAsync();
-        api.ChecksContract = true;
+        api.ResponseCheck = (e, body) => Forcelink.Tests.Lambda.EventContract.ProblemAnswering(e, System.Text.Encoding.UTF8.GetBytes(body));
         await using var extension = await FakeParametersSecretsExtension.StartAsync("arm64-session-token");
         await using var emulator = await Emulator.EmulatorFixture.StartAsync();
         extension.Secrets["forcelink/jwt-key"] = Emulator.EmulatorFixture.Key.ExportPkcs8PrivateKeyPem();

@@ -18,7 +18,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     {
         var bootstrap = await build.GetBootstrapAsync();
         await using var api = await FakeRuntimeApi.StartAsync();
-        api.ChecksContract = true;
+        api.ResponseCheck = (e, body) => Forcelink.Tests.Lambda.EventContract.ProblemAnswering(e, System.Text.Encoding.UTF8.GetBytes(body));
         await using var extension = await FakeParametersSecretsExtension.StartAsync("process-session-token");
         await using var emulator = await Emulator.EmulatorFixture.StartAsync();
         extension.Secrets["forcelink/jwt-key"] = Emulator.EmulatorFixture.Key.ExportPkcs8PrivateKeyPem();
@@ -52,7 +52,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     {
         var bootstrap = await build.GetBootstrapAsync();
         await using var api = await FakeRuntimeApi.StartAsync();
-        api.ChecksContract = true;
+        api.ResponseCheck = (e, body) => Forcelink.Tests.Lambda.EventContract.ProblemAnswering(e, System.Text.Encoding.UTF8.GetBytes(body));
         var role = new Forcelink.Lambda.Configuration.AwsCredentials("ASIAPROCESS", "process-secret-access-key", "process-session-token");
         await using var aws = await FakeAwsJsonApi.StartAsync(role, "eu-west-1");
         await using var emulator = await Emulator.EmulatorFixture.StartAsync();
@@ -101,7 +101,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         for (var container = 0; container < 3; container++)
         {
             await using var api = await FakeRuntimeApi.StartAsync();
-            api.ChecksContract = true;
+            api.ResponseCheck = (e, body) => Forcelink.Tests.Lambda.EventContract.ProblemAnswering(e, System.Text.Encoding.UTF8.GetBytes(body));
             api.Enqueue(
                 container < 2 ? Create : $"{{\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"{answers[0].GetProperty("id").GetString()}\",\"fields\":[\"LastName\"]}}",
                 TimeProvider.System.GetUtcNow());
@@ -143,7 +143,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
     {
         var bootstrap = await build.GetBootstrapAsync();
         await using var api = await FakeRuntimeApi.StartAsync();
-        api.ChecksContract = true;
+        api.ResponseCheck = (e, body) => Forcelink.Tests.Lambda.EventContract.ProblemAnswering(e, System.Text.Encoding.UTF8.GetBytes(body));
 
         var (exitCode, stdout, _) = await RunAsync(bootstrap, new Dictionary<string, string>
         {
