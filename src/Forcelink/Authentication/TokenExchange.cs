@@ -77,7 +77,8 @@ internal sealed partial class TokenExchange
             ceiling = LongestRetryDelay;
         }
 
-        return ceiling * (0.5 + (Random.Shared.NextDouble() / 2));
+        // Whole milliseconds, so the wait the log reports is the wait there is.
+        return TimeSpan.FromMilliseconds(Math.Round((ceiling * (0.5 + (Random.Shared.NextDouble() / 2))).TotalMilliseconds));
     }
 
     private async Task<(TokenOutcome Outcome, DateTimeOffset? ServerDate)> ExchangeAsync(Func<HttpRequestMessage> createRequest, CancellationToken cancellationToken)
