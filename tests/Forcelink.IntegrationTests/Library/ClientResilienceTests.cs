@@ -181,33 +181,6 @@ public sealed class ClientResilienceTests
         Assert.All(logs.Messages, m => Assert.DoesNotContain("eyJ", m, StringComparison.Ordinal));
     }
 
-    private sealed class RecordingLoggerProvider : ILoggerProvider
-    {
-        public List<string> Messages { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new Recorder(this);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Recorder(RecordingLoggerProvider owner) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                lock (owner.Messages)
-                {
-                    owner.Messages.Add(formatter(state, exception) + exception);
-                }
-            }
-        }
-    }
-
     private static List<Forcelink.Emulator.Org.RequestLogEntry> TokenRequests(ClientFixture fixture) =>
         [.. fixture.Emulator.Host.Org.RequestLog.Where(r => r.Path == "/services/oauth2/token")];
 
