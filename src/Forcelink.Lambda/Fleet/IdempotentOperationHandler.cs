@@ -32,6 +32,8 @@ internal sealed partial class IdempotentOperationHandler(
     /// <summary>The most time kept back before the deadline for recording answers and replying.</summary>
     public static readonly TimeSpan Reserve = TimeSpan.FromSeconds(3);
 
+    private const int MaxConcurrentRecordings = 16;
+
     public OperationPolicy Policy => inner.Policy;
 
     public bool RecordsCreates => table is not null;
@@ -88,18 +90,21 @@ internal sealed partial class IdempotentOperationHandler(
         IReadOnlyList<OperationResult> ran = stop.IsCancellationRequested
             ? [.. pending.Select(_ => NotStarted())]
             : await inner.ExecuteBatchAsync([.. pending.Select(i => operations[i]!)], stop.Token).ConfigureAwait(false);
-        var recordings = new List<Task>();
+        var recordings = new List<(Claim Claim, OperationResult Result)>();
         for (var j = 0; j < pending.Count; j++)
         {
             var i = pending[j];
             results[i] = ran[j];
             if (claims[i] is { } claim)
             {
-                recordings.Add(RecordAsync(table!, claim, ran[j]));
+                recordings.Add((claim, ran[j]));
             }
         }
 
-        await Task.WhenAll(recordings).ConfigureAwait(false);
+        // Together rather than one after another (a slice may hold hundreds of claims), but bounded so a large slice
+        // does not open hundreds of connections to DynamoDB at once.
+        await Parallel.ForEachAsync(recordings, new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentRecordings },
+            async (recording, _) => await RecordAsync(table!, recording.Claim, recording.Result).ConfigureAwait(false)).ConfigureAwait(false);
         return results!;
     }
 
