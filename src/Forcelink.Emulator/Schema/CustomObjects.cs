@@ -41,7 +41,7 @@ internal static class CustomObjects
 
         foreach (var name in customFields.Keys.Where(k => !standard.Any(s => string.Equals(s.Name, k, StringComparison.OrdinalIgnoreCase))))
         {
-            throw new ArgumentException($"CustomFields names '{name}', which is not a standard object of the emulator (Account, Contact, Lead, Case, User); define custom objects under CustomObjects.", nameof(customFields));
+            throw new ArgumentException($"CustomFields names '{name}', which is not a standard object of the emulator ({string.Join(", ", standard.Select(s => s.Name))}); define custom objects under CustomObjects.", nameof(customFields));
         }
     }
 
