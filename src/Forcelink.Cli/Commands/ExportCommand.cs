@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Forcelink.Cli.Configuration;
-using Forcelink.Cli.Csv;
+using Forcelink.Csv;
 using Forcelink.Soql;
 using Spectre.Console;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Cli.Csv;
+using Forcelink.Csv;
 using Forcelink.Rest;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Forcelink.Cli.Csv;
+using Forcelink.Csv;
 using Forcelink.Records;
 using Forcelink.Rest;
 

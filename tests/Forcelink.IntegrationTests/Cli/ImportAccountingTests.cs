@@ -103,7 +103,7 @@ public sealed class ImportAccountingTests
         var run = await org.RunAsync("import", "Lead", "leads.csv");
 
         Assert.True(run.ExitCode == ExitCodes.Failure, run.ToString());
-        Assert.Contains("line 52: a quoted field starts there and never ends", run.Error);
+        Assert.Contains("line 52, column 2: a quoted field starts there and never ends", run.Error);
         Assert.Equal(0, CollectionPosts(org));
     }
 
