@@ -64,7 +64,9 @@ internal sealed class EmulatedOrg : IDisposable
         }
 
         var objects = CustomObjects.Extend(StandardObjects.Create(), Options.CustomFields).Concat(CustomObjects.Build(Options.CustomObjects)).ToList();
+        objects.AddRange(ContentObjects.Create(objects));
         Store = new RecordStore(options.DataFile, objects, pod: OrgId.Substring(3, 2));
+        Blobs = new BlobStore(options.DataFile);
         foreach (var user in Options.Users.ToList())
         {
             EnsureUserRecord(user);
@@ -86,6 +88,9 @@ internal sealed class EmulatedOrg : IDisposable
     public string OrgId15 => OrgId[..15];
 
     public RecordStore Store { get; }
+
+    /// <summary>The bytes of ContentVersion records, kept out of the record store so files of any size stream.</summary>
+    public BlobStore Blobs { get; }
 
     public List<OrgUser> Users { get; }
 
@@ -416,6 +421,7 @@ internal sealed class EmulatedOrg : IDisposable
     public void Reset()
     {
         Store.Clear();
+        Blobs.Clear();
         foreach (var user in Options.Users)
         {
             EnsureUserRecord(user);
@@ -444,6 +450,7 @@ internal sealed class EmulatedOrg : IDisposable
     public void Dispose()
     {
         Store.Dispose();
+        Blobs.Dispose();
         Gate.Dispose();
     }
 
@@ -590,7 +597,7 @@ internal sealed class EmulatedOrg : IDisposable
     {
         yield return new PermissionOptions { Name = "System Administrator", AllObjects = true };
         var standard = new PermissionOptions { Name = "Standard User" };
-        foreach (var name in new[] { "Account", "Contact", "Lead", "Case" })
+        foreach (var name in new[] { "Account", "Contact", "Lead", "Case", ContentObjects.Document, ContentObjects.Version, ContentObjects.Link })
         {
             standard.Objects[name] = new ObjectPermissions { Read = true, Create = true, Edit = true, Delete = true };
         }
