@@ -49,7 +49,7 @@ internal static class ContentObjects
         [
             StandardObjects.Lookup("ContentDocumentId", "Content Document ID", "ContentDocument", Document) with { Updateable = false },
             StandardObjects.Text("Title", "Title", 255),
-            StandardObjects.Text("PathOnClient", "Path On Client", 500) with { Updateable = false },
+            StandardObjects.Text("PathOnClient", "Path On Client", 500, required: true) with { Updateable = false },
             StandardObjects.Typed("Description", "Description", FieldType.TextArea, 1000),
             StandardObjects.Text("ReasonForChange", "Reason For Change", 1000),
             new FieldDefinition { Name = "VersionData", Label = "Version Data", Type = FieldType.Base64, Updateable = false },
