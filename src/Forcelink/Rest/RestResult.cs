@@ -24,6 +24,10 @@ public sealed class RestResult : IDisposable
     /// <summary>The body's length when the server sent it; <see langword="null"/> for a chunked body.</summary>
     public long? ContentLength => _response.Content.Headers.ContentLength;
 
+    /// <summary>Every response and content header, several values of one header joined with commas.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers =>
+        [.. _response.Headers.Concat(_response.Content.Headers).Select(h => KeyValuePair.Create(h.Key, string.Join(",", h.Value)))];
+
     /// <summary>A response or content header, such as <c>Location</c> or <c>ETag</c>; several values are joined with commas.</summary>
     public string? Header(string name)
     {
