@@ -20,12 +20,12 @@ internal sealed class ReplicationApi(EmulatedOrg org)
 
     public ApiResult Updated(ApiCall call, ObjectSchema schema)
     {
-        if (Window(call, out var start, out var covered) is { } refused)
+        if (Window(call, out var start, out var end, out var covered) is { } refused)
         {
             return refused;
         }
 
-        var ids = Changed(schema, deleted: false, start, covered).Select(r => (string)r["Id"]!).ToList();
+        var ids = Changed(schema, deleted: false, start, end).Select(r => (string)r["Id"]!).ToList();
         if (ids.Count > MaxIds)
         {
             return TooMany();
@@ -48,14 +48,14 @@ internal sealed class ReplicationApi(EmulatedOrg org)
 
     public ApiResult Deleted(ApiCall call, ObjectSchema schema)
     {
-        if (Window(call, out var start, out var covered) is { } refused)
+        if (Window(call, out var start, out var end, out var covered) is { } refused)
         {
             return refused;
         }
 
         var earliest = WholeMinute(org.TimeProvider.GetUtcNow() - DeleteLogRetention);
         var from = start < earliest ? earliest : start;
-        var rows = Changed(schema, deleted: true, from, covered).ToList();
+        var rows = Changed(schema, deleted: true, from, end).ToList();
         if (rows.Count > MaxIds)
         {
             return TooMany();
@@ -87,11 +87,14 @@ internal sealed class ReplicationApi(EmulatedOrg org)
                 && (r.GetValueOrDefault("SystemModstamp") ?? r.GetValueOrDefault("LastModifiedDate")) is DateTimeOffset stamp && stamp >= start && stamp < end)
             .OrderBy(r => (DateTimeOffset)(r.GetValueOrDefault("SystemModstamp") ?? r.GetValueOrDefault("LastModifiedDate"))!);
 
-    /// <summary>Parses and checks <c>start</c> and <c>end</c>; the covered end is the window's end, but never past the current minute.</summary>
-    private ApiResult? Window(ApiCall call, out DateTimeOffset start, out DateTimeOffset covered)
+    /// <summary>
+    /// Parses and checks <c>start</c> and <c>end</c>. Changes up to the window's end are returned, but what is covered stops at
+    /// the current minute: the changes of a minute still under way may be returned again by the next window, which starts at
+    /// <c>latestDateCovered</c>, as Salesforce advises for changes committing during a call.
+    /// </summary>
+    private ApiResult? Window(ApiCall call, out DateTimeOffset start, out DateTimeOffset end, out DateTimeOffset covered)
     {
-        start = covered = default;
-        var end = default(DateTimeOffset);
+        start = end = covered = default;
         foreach (var (name, value) in new[] { ("start", call.Query.GetValueOrDefault("start")), ("end", call.Query.GetValueOrDefault("end")) })
         {
             if (string.IsNullOrEmpty(value))
