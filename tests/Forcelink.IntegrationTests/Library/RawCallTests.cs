@@ -12,7 +12,7 @@ public sealed class RawCallTests
 
     internal static void AddApexServices(EmulatorOptions options)
     {
-        options.Org.ApexRest.Add(new ApexRestOptions { UrlMapping = "/LeadIntake/*", Methods = ["POST", "GET"], Echo = true });
+        options.Org.ApexRest.Add(new ApexRestOptions { UrlMapping = "/LeadIntake/*", Methods = ["POST", "GET", "PUT"], Echo = true });
         options.Org.ApexRest.Add(new ApexRestOptions
         {
             UrlMapping = "/Health",
