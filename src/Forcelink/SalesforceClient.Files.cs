@@ -61,7 +61,7 @@ public partial class SalesforceClient
         using var multipart = new MultipartFormDataContent();
         // The part names are Salesforce's: entity_content for the record's fields, then the blob field's own name.
         multipart.Add(JsonBody(entity), "entity_content");
-        var bytes = new StreamContent(upload.Content) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } };
+        var bytes = new StreamContent(new LeaveOpenStream(upload.Content)) { Headers = { ContentType = new MediaTypeHeaderValue("application/octet-stream") } };
         multipart.Add(bytes, "VersionData", upload.FileName);
         using var request = new HttpRequestMessage(HttpMethod.Post, await DataPathAsync("sobjects/ContentVersion", cancellationToken).ConfigureAwait(false))
         {

@@ -36,7 +36,7 @@ public partial class SalesforceClient
         }
         else if (request.Content is not null)
         {
-            message.Content = new StreamContent(request.Content) { Headers = { ContentType = MediaTypeHeaderValue.Parse(request.ContentType) } };
+            message.Content = new StreamContent(new LeaveOpenStream(request.Content)) { Headers = { ContentType = MediaTypeHeaderValue.Parse(request.ContentType) } };
         }
 
         var response = await SendAsync(message, request.IsRetryable, cancellationToken).ConfigureAwait(false);

@@ -39,7 +39,7 @@ public sealed class RestRequest
     public string Path { get; }
 
     /// <summary>Whether <see cref="Path"/> is below <c>/services/data/vNN.N/</c> rather than a path from <c>/services/</c>.</summary>
-    public bool IsVersionRelative => !Roots.Any(r => Path.StartsWith(r, StringComparison.Ordinal)) && Path != "services/data";
+    internal bool IsVersionRelative => !Roots.Any(r => Path.StartsWith(r, StringComparison.Ordinal)) && Path != "services/data";
 
     /// <summary>A JSON body, sent as <c>application/json</c>. Use <c>JsonSerializer.SerializeToNode(value, context.Type)</c> for a
     /// source-generated type.</summary>

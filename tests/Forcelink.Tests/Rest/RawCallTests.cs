@@ -191,6 +191,7 @@ public sealed class RawCallTests : IDisposable
         Assert.Equal(200, result.StatusCode);
         Assert.Equal("a,b\n1,2\n", await result.ReadTextAsync());
         Assert.Equal("x,y\n", _http.Requests[0].Body);
+        Assert.True(body.CanRead, "the caller's stream was disposed with the request");
     }
 
     [Fact]
