@@ -49,7 +49,9 @@ internal static partial class Program
         // The failure queue is called during invocations, so its client lives as long as the process; a call that does not
         // answer in time leaves its messages in their own queue.
         using var sqsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var metrics = new EmbeddedMetrics(output, timeProvider, invocation);
+        using var meters = new FunctionMeterFactory();
+        using var clientMetrics = new ClientMetricsListener(meters);
+        var metrics = new EmbeddedMetrics(output, timeProvider, invocation) { Client = clientMetrics };
         var runtime = new LambdaRuntime(
             new RuntimeApiClient(loopback, runtimeApi, timeProvider),
             timeProvider,
@@ -112,6 +114,7 @@ internal static partial class Program
                     options.Client.TimeProvider = timeProvider;
                     options.Client.LoggerFactory = loggerFactory;
                     options.Client.Transport = salesforceTransport;
+                    options.Client.MeterFactory = meters;
                     client = new SalesforceClient(credential, options.Client);
                     var operations = new IdempotentOperationHandler(
                         new OperationHandler(client, options.Policy) { IdempotencyFields = options.IdempotencyFields },
@@ -137,11 +140,7 @@ internal static partial class Program
                     }
 
                     LogFleet(logger, fleet.TokenTable ?? "(memory)", fleet.TokenKmsKeyId is null ? "table encryption at rest" : "KMS", fleet.IdempotencyTable ?? "(none)");
-                    var sharedLogins = shared;
-                    return new FunctionHandler(
-                        client, operations, metrics, timeProvider, loggerFactory.CreateLogger<FunctionHandler>(),
-                        sharedLogins is null ? null : () => sharedLogins.LoginCount,
-                        failureQueue).HandleAsync;
+                    return new FunctionHandler(operations, metrics, timeProvider, loggerFactory.CreateLogger<FunctionHandler>(), failureQueue).HandleAsync;
                 },
                 stop.Token);
         }

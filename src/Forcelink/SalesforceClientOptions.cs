@@ -52,6 +52,12 @@ public sealed class SalesforceClientOptions
     /// <value>The default (<see langword="null"/>) logs nothing.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>Creates the <c>Forcelink</c> meter this client records logins, retries, requests and API usage on
+    /// (instrument names: <see cref="SalesforceClient.LoginsInstrument"/> and its siblings).</summary>
+    /// <value>The default (<see langword="null"/>) records on one meter shared by the process, which OpenTelemetry's
+    /// <c>AddMeter("Forcelink")</c> picks up; a factory (from dependency injection) scopes the meter to it.</value>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>The handler that sends requests on the network.</summary>
     /// <value>The default (<see langword="null"/>) is a <see cref="SocketsHttpHandler"/> owned by the client, recycling connections every 5 minutes.
     /// A handler given here is not disposed by the client.</value>

@@ -300,7 +300,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
     {
         await using var fixture = await ClientFixture.StartAsync();
         var operations = new IdempotentOperationHandler(new OperationHandler(fixture.Client), null, "forcelink", TimeSpan.FromHours(1), fixture.Emulator.Time, NullLogger.Instance);
-        var function = new FunctionHandler(fixture.Client, operations, new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time, new CurrentInvocation()), fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
+        var function = new FunctionHandler(operations, new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time, new CurrentInvocation()), fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
         var random = new Random(20261208);
         var events = Enumerable.Range(0, 300).Select(_ => EventFuzzer.Generate(random)).ToList();
         var requestIds = events.Select(e => _api.Enqueue(e, Start)).ToList();
