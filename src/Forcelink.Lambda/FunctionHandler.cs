@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Forcelink.Lambda.Events;
 using Forcelink.Lambda.Failures;
 using Forcelink.Lambda.Fleet;
@@ -99,7 +98,7 @@ internal sealed partial class FunctionHandler(
         }
 
         // The document (pooled buffers over the event's own bytes) lives until the answer is written; a direct
-        // event becomes a JsonObject over it.
+        // event is read again from its bytes, by the one parser of requests.
         using (document)
         {
             var root = document.RootElement;
@@ -113,9 +112,9 @@ internal sealed partial class FunctionHandler(
             return kind switch
             {
                 EventKind.HttpApi => await HandleHttpAsync(root, context.Deadline, cancellationToken).ConfigureAwait(false),
-                _ when eventJson.Length > OperationRequest.MaxSize =>
-                    OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes; an operation may have at most {OperationRequest.MaxSize:N0}.").ToJsonBytes(),
-                _ => (await HandleOneAsync(OperationRequest.FromJson(JsonObject.Create(root)!), "direct", context.Deadline, cancellationToken).ConfigureAwait(false)).ToJsonBytes(),
+                _ => (OperationRequest.TryParse(eventJson.Span, out var request, out var invalid)
+                    ? await HandleOneAsync(request, "direct", context.Deadline, cancellationToken).ConfigureAwait(false)
+                    : invalid).ToJsonBytes(),
             };
         }
     }

@@ -55,7 +55,7 @@ internal sealed class DemoCommand : CliCommand
             await Output.WriteLineAsync();
             await Output.WriteLineAsync($"   4.{++step} {title}");
             await Output.WriteLineAsync($"   event:  {CliJson.Write(request)}");
-            var result = await connection.Handler.HandleAsync(OperationRequest.FromJson(request), cancellationToken);
+            var result = await connection.Handler.HandleAsync(System.Text.Encoding.UTF8.GetBytes(request.ToJsonString()), cancellationToken);
             await Output.WriteLineAsync($"   answer: {result}");
             if (result.Ok != expectSuccess)
             {

@@ -1,3 +1,4 @@
+using Forcelink.Tests.TestDoubles;
 using System.Text;
 using System.Text.Json.Nodes;
 using Forcelink.Emulator.Hosting;
