@@ -40,52 +40,14 @@ internal sealed partial class FunctionHandler(
     {
         ArgumentNullException.ThrowIfNull(context);
         LogReceived(logger, eventJson.Length, context.RemainingTime.TotalMilliseconds);
-        JsonDocument? document = null;
-        OperationResult? error = null;
-        var sqs = false;
-        string? unidentified = null;
-        SqsEvent.Cursor batch = default;
-        if (eventJson.Length > MaxEventSize)
-        {
-            error = OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts.");
-        }
-        else
-        {
-            try
-            {
-                // An SQS batch is read from the event's bytes, a slice at a time, each message checked on its own
-                // (one bad message fails alone); other events are small enough for a document, checked whole first.
-                sqs = SqsEvent.TryOpen(eventJson.Span, out batch, out unidentified);
-                if (!sqs)
-                {
-                    var problem = OperationRequest.FindJsonProblem(eventJson.Span);
-                    document = JsonDocument.Parse(eventJson);
-                    if (document.RootElement.ValueKind != JsonValueKind.Object)
-                    {
-                        document.Dispose();
-                        document = null;
-                        error = OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}.");
-                    }
-                    else if (problem is not null)
-                    {
-                        // Kept open only to tell an HTTP API event, which is answered in its own shape.
-                        error = OperationResult.Invalid($"The event is not valid JSON: {problem}");
-                    }
-                }
-            }
-            catch (JsonException e)
-            {
-                error = OperationResult.Invalid($"The event is not valid JSON: {e.Message}");
-            }
-        }
-
+        var (sqs, batch, unidentified, document, error) = Open(eventJson);
         if (sqs && unidentified is not null)
         {
             LogMessageFailed(logger, "", 400, "INVALID_REQUEST", $"The batch is answered as failed whole: {unidentified}.");
             return SqsEvent.WholeBatchFailed();
         }
 
-        // Outside the catch above: a JsonException while handling the batch is not a malformed event.
+        // Outside Open's catch: a JsonException while handling the batch is not a malformed event.
         if (sqs)
         {
             return await HandleSqsAsync(eventJson, batch, context.Deadline, cancellationToken).ConfigureAwait(false);
@@ -116,6 +78,42 @@ internal sealed partial class FunctionHandler(
                     ? await HandleOneAsync(request, "direct", context.Deadline, cancellationToken).ConfigureAwait(false)
                     : invalid).ToJsonBytes(),
             };
+        }
+    }
+
+    /// <summary>
+    /// Tells the event's kind and refuses what cannot be read: an SQS batch is read from the event's bytes, a slice at a
+    /// time, each message checked on its own (one bad message fails alone); other events are small enough for a
+    /// document, checked whole first, which stays open only to tell an HTTP API event (answered in its own shape).
+    /// </summary>
+    private static (bool Sqs, SqsEvent.Cursor Batch, string? Unidentified, JsonDocument? Document, OperationResult? Error) Open(ReadOnlyMemory<byte> eventJson)
+    {
+        if (eventJson.Length > MaxEventSize)
+        {
+            return (false, default, null, null, OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts."));
+        }
+
+        try
+        {
+            if (SqsEvent.TryOpen(eventJson.Span, out var batch, out var unidentified))
+            {
+                return (true, batch, unidentified, null, null);
+            }
+
+            var problem = OperationRequest.FindJsonProblem(eventJson.Span);
+            var document = JsonDocument.Parse(eventJson);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                return (false, default, null, null,
+                    OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
+            }
+
+            return (false, default, null, document, problem is null ? null : OperationResult.Invalid($"The event is not valid JSON: {problem}"));
+        }
+        catch (JsonException e)
+        {
+            return (false, default, null, null, OperationResult.Invalid($"The event is not valid JSON: {e.Message}"));
         }
     }
 
