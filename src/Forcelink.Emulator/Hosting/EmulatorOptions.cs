@@ -93,6 +93,7 @@ internal sealed class EmulatorOptions
 
         errors.AddRange(Org.Faults.SelectMany((rule, i) => rule.Validate().Select(e => $"faults[{i}]: {e}")));
         errors.AddRange(Org.ApexRest.SelectMany((route, i) => route.Validate().Select(e => $"apexRest[{i}]: {e}")));
+        errors.AddRange(Org.Bulk.Validate());
 
         foreach (var custom in Org.CustomObjects)
         {
@@ -147,6 +148,8 @@ internal sealed class OrgOptions
 
     /// <summary>Apex REST services at <c>/services/apexrest/</c>, each a fixed answer or an echo.</summary>
     public List<ApexRestOptions> ApexRest { get; set; } = [];
+
+    public Bulk.BulkOptions Bulk { get; set; } = new();
 
     /// <summary>Custom (<c>__c</c>) fields added to standard objects, by object name: <c>{"Lead":[{"Name":"Ext_Id__c","ExternalId":true}]}</c>.</summary>
     public Dictionary<string, List<CustomFieldOptions>> CustomFields { get; set; } = new(StringComparer.OrdinalIgnoreCase);

@@ -77,6 +77,7 @@ internal sealed class EmulatedOrg : IDisposable
         Users = [.. Options.Users.Select(u => new OrgUser(FindUserId(u.Username)!, u))];
         SeedRecords();
         _apiDay = DateOnly.FromDateTime(TimeProvider.GetUtcNow().UtcDateTime);
+        BulkJobs = new Bulk.BulkJobStore(TimeProvider, OrgId.Substring(3, 2));
     }
 
     public OrgOptions Options { get; }
@@ -91,6 +92,8 @@ internal sealed class EmulatedOrg : IDisposable
 
     /// <summary>The bytes of ContentVersion records, kept out of the record store so files of any size stream.</summary>
     public BlobStore Blobs { get; }
+    /// <summary>Bulk API 2.0 jobs, their files and the daily bulk counters.</summary>
+    public Bulk.BulkJobStore BulkJobs { get; }
 
     public List<OrgUser> Users { get; }
 
@@ -417,11 +420,12 @@ internal sealed class EmulatedOrg : IDisposable
         }
     }
 
-    /// <summary>Drops records, sessions, counters, faults and the request log; configuration stays.</summary>
+    /// <summary>Drops records, bulk jobs, sessions, counters, faults and the request log; configuration stays.</summary>
     public void Reset()
     {
         Store.Clear();
         Blobs.Clear();
+        BulkJobs.Clear();
         foreach (var user in Options.Users)
         {
             EnsureUserRecord(user);
@@ -451,6 +455,7 @@ internal sealed class EmulatedOrg : IDisposable
     {
         Store.Dispose();
         Blobs.Dispose();
+        BulkJobs.Dispose();
         Gate.Dispose();
     }
 
