@@ -31,9 +31,9 @@ internal static class DescribeWriter
         w.WriteBoolean("mergeable", permissions.Delete && Mergeable.Contains(schema.Name));
         w.WriteBoolean("queryable", permissions.Read);
         w.WriteBoolean("retrieveable", permissions.Read);
-        w.WriteBoolean("replicateable", schema.Deletable);
+        w.WriteBoolean("replicateable", schema.Name is not ("Organization" or ContentObjects.Link));
         w.WriteBoolean("searchable", schema.Searchable);
-        w.WriteBoolean("triggerable", schema.Deletable);
+        w.WriteBoolean("triggerable", schema.Name is not "Organization");
         w.WriteBoolean("feedEnabled", false);
         w.WriteBoolean("deprecatedAndHidden", false);
         w.WriteBoolean("layoutable", true);
@@ -161,6 +161,7 @@ internal static class DescribeWriter
         FieldType.Double or FieldType.Currency or FieldType.Percent => "xsd:double",
         FieldType.Date => "xsd:date",
         FieldType.DateTime => "xsd:dateTime",
+        FieldType.Base64 => "xsd:base64Binary",
         _ => "xsd:string",
     };
 
@@ -175,7 +176,7 @@ internal static class DescribeWriter
 
     private static bool Groupable(FieldDefinition f) => f.Type switch
     {
-        FieldType.Double or FieldType.Currency or FieldType.Percent or FieldType.DateTime or FieldType.MultiPicklist => false,
+        FieldType.Double or FieldType.Currency or FieldType.Percent or FieldType.DateTime or FieldType.MultiPicklist or FieldType.Base64 => false,
         FieldType.TextArea => f.Length <= 255,
         _ => true,
     };

@@ -70,15 +70,13 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     public async Task<OperationResult> HandleAsync(OperationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (operation, error) = request.Validate(Policy);
-        return operation is null ? error! : await ExecuteAsync(operation, cancellationToken).ConfigureAwait(false);
+        return request.TryValidate(Policy, out var operation, out var error) ? await ExecuteAsync(operation, cancellationToken).ConfigureAwait(false) : error;
     }
 
     /// <summary>Validates and runs one request given as JSON.</summary>
     public async Task<OperationResult> HandleAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken = default)
     {
-        var (request, error) = OperationRequest.Parse(json.Span);
-        return request is null ? error! : await HandleAsync(request, cancellationToken).ConfigureAwait(false);
+        return OperationRequest.TryParse(json.Span, out var request, out var error) ? await HandleAsync(request, cancellationToken).ConfigureAwait(false) : error;
     }
 
     /// <summary>Runs a validated operation.</summary>
@@ -108,36 +106,30 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     /// Validates and runs many requests, writing creates, updates, upserts and deletes of the same object together in
     /// sObject Collections calls of 200 (one API call each) instead of one call per record. Results come in input order.
     /// </summary>
-    public async Task<IReadOnlyList<OperationResult>> HandleBatchAsync(IReadOnlyList<OperationRequest> requests, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<OperationResult>> HandleBatchAsync(IReadOnlyList<OperationRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var results = new OperationResult?[requests.Count];
-        var valid = new List<Operation>(requests.Count);
-        var positions = new List<int>(requests.Count);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var (operation, error) = requests[i].Validate(Policy);
-            if (operation is null)
+        return BatchAnswers.RunAsync(requests, (OperationRequest request, out Operation? operation) => request.TryValidate(Policy, out operation, out var error) ? null : error, ExecuteBatchAsync, cancellationToken);
+    }
+
+    /// <summary>Validates and runs many requests given as JSON (an <c>invoke</c> file's items); one that cannot be read is answered as such, in its place.</summary>
+    public Task<IReadOnlyList<OperationResult>> HandleBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return BatchAnswers.RunAsync(
+            requests,
+            (ReadOnlyMemory<byte> json, out Operation? operation) =>
             {
-                results[i] = error;
-                continue;
-            }
-
-            valid.Add(operation);
-            positions.Add(i);
-        }
-
-        var ran = await ExecuteBatchAsync(valid, cancellationToken).ConfigureAwait(false);
-        for (var j = 0; j < ran.Count; j++)
-        {
-            results[positions[j]] = ran[j];
-        }
-
-        return results!;
+                operation = null;
+                return !OperationRequest.TryParse(json.Span, out var request, out var error) ? error
+                    : request.TryValidate(Policy, out operation, out error) ? null : error;
+            },
+            ExecuteBatchAsync,
+            cancellationToken);
     }
 
     /// <summary>
-    /// Runs many validated operations (from <see cref="OperationRequest.Validate"/>), writing creates, updates, upserts
+    /// Runs many validated operations (from <see cref="OperationRequest.TryValidate"/>), writing creates, updates, upserts
     /// and deletes of the same object together in sObject Collections calls of 200, as
     /// <see cref="HandleBatchAsync(IReadOnlyList{OperationRequest}, CancellationToken)"/> does for requests. Results come
     /// in input order.
