@@ -100,7 +100,7 @@ public sealed class ApiCommandTests
         var lines = table.Output.Replace("\r", "", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("Name", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("Lead ", StringComparison.Ordinal) && l.Contains(" 00Q ", StringComparison.Ordinal));
-        Assert.Equal("10 objects.", lines[^1]);
+        Assert.Equal("15 objects.", lines[^1]);
         var objects = JsonNode.Parse(custom.Output)!.AsArray();
         Assert.Equal(("Invoice__c", "a0X"), ((string?)Assert.Single(objects)!["name"], (string?)objects[0]!["keyPrefix"]));
     }
