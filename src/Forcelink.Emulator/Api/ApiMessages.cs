@@ -28,6 +28,12 @@ internal sealed class ApiResult(int status, byte[]? body = null)
     public byte[]? Body { get; } = body;
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>A body too large to hold in memory (Bulk API results), written after the org gate is released; replaces <see cref="Body"/>.</summary>
+    public Func<Stream, CancellationToken, Task>? Content { get; init; }
+
+    /// <summary>The media type of <see cref="Content"/>.</summary>
+    public string? ContentType { get; init; }
+
     /// <summary>Salesforce writes apostrophes, ampersands and angle brackets literally; only JSON-mandatory escapes apply.</summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

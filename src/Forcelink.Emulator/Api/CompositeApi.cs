@@ -6,9 +6,11 @@ using Forcelink.Emulator.Schema;
 
 namespace Forcelink.Emulator.Api;
 
-/// <summary>/composite, /composite/batch and /composite/sobjects (sObject Collections).</summary>
+/// <summary>/composite, /composite/batch, /composite/sobjects (sObject Collections) and /composite/tree (sObject Tree).</summary>
 internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, RecordWriter writer)
 {
+    private readonly SObjectTreeApi _tree = new(rest, org, writer);
+
     private const int MaxSubrequests = 25;
     private const int MaxCollectionRecords = 200;
     private const string RolledBack = "The transaction was rolled back since another operation in the same transaction failed.";
@@ -52,6 +54,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
         },
         ["sobjects", var type] => call.Method is "GET" or "POST" ? Retrieve(call, type) : RestApi.MethodNotAllowed(call.Method, "GET,POST"),
         ["sobjects", var type, var field] => call.Method == "PATCH" ? Upsert(call, type, field) : RestApi.MethodNotAllowed(call.Method, "PATCH"),
+        ["tree", var type] => call.Method == "POST" ? _tree.Save(call, type) : RestApi.MethodNotAllowed(call.Method, "POST"),
         _ => ApiResult.NotFound(),
     };
 

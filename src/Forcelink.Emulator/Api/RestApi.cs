@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Forcelink.Emulator.Bulk;
 using Forcelink.Emulator.Ids;
 using Forcelink.Emulator.Org;
 using Forcelink.Emulator.Records;
@@ -27,9 +28,12 @@ internal sealed class RestApi
         _writer = new RecordWriter(org);
         _cursors = new QueryCursors(org);
         Composite = new CompositeApi(this, org, _writer);
+        Bulk = new BulkApi(org, _writer);
     }
 
     public CompositeApi Composite { get; }
+
+    public BulkApi Bulk { get; }
 
     public static IEnumerable<(string Label, string Version)> Versions()
     {
@@ -69,6 +73,7 @@ internal sealed class RestApi
                 ["parameterizedSearch"] => call.Method is "GET" or "POST" ? ParameterizedSearch(call) : MethodNotAllowed(call.Method, "GET,POST"),
                 ["limits"] => Only(call, "GET", Limits),
                 ["composite", ..] => Composite.Handle(call, s.Skip(1).ToArray()),
+                ["jobs", ..] => Bulk.Handle(call, s.Skip(1).ToArray()),
                 _ => ApiResult.NotFound(),
             };
         }
@@ -574,8 +579,11 @@ internal sealed class RestApi
         w.WriteStartObject();
         Limit("DailyApiRequests", _org.Options.DailyApiLimit, Math.Max(0, _org.Options.DailyApiLimit - _org.ApiUsed));
         Limit("DailyAsyncApexExecutions", 250000, 250000);
-        Limit("DailyBulkApiBatches", 15000, 15000);
-        Limit("DailyBulkV2QueryJobs", 10000, 10000);
+        var bulk = _org.BulkJobs;
+        Limit("DailyBulkApiBatches", BulkJobStore.DailyBatches, Math.Max(0, BulkJobStore.DailyBatches - bulk.BatchesUsed));
+        Limit("DailyBulkV2QueryFileStorageMB", BulkJobStore.DailyQueryStorageMegabytes,
+            Math.Max(0, BulkJobStore.DailyQueryStorageMegabytes - bulk.QueryStorageMegabytesUsed));
+        Limit("DailyBulkV2QueryJobs", BulkJobStore.DailyQueryJobs, Math.Max(0, BulkJobStore.DailyQueryJobs - bulk.QueryJobsUsed));
         Limit("DataStorageMB", 1024, 1024 - Math.Min(1024, _org.Store.Objects.Sum(o => _org.Store.Count(o.Name, true)) * 2 / 1024));
         Limit("FileStorageMB", 1024, 1024);
         w.WriteEndObject();

@@ -92,6 +92,7 @@ internal sealed class EmulatorOptions
         }
 
         errors.AddRange(Org.Faults.SelectMany((rule, i) => rule.Validate().Select(e => $"faults[{i}]: {e}")));
+        errors.AddRange(Org.Bulk.Validate());
 
         foreach (var custom in Org.CustomObjects)
         {
@@ -143,6 +144,8 @@ internal sealed class OrgOptions
     public List<CustomObjectOptions> CustomObjects { get; set; } = [];
 
     public List<FaultRule> Faults { get; set; } = [];
+
+    public Bulk.BulkOptions Bulk { get; set; } = new();
 
     /// <summary>Custom (<c>__c</c>) fields added to standard objects, by object name: <c>{"Lead":[{"Name":"Ext_Id__c","ExternalId":true}]}</c>.</summary>
     public Dictionary<string, List<CustomFieldOptions>> CustomFields { get; set; } = new(StringComparer.OrdinalIgnoreCase);

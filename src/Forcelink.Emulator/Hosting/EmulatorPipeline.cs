@@ -344,6 +344,12 @@ internal sealed class EmulatorPipeline
             return;
         }
 
+        if (!lockRow && Bulk.BulkApi.IsUpload(context.Request.Method, parsed.Segments))
+        {
+            await WriteResultAsync(context, await _rest.Bulk.UploadAsync(parsed.Version, parsed.Segments, context, cancellationToken), _org.LimitInfo, cancellationToken);
+            return;
+        }
+
         var body = await ReadBodyAsync(context, cancellationToken);
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var call = new ApiCall(context.Request.Method.ToUpperInvariant(), parsed.Version, parsed.Segments, parsed.Query, headers, body, session);
@@ -415,6 +421,18 @@ internal sealed class EmulatorPipeline
         foreach (var (name, value) in result.Headers)
         {
             context.Response.Headers[name] = value;
+        }
+
+        if (result.Content is not null)
+        {
+            context.Response.StatusCode = result.Status;
+            context.Response.ContentType = result.ContentType;
+            if (!HttpMethods.IsHead(context.Request.Method))
+            {
+                await result.Content(context.Response.Body, cancellationToken);
+            }
+
+            return;
         }
 
         if (result.Body is null)

@@ -75,6 +75,7 @@ internal sealed class EmulatedOrg : IDisposable
         Users = [.. Options.Users.Select(u => new OrgUser(FindUserId(u.Username)!, u))];
         SeedRecords();
         _apiDay = DateOnly.FromDateTime(TimeProvider.GetUtcNow().UtcDateTime);
+        BulkJobs = new Bulk.BulkJobStore(TimeProvider, OrgId.Substring(3, 2));
     }
 
     public OrgOptions Options { get; }
@@ -86,6 +87,9 @@ internal sealed class EmulatedOrg : IDisposable
     public string OrgId15 => OrgId[..15];
 
     public RecordStore Store { get; }
+
+    /// <summary>Bulk API 2.0 jobs, their files and the daily bulk counters.</summary>
+    public Bulk.BulkJobStore BulkJobs { get; }
 
     public List<OrgUser> Users { get; }
 
@@ -412,10 +416,11 @@ internal sealed class EmulatedOrg : IDisposable
         }
     }
 
-    /// <summary>Drops records, sessions, counters, faults and the request log; configuration stays.</summary>
+    /// <summary>Drops records, bulk jobs, sessions, counters, faults and the request log; configuration stays.</summary>
     public void Reset()
     {
         Store.Clear();
+        BulkJobs.Clear();
         foreach (var user in Options.Users)
         {
             EnsureUserRecord(user);
@@ -444,6 +449,7 @@ internal sealed class EmulatedOrg : IDisposable
     public void Dispose()
     {
         Store.Dispose();
+        BulkJobs.Dispose();
         Gate.Dispose();
     }
 

@@ -26,6 +26,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
     private readonly string _pod;
     private SqliteTransaction? _transaction;
     private SqliteCommand? _upsert;
+    private SqliteCommand? _delete;
     private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     private List<(string Id, ObjectSchema Schema, Dictionary<string, object?>? Previous)>? _undo;
@@ -159,6 +160,45 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
         }
     }
 
+    /// <summary>Removes a record for good (a Bulk API hardDelete): gone from queryAll too. Rollback restores it.</summary>
+    public void Remove(ObjectSchema schema, string id)
+    {
+        var rows = _rows[schema.Name];
+        if (!rows.TryGetValue(id, out var previous))
+        {
+            return;
+        }
+
+        var inTransaction = InTransaction;
+        if (!inTransaction)
+        {
+            Begin();
+        }
+
+        _undo!.Add((id, schema, previous));
+        Unindex(schema, id, previous);
+        rows.Remove(id);
+        _ownerOf.Remove(id);
+        if (_connection is not null)
+        {
+            if (_delete is null)
+            {
+                _delete = _connection.CreateCommand();
+                _delete.CommandText = "DELETE FROM records WHERE id = $id";
+                _delete.Parameters.Add("$id", SqliteType.Text);
+            }
+
+            _delete.Transaction = _transaction;
+            _delete.Parameters[0].Value = id;
+            _delete.ExecuteNonQuery();
+        }
+
+        if (!inTransaction)
+        {
+            Commit();
+        }
+    }
+
     public bool InTransaction => _undo is not null;
 
     public void Begin()
@@ -199,6 +239,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
             else
             {
                 rows[id] = previous;
+                _ownerOf[id] = schema;
                 Index(schema, id, previous);
             }
         }
@@ -246,6 +287,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
     public void Dispose()
     {
         _upsert?.Dispose();
+        _delete?.Dispose();
         _json.Dispose();
         _transaction?.Dispose();
         _connection?.Dispose();

@@ -48,6 +48,9 @@ internal sealed class SoqlQueryResult
 
     public int RowCount => _groups?.Count ?? _rows.Count;
 
+    /// <summary>The selected columns, for callers that render rows in another shape (Bulk API 2.0 CSV).</summary>
+    internal IReadOnlyList<SoqlProjectionNode> Columns => _projection.Roots;
+
     /// <summary>The stored record behind a row, for callers (and tests) that need more than its JSON.</summary>
     internal SoqlRecord RecordAt(int rowIndex) => _rows[rowIndex];
 

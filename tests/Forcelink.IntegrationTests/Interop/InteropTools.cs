@@ -20,8 +20,12 @@ internal static class InteropTools
     public static bool Installed => File.Exists(Node) && File.Exists(SfRunScript) && File.Exists(Path.Combine(NodeModules, "jsforce", "package.json"));
 
     /// <summary>Starts an org on the wall clock: the clients sign <c>exp</c> from it and stamp their own config files with it.</summary>
-    public static Task<EmulatorFixture> StartEmulatorAsync() =>
-        EmulatorFixture.StartAsync(options => options.TimeProvider = TimeProvider.System);
+    public static Task<EmulatorFixture> StartEmulatorAsync(Action<Forcelink.Emulator.Hosting.EmulatorOptions>? configure = null) =>
+        EmulatorFixture.StartAsync(options =>
+        {
+            configure?.Invoke(options);
+            options.TimeProvider = TimeProvider.System;
+        });
 
     /// <summary>Parses the single JSON document a client printed on standard output, failing with everything it printed.</summary>
     public static JsonNode ParseJson(ProcessResult result)
@@ -65,6 +69,14 @@ internal sealed class InteropWorkspace : IDisposable
     public string Home { get; }
 
     public string KeyFile { get; }
+
+    /// <summary>Writes a file for a client to read (CSV, tree JSON) and returns its full path.</summary>
+    public string Write(string name, string contents)
+    {
+        var path = Path.Combine(Root, name);
+        File.WriteAllText(path, contents);
+        return path;
+    }
 
     /// <summary>
     /// Everything that decides where Node tools read and write state points into the workspace, so a run never sees or

@@ -77,6 +77,49 @@ public sealed class JsforceTests
     }
 
     [InteropFact]
+    public async Task Bulk2Script_LoadUpdateQueryDelete_RecordsLandAndResultsParse()
+    {
+        await using var emulator = await InteropTools.StartEmulatorAsync();
+        using var workspace = new InteropWorkspace();
+
+        var result = await RunScriptAsync("jsforce-bulk2.mjs", emulator, workspace);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var json = InteropTools.ParseJson(result);
+        var store = emulator.Host.Org.Store;
+        var successful = json["inserted"]!["successfulResults"]!.AsArray();
+        Assert.Equal(["Bulk 1", "Bulk 2"], successful.Select(r => (string)r!["LastName"]!));
+        Assert.All(successful, r => Assert.Equal("true", (string?)r!["sf__Created"]));
+        var failed = json["inserted"]!["failedResults"]!.AsArray().Single()!;
+        Assert.Equal("REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --", (string?)failed["sf__Error"]);
+        Assert.Equal("No name", (string?)failed["Company"]);
+        Assert.Empty(json["inserted"]!["unprocessedRecords"]!.AsArray());
+
+        // jsforce writes null as #N/A, which the emulator stores as null.
+        var first = store.Get((string)successful[0]!["sf__Id"]!)!.Value.Fields;
+        Assert.Null(first["Description"]);
+        Assert.Equal("Acme (updated)", first["Company"]);
+        Assert.Equal(2, (int?)json["updated"]!["successful"]);
+        Assert.Equal(0, (int?)json["updated"]!["failed"]);
+
+        var queried = json["queried"]!.AsArray();
+        Assert.Equal(["Bulk 1", "Bulk 2"], queried.Select(r => (string)r!["LastName"]!));
+        Assert.Equal("said \"hi\"", (string?)queried[1]!["Description"]);
+        Assert.Equal("Globex, Inc. (updated)", (string?)queried[1]!["Company"]);
+
+        var deletedId = (string)json["deleted"]![0]!;
+        Assert.Equal((string?)queried[0]!["Id"], deletedId);
+        Assert.Equal(true, store.Get(deletedId)!.Value.Fields["IsDeleted"]);
+        Assert.Equal(1, store.Count("Lead", includeDeleted: false));
+
+        Assert.Equal("INVALIDJOB", (string?)json["unknownObject"]);
+        Assert.Equal("Ingest job failed to complete due to: InvalidBatch : Field name not found : LastNmae", (string?)json["failedJob"]);
+        var paths = emulator.Host.Org.RequestLog.Select(e => $"{e.Method} {e.Path} {e.Status}").ToList();
+        Assert.Contains(paths, p => p.StartsWith("PUT /services/data/v62.0/jobs/ingest/750", StringComparison.Ordinal) && p.EndsWith("/batches 201", StringComparison.Ordinal));
+        Assert.Contains(paths, p => p.StartsWith("GET /services/data/v62.0/jobs/query/750", StringComparison.Ordinal) && p.EndsWith("/results 200", StringComparison.Ordinal));
+    }
+
+    [InteropFact]
     public async Task CrudScript_KeyOfAnotherCertificate_FailsWithInvalidGrant()
     {
         await using var emulator = await InteropTools.StartEmulatorAsync();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Forcelink.Emulator.Hosting;
 using Forcelink.IntegrationTests.Emulator;
 
 namespace Forcelink.IntegrationTests.Interop;
@@ -94,6 +95,90 @@ public sealed class SalesforceCliTests
         Assert.Contains(emulator.Host.Org.RequestLog, e => e is { Method: "GET", Path: "/services/data/v68.0/query", Status: 401 });
     }
 
+    [InteropFact]
+    public async Task DataBulkCommands_ImportUpsertExportResultsDelete_RecordsLandAndLeave()
+    {
+        // Two rows per result page, so that the exports follow Sforce-Locator across pages.
+        await using var emulator = await InteropTools.StartEmulatorAsync(options =>
+        {
+            options.Org.CustomFields["Account"] = [new CustomFieldOptions { Name = "Ext_Id__c", ExternalId = true, Unique = true }];
+            options.Org.Bulk.QueryPageSize = 2;
+        });
+        using var workspace = new InteropWorkspace();
+        var sf = new Sf(emulator, workspace);
+        await sf.LoginAsync();
+        var store = emulator.Host.Org.Store;
+        var accounts = store.Find("Account")!;
+        string ByExternalId(string value) => store.FindByExternalId(accounts, accounts.Find("Ext_Id__c")!, value).Single();
+
+        var imported = await sf.RunAsync("data", "import", "bulk", "--file", workspace.Write("accounts.csv", "Name,Ext_Id__c,Industry\nAcme,E1,Banking\n\"Globex, Inc.\",E2,Retail\n"),
+            "--sobject", "Account", "--wait", "5", "--target-org", "emu");
+        var importJob = (string)imported["jobId"]!;
+        Assert.Equal((2, 2, 0), ((int?)imported["processedRecords"], (int?)imported["successfulRecords"], (int?)imported["failedRecords"]));
+        Assert.Equal("Globex, Inc.", store.Get(ByExternalId("E2"))!.Value.Fields["Name"]);
+        Assert.Equal("Banking", store.Get(ByExternalId("E1"))!.Value.Fields["Industry"]);
+
+        var upserted = await sf.RunAsync("data", "upsert", "bulk", "--file", workspace.Write("upsert.csv", "Ext_Id__c,Name\nE2,Globex Upserted\nE3,Initech\n"),
+            "--sobject", "Account", "--external-id", "Ext_Id__c", "--wait", "5", "--target-org", "emu");
+        Assert.Equal("JobComplete", (string?)upserted["jobInfo"]!["state"]);
+        Assert.Equal(["false", "true"], upserted["records"]!["successfulResults"]!.AsArray().Select(r => (string)r!["sf__Created"]!));
+        Assert.Equal("Globex Upserted", store.Get(ByExternalId("E2"))!.Value.Fields["Name"]);
+        Assert.Equal(3, store.Count("Account", includeDeleted: false));
+
+        var csvFile = Path.Combine(workspace.Root, "export.csv");
+        var exported = await sf.RunAsync("data", "export", "bulk", "--query", "SELECT Ext_Id__c, Name FROM Account ORDER BY Ext_Id__c",
+            "--output-file", csvFile, "--wait", "5", "--target-org", "emu");
+        Assert.Equal(3, (int?)exported["totalSize"]);
+        Assert.Equal("\"Ext_Id__c\",\"Name\"\n\"E1\",\"Acme\"\n\"E2\",\"Globex Upserted\"\n\"E3\",\"Initech\"\n", await File.ReadAllTextAsync(csvFile));
+
+        var jsonFile = Path.Combine(workspace.Root, "export.json");
+        await sf.RunAsync("data", "export", "bulk", "--query", "SELECT Ext_Id__c, Name FROM Account ORDER BY Ext_Id__c",
+            "--output-file", jsonFile, "--result-format", "json", "--wait", "5", "--target-org", "emu");
+        var rows = JsonNode.Parse(await File.ReadAllTextAsync(jsonFile))!.AsArray();
+        Assert.Equal(["Acme", "Globex Upserted", "Initech"], rows.Select(r => (string)r!["Name"]!));
+
+        var results = await sf.RunAsync("data", "bulk", "results", "--job-id", importJob, "--target-org", "emu");
+        Assert.Equal(("JobComplete", "insert", "Account", 2), ((string?)results["status"], (string?)results["operation"], (string?)results["object"], (int?)results["successfulRecords"]));
+        var successCsv = await File.ReadAllTextAsync(Path.Combine(workspace.Root, (string)results["successFilePath"]!));
+        Assert.StartsWith("\"sf__Id\",\"sf__Created\",Name,Ext_Id__c,Industry\n\"" + ByExternalId("E1") + "\",\"true\",\"Acme\",\"E1\",\"Banking\"\n", successCsv, StringComparison.Ordinal);
+
+        var ids = $"Id\n{ByExternalId("E1")}\n{ByExternalId("E3")}\n";
+        var deleted = await sf.RunAsync("data", "delete", "bulk", "--file", workspace.Write("delete.csv", ids), "--sobject", "Account", "--wait", "5", "--target-org", "emu");
+        Assert.Equal(2, deleted["records"]!["successfulResults"]!.AsArray().Count);
+        Assert.Equal(1, store.Count("Account", includeDeleted: false));
+        Assert.Equal(3, store.Count("Account", includeDeleted: true));
+
+        // A job that fails on its header: the CLI reports Salesforce's errorMessage.
+        var failed = await sf.RunFailingAsync("data", "import", "bulk", "--file", workspace.Write("bad.csv", "Nmae\nx\n"), "--sobject", "Account", "--wait", "5", "--target-org", "emu");
+        Assert.Equal("JobFailedError", (string?)failed["name"]);
+        Assert.Contains("InvalidBatch : Field name not found : Nmae", (string?)failed["message"], StringComparison.Ordinal);
+        Assert.Equal(1, store.Count("Account", includeDeleted: false));
+        Assert.Equal([Sf.DevHubProbe], sf.FailedRequests);
+    }
+
+    [InteropFact]
+    public async Task DataImportTree_AccountWithContacts_CreatesTheTree()
+    {
+        await using var emulator = await InteropTools.StartEmulatorAsync();
+        using var workspace = new InteropWorkspace();
+        var sf = new Sf(emulator, workspace);
+        await sf.LoginAsync();
+
+        var file = workspace.Write("Account-Contact.json", """
+            {"records":[{"attributes":{"type":"Account","referenceId":"AccountRef1"},"Name":"Tree Co",
+              "Contacts":{"records":[{"attributes":{"type":"Contact","referenceId":"ContactRef1"},"LastName":"Leaf"},
+                                     {"attributes":{"type":"Contact","referenceId":"ContactRef2"},"LastName":"Branch"}]}}]}
+            """);
+        var result = (await sf.RunAsync("data", "import", "tree", "--files", file, "--target-org", "emu")).AsArray();
+
+        Assert.Equal(["AccountRef1:Account", "ContactRef1:Contact", "ContactRef2:Contact"], result.Select(r => $"{r!["refId"]}:{r["type"]}"));
+        var store = emulator.Host.Org.Store;
+        var accountId = (string)result[0]!["id"]!;
+        Assert.Equal("Tree Co", store.Get(accountId)!.Value.Fields["Name"]);
+        Assert.All(result.Skip(1), r => Assert.Equal(accountId, store.Get((string)r!["id"]!)!.Value.Fields["AccountId"]));
+        Assert.Equal([Sf.DevHubProbe], sf.FailedRequests);
+    }
+
     /// <summary>Runs <c>sf ... --json</c> with the Node 22 binary in the workspace's home and returns <c>result</c>.</summary>
     private sealed class Sf(EmulatorFixture emulator, InteropWorkspace workspace)
     {
@@ -118,6 +203,21 @@ public sealed class SalesforceCliTests
 
         public async Task<JsonNode> RunAsync(params string[] arguments)
         {
+            var (exitCode, json, output) = await RunRawAsync(arguments);
+            Assert.True(exitCode == 0 && (int?)json["status"] == 0, $"sf {string.Join(' ', arguments)} failed:\n{output}");
+            return json["result"]!;
+        }
+
+        /// <summary>Runs a command that must fail and returns its JSON error (<c>name</c>, <c>message</c>, ...).</summary>
+        public async Task<JsonNode> RunFailingAsync(params string[] arguments)
+        {
+            var (exitCode, json, output) = await RunRawAsync(arguments);
+            Assert.True(exitCode != 0 && (int?)json["status"] != 0, $"sf {string.Join(' ', arguments)} was expected to fail:\n{output}");
+            return json;
+        }
+
+        private async Task<(int ExitCode, JsonNode Json, string Output)> RunRawAsync(string[] arguments)
+        {
             var environment = workspace.Environment();
             environment["SF_DISABLE_TELEMETRY"] = "true";
             environment["SF_AUTOUPDATE_DISABLE"] = "true";
@@ -131,9 +231,7 @@ public sealed class SalesforceCliTests
             var result = await ProcessRunner.RunSeparatelyAsync(
                 InteropTools.Node, [InteropTools.SfRunScript, .. arguments, "--json"], InteropTools.ProcessTimeout, environment, workspace.Root);
             _transcript.Append(result.Output);
-            var json = InteropTools.ParseJson(result);
-            Assert.True(result.ExitCode == 0 && (int?)json["status"] == 0, $"sf {string.Join(' ', arguments)} failed:\n{result.Output}");
-            return json["result"]!;
+            return (result.ExitCode, InteropTools.ParseJson(result), result.Output);
         }
     }
 }
