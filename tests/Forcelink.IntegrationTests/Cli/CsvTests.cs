@@ -1,3 +1,4 @@
+using Forcelink.Cli.Csv;
 using Forcelink.Csv;
 
 namespace Forcelink.IntegrationTests.Cli;
