@@ -16,8 +16,11 @@ if (args.Length < 4)
     var assertion = credential.CreateAssertion();
     var lead = JsonSerializer.Deserialize("""{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","LastName":"Doe","Custom__c":1}""", RecordJsonContext.Default.Lead);
     var query = new SoqlQuery($"SELECT Id FROM Lead WHERE Email = {"a'b"} AND NumberOfEmployees IN {Sizes}");
-    var (request, _) = OperationRequest.Parse("""{"operation":"find","object":"Lead","where":{"Email":"a"}}"""u8);
-    var (operation, _) = request!.Validate(OperationPolicy.Default);
+    Operation? operation = null;
+    if (OperationRequest.TryParse("""{"operation":"find","object":"Lead","where":{"Email":"a"}}"""u8, out var request, out _))
+    {
+        request.TryValidate(OperationPolicy.Default, out operation, out _);
+    }
     Console.WriteLine($"assertion {assertion.Length} chars; {lead}; {query.Text.Length} chars; {operation?.Kind}; {JsonSerializer.Serialize(lead!, RecordJsonContext.Default.Lead)}");
     return 0;
 }
