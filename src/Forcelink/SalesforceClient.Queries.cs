@@ -151,7 +151,7 @@ public partial class SalesforceClient
     private static readonly System.Buffers.SearchValues<char> NameEnd = System.Buffers.SearchValues.Create(" \n\r\t,)");
 
     // Names the span only; the query itself is never logged or traced, as its values may be personal data.
-    private static string? FromObject(string soql)
+    internal static string? FromObject(string soql)
     {
         var index = soql.IndexOf(" FROM ", StringComparison.OrdinalIgnoreCase);
         if (index < 0)

@@ -1,5 +1,6 @@
 using Forcelink.Configuration;
 using System.Globalization;
+using Forcelink.Bulk;
 using Microsoft.Extensions.Logging;
 
 namespace Forcelink;
@@ -63,6 +64,10 @@ public sealed class SalesforceClientOptions
     /// A handler given here is not disposed by the client.</value>
     public HttpMessageHandler? Transport { get; set; }
 
+    /// <summary>Settings of Bulk API 2.0 work (<see cref="SalesforceClient.Bulk"/>), and from what size the many-record writes use it.</summary>
+    /// <value>The default is <see cref="BulkOptions"/>'s defaults: 100 MB per job, 5 jobs at once, collections for every size.</value>
+    public BulkOptions Bulk { get; set; } = new();
+
     /// <summary>Lists every problem with these settings, each with its fix; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate() => [.. Problems().Select(p => p.ToString())];
 
@@ -110,6 +115,15 @@ public sealed class SalesforceClientOptions
         if (MaxApiUsageShare is { } share && (share <= 0 || share > 1 || double.IsNaN(share)))
         {
             errors.Add(new("MaxApiUsageShare", $"{share} is out of range: use a share above 0 and at most 1, such as 0.9."));
+        }
+
+        if (Bulk is null)
+        {
+            errors.Add(new("Bulk", "is required: leave it at its default unless tuning Bulk API 2.0."));
+        }
+        else
+        {
+            Bulk.Validate(errors);
         }
 
         if (TimeProvider is null)

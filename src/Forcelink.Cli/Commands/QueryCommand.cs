@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Forcelink.Cli.Configuration;
-using Forcelink.Cli.Csv;
+using Forcelink.Csv;
 using Forcelink.Records;
 using Forcelink.Soql;
 

@@ -99,8 +99,13 @@ public class SObject
     /// <summary>An integer field's value.</summary>
     public int? GetInt32(string field) => GetDecimal(field) is { } d ? (int)d : null;
 
-    /// <summary>A checkbox field's value.</summary>
-    public bool? GetBoolean(string field) => _fields[field] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+    /// <summary>A checkbox field's value (also from the text <c>true</c>/<c>false</c>, as bulk query results carry it).</summary>
+    public bool? GetBoolean(string field) => _fields[field] switch
+    {
+        JsonValue v when v.TryGetValue<bool>(out var b) => b,
+        JsonValue v when v.TryGetValue<string>(out var s) && bool.TryParse(s, out var b) => b,
+        _ => null,
+    };
 
     /// <summary>A datetime field's value.</summary>
     public DateTimeOffset? GetDateTime(string field) =>
@@ -111,8 +116,24 @@ public class SObject
         DateOnly.TryParseExact(GetString(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) ? value : null;
 
     /// <summary>A parent record read through a relationship in a query, such as <c>Owner</c> in <c>SELECT Owner.Name FROM Lead</c>.</summary>
-    public SObject? GetRelated(string relationshipName) =>
-        _fields[relationshipName] is JsonObject related ? FromJson(related.DeepClone().AsObject()) : null;
+    /// <remarks>Bulk query results carry no types, so a parent read from them takes the relationship's name as its type.</remarks>
+    public SObject? GetRelated(string relationshipName)
+    {
+        if (_fields[relationshipName] is not JsonObject related)
+        {
+            return null;
+        }
+
+        var copy = related.DeepClone().AsObject();
+        if (copy["attributes"] is JsonObject)
+        {
+            return FromJson(copy);
+        }
+
+        var record = new SObject(relationshipName);
+        record.Load(copy);
+        return record;
+    }
 
     /// <summary>Sets a text field; <see langword="null"/> clears it.</summary>
     public void Set(string field, string? value) => this[field] = value is null ? null : JsonValue.Create(value);

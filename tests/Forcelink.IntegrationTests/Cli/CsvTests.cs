@@ -1,4 +1,5 @@
 using Forcelink.Cli.Csv;
+using Forcelink.Csv;
 
 namespace Forcelink.IntegrationTests.Cli;
 
@@ -46,7 +47,7 @@ public sealed class CsvTests
             }
         });
 
-        Assert.StartsWith("Line 1: a quoted field starts there", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Line 1, column 2: a quoted field starts there", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class CsvTests
         var e = await Assert.ThrowsAsync<CsvFormatException>(() => ReadAllAsync(new CsvReader(new StringReader("h1,h2\na,b\n\"x\ny\",\"open\nc,d\ne,f\n"))));
 
         Assert.Equal(4, e.Line);
-        Assert.Contains("Line 4: a quoted field starts there and never ends", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Line 4, column 2: a quoted field starts there and never ends", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 
-namespace Forcelink.Cli.Csv;
+namespace Forcelink.Csv;
 
 /// <summary>
 /// Decodes UTF-8 and stops at the first invalid byte rather than replacing it with U+FFFD, after handing out every

@@ -1,4 +1,4 @@
-namespace Forcelink.Cli.Csv;
+namespace Forcelink.Csv;
 
 /// <summary>A CSV file that cannot be read as written: the message names the line, and what to change.</summary>
 internal sealed class CsvFormatException : FormatException
