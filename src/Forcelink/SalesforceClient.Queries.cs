@@ -111,7 +111,45 @@ public partial class SalesforceClient
 
         var objectName = FromObject(soql);
         using var activity = StartActivity(resource, objectName);
-        string? next = await DataPathAsync($"{resource}?q={Uri.EscapeDataString(soql)}", cancellationToken).ConfigureAwait(false);
+        var first = await DataPathAsync($"{resource}?q={Uri.EscapeDataString(soql)}", cancellationToken).ConfigureAwait(false);
+        await foreach (var record in ReadPagesAsync(first, options, map, cancellationToken).ConfigureAwait(false))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>Streams a record's children of a child relationship, such as <c>Contacts</c> of an Account read with
+    /// <c>SELECT Name, (SELECT LastName FROM Contacts) FROM Account</c>: the children the query returned, then, when
+    /// Salesforce split them (<c>done</c> false), the rest through their <c>nextRecordsUrl</c>, one page at a time.
+    /// <see cref="SObject.GetChildren(string)"/> gives only the children the query returned.</summary>
+    /// <param name="record">A record read by a query that selected the child relationship.</param>
+    /// <param name="relationshipName">The child relationship's name as selected, such as <c>Contacts</c> or <c>Invoices__r</c>.</param>
+    /// <param name="cancellationToken">Stops between pages and during one.</param>
+    /// <returns>Nothing when Salesforce answered <see langword="null"/> (no children) or the record does not hold the relationship.</returns>
+    public virtual async IAsyncEnumerable<SObject> QueryChildrenAsync(SObject record, string relationshipName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrEmpty(relationshipName);
+        foreach (var child in record.GetChildren(relationshipName))
+        {
+            yield return child;
+        }
+
+        if (record[relationshipName] is not JsonObject children || children["nextRecordsUrl"]?.GetValue<string>() is not { Length: > 0 } next)
+        {
+            yield break;
+        }
+
+        using var activity = StartActivity("query", record.ObjectType);
+        await foreach (var child in ReadPagesAsync(next.TrimStart('/'), null, SObject.FromJson, cancellationToken).ConfigureAwait(false))
+        {
+            yield return child;
+        }
+    }
+
+    private async IAsyncEnumerable<T> ReadPagesAsync<T>(string first, QueryOptions? options, Func<JsonObject, T> map, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? next = first;
         while (next is not null)
         {
             var page = await GetQueryPageAsync(next, options, cancellationToken).ConfigureAwait(false);

@@ -112,9 +112,9 @@ public partial class SalesforceClient
         var path = await DataPathAsync($"sobjects/{objectName}/{externalIdField}/{Uri.EscapeDataString(value)}", cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonBody(record.ToWriteBody(exclude: externalIdField)) };
         using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NoContent)
+        if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0)
         {
-            // API 45.0 and older answer an update with 204 and no body; the id must be read back.
+            // API 45.0 and older answer an update with 204 (or a bodiless 200) and no body; the id must be read back.
             var existing = await GetByExternalIdAsync(objectName, externalIdField, value, ["Id"], cancellationToken).ConfigureAwait(false);
             record.Id = existing.Id;
             return new UpsertResult(existing.Id!, Created: false);

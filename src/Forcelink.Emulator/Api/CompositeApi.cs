@@ -223,6 +223,11 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
             return TooMany();
         }
 
+        if (ids.Length == 0)
+        {
+            return ApiResult.Error(400, "REQUIRED_FIELD_MISSING", "At least 1 Id is required.");
+        }
+
         var allOrNone = call.Query.TryGetValue("allOrNone", out var flag) && flag.Equals("true", StringComparison.OrdinalIgnoreCase);
         var ownTransaction = !org.Store.InTransaction;
         if (ownTransaction)

@@ -342,8 +342,9 @@ internal sealed class RecordWriter(EmulatedOrg org)
         return null;
     }
 
-    private static void Stamp(ObjectSchema schema, Dictionary<string, object?> record, Session session, DateTimeOffset now)
+    private void Stamp(ObjectSchema schema, Dictionary<string, object?> record, Session session, DateTimeOffset now)
     {
+        Derive(schema, record);
         record["LastModifiedDate"] = now;
         record["LastModifiedById"] = session.User.Id;
         record["SystemModstamp"] = now;
@@ -367,4 +368,40 @@ internal sealed class RecordWriter(EmulatedOrg org)
             }
         }
     }
+
+    /// <summary>Fields Salesforce computes from other records: a price book entry carries its product's name and code; an
+    /// opportunity product its entry's list price and product, a sales price defaulted to the list price and the total.</summary>
+    private void Derive(ObjectSchema schema, Dictionary<string, object?> record)
+    {
+        switch (schema.Name)
+        {
+            case "Opportunity":
+                var stage = StandardObjects.OpportunityStages.FirstOrDefault(s => s.Stage.Equals(record.GetValueOrDefault("StageName") as string, StringComparison.OrdinalIgnoreCase));
+                record["IsClosed"] = stage.Closed;
+                record["IsWon"] = stage.Won;
+                break;
+            case "PricebookEntry" when Related(record, "Product2Id") is { } product:
+                record["Name"] = product.GetValueOrDefault("Name");
+                record["ProductCode"] = product.GetValueOrDefault("ProductCode");
+                break;
+            case "OpportunityLineItem" when Related(record, "PricebookEntryId") is { } entry:
+                record["ListPrice"] = entry.GetValueOrDefault("UnitPrice");
+                record["Product2Id"] = entry.GetValueOrDefault("Product2Id");
+                record["ProductCode"] = entry.GetValueOrDefault("ProductCode");
+                var opportunity = Related(record, "OpportunityId");
+                record["Name"] = $"{opportunity?.GetValueOrDefault("Name")} {entry.GetValueOrDefault("Name")}".Trim();
+                var quantity = record.GetValueOrDefault("Quantity") as decimal?;
+                if (record.GetValueOrDefault("UnitPrice") is null && record.GetValueOrDefault("TotalPrice") is decimal total && quantity is > 0)
+                {
+                    record["UnitPrice"] = total / quantity.Value;
+                }
+
+                record["UnitPrice"] ??= record["ListPrice"];
+                record["TotalPrice"] = record["UnitPrice"] is decimal price && quantity is { } q ? price * q : null;
+                break;
+        }
+    }
+
+    private IReadOnlyDictionary<string, object?>? Related(Dictionary<string, object?> record, string field) =>
+        record.GetValueOrDefault(field) is string id && org.Store.Get(id) is { } found ? found.Fields : null;
 }

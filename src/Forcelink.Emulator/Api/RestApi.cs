@@ -154,33 +154,8 @@ internal sealed class RestApi
         w.WriteEndObject();
     });
 
-    private void WriteObjectSummary(Utf8JsonWriter w, ObjectSchema schema, Session session, string version)
-    {
-        var permissions = _org.PermissionsFor(session.User, schema.Name);
-        w.WriteString("name", schema.Name);
-        w.WriteString("label", schema.Label);
-        w.WriteString("labelPlural", schema.LabelPlural);
-        w.WriteString("keyPrefix", schema.KeyPrefix);
-        w.WriteBoolean("custom", schema.Custom);
-        w.WriteBoolean("createable", permissions.Create);
-        w.WriteBoolean("updateable", permissions.Edit);
-        w.WriteBoolean("deletable", permissions.Delete && schema.Deletable);
-        w.WriteBoolean("queryable", permissions.Read);
-        w.WriteBoolean("retrieveable", permissions.Read);
-        w.WriteBoolean("searchable", schema.Searchable);
-        w.WriteBoolean("layoutable", true);
-        w.WriteBoolean("customSetting", false);
-        w.WriteBoolean("replicateable", schema.Name is not ("Organization" or ContentObjects.Link));
-        w.WriteBoolean("triggerable", schema.Name is not "Organization");
-        w.WriteBoolean("undeletable", permissions.Delete && schema.Deletable);
-        w.WriteBoolean("deprecatedAndHidden", false);
-        w.WriteStartObject("urls");
-        var root = $"/services/data/v{version}/sobjects/{schema.Name}";
-        w.WriteString("sobject", root);
-        w.WriteString("describe", root + "/describe");
-        w.WriteString("rowTemplate", root + "/{ID}");
-        w.WriteEndObject();
-    }
+    private void WriteObjectSummary(Utf8JsonWriter w, ObjectSchema schema, Session session, string version) =>
+        DescribeWriter.WriteSummary(w, schema, _org.PermissionsFor(session.User, schema.Name), version);
 
     private ApiResult DescribeGlobal(ApiCall call) => ApiResult.Json(200, w =>
     {
@@ -258,69 +233,15 @@ internal sealed class RestApi
     {
         w.WriteStartObject();
         WriteObjectSummary(w, schema, call.Session, call.Version);
-        w.WriteStartArray("childRelationships");
-        w.WriteEndArray();
+        DescribeWriter.WriteDescribeExtras(w, new UserCatalog(_org, call.Session.User).ChildRelationships(schema.Name));
         w.WriteStartArray("fields");
         foreach (var f in schema.Fields)
         {
-            w.WriteStartObject();
-            w.WriteString("name", f.Name);
-            w.WriteString("label", f.Label);
-            w.WriteString("type", f.DescribeType);
-            w.WriteNumber("length", f.Length);
-            w.WriteNumber("precision", f.Precision);
-            w.WriteNumber("scale", f.Scale);
-            w.WriteBoolean("nillable", f.Nillable);
-            w.WriteBoolean("createable", f.Createable);
-            w.WriteBoolean("updateable", f.Updateable);
-            w.WriteBoolean("defaultedOnCreate", f.DefaultedOnCreate);
-            w.WritePropertyName("defaultValue");
-            if (f.Type == FieldType.Picklist || f.DefaultValue is null)
-            {
-                // Picklist defaults are reported on the picklist entry, as Salesforce does.
-                w.WriteNullValue();
-            }
-            else
-            {
-                FieldValues.Write(w, f.Type, f.DefaultValue);
-            }
-
-            w.WriteBoolean("externalId", f.ExternalId);
-            w.WriteBoolean("unique", f.Unique);
-            w.WriteBoolean("custom", f.Custom);
-            w.WriteBoolean("filterable", f.ToSoql().Filterable);
-            w.WriteBoolean("sortable", f.ToSoql().Sortable);
-            w.WriteBoolean("idLookup", f.Type == FieldType.Id || f.ExternalId);
-            w.WriteBoolean("restrictedPicklist", f.RestrictedPicklist);
-            w.WriteBoolean("autoNumber", f.Name == "CaseNumber");
-            w.WriteBoolean("calculated", false);
-            w.WriteStartArray("picklistValues");
-            foreach (var p in f.PicklistValues)
-            {
-                w.WriteStartObject();
-                w.WriteBoolean("active", true);
-                w.WriteBoolean("defaultValue", p.IsDefault);
-                w.WriteString("label", p.Value);
-                w.WriteNull("validFor");
-                w.WriteString("value", p.Value);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("referenceTo");
-            foreach (var r in f.ReferenceTo)
-            {
-                w.WriteStringValue(r);
-            }
-
-            w.WriteEndArray();
-            w.WriteString("relationshipName", f.RelationshipName);
-            w.WriteEndObject();
+            DescribeWriter.WriteField(w, f);
         }
 
         w.WriteEndArray();
-        w.WriteStartArray("recordTypeInfos");
-        w.WriteEndArray();
+        DescribeWriter.WriteRecordTypes(w);
         w.WriteEndObject();
     });
 
@@ -339,9 +260,15 @@ internal sealed class RestApi
 
     private static ApiResult? ResolveId(ObjectSchema schema, string text, out string id18)
     {
+        id18 = "";
+        if (!IdShaped(text))
+        {
+            // Salesforce reads a segment that cannot be an id as an external id field named without a value.
+            return UnknownExternalIdField(text);
+        }
+
         if (!RecordIds.TryNormalize(text, out var normalized) || !normalized.StartsWith(schema.KeyPrefix, StringComparison.Ordinal))
         {
-            id18 = "";
             return ApiResult.Error(RecordWriter.MalformedId(schema, text));
         }
 
@@ -428,11 +355,16 @@ internal sealed class RestApi
         return result.Success ? ApiResult.NoContent() : SaveFailure(result);
     }
 
+    private static bool IdShaped(string text) => text.Length is 15 or 18 && text.All(char.IsAsciiLetterOrDigit);
+
+    private static ApiResult UnknownExternalIdField(string name) =>
+        ApiResult.Error(404, "NOT_FOUND", $"Provided external ID field does not exist or is not accessible: {name}");
+
     private ApiResult ByExternalId(ApiCall call, ObjectSchema schema, string fieldName, string value)
     {
         if (schema.Find(fieldName) is not { } field || (!field.ExternalId && field.Type != FieldType.Id))
         {
-            return ApiResult.NotFound();
+            return UnknownExternalIdField(fieldName);
         }
 
         switch (call.Method)

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Forcelink.Emulator.Org;
-using Forcelink.Emulator.Records;
 using Forcelink.Emulator.Schema;
 
 namespace Forcelink.Emulator.Api;
@@ -158,33 +157,14 @@ internal sealed class SObjectTreeApi(RestApi rest, EmulatedOrg org, RecordWriter
             ? value.GetString()
             : null;
 
-    /// <summary>
-    /// The child object and lookup behind a relationship name. The emulator's schemas carry no child relationship
-    /// names, so they follow Salesforce's convention: the child's plural label without spaces (Account.Contacts,
-    /// Account.Cases, Contact.Cases), <c>__r</c> added for custom lookups, and Account.ChildAccounts.
-    /// </summary>
-    private (ObjectSchema Schema, FieldDefinition Field)? ChildRelationship(ApiCall call, ObjectSchema parent, string name)
-    {
-        if (parent.Name == "Account" && name.Equals("ChildAccounts", StringComparison.OrdinalIgnoreCase))
-        {
-            return (parent, parent.Find("ParentId")!);
-        }
-
-        foreach (var child in org.Store.Objects)
-        {
-            var plural = child.LabelPlural.Replace(" ", "", StringComparison.Ordinal);
-            foreach (var field in child.Fields.Where(f => f.Type == FieldType.Reference && f.ReferenceTo.Contains(parent.Name, StringComparer.OrdinalIgnoreCase)))
-            {
-                var expected = field.Custom ? plural + "__r" : plural;
-                if (expected.Equals(name, StringComparison.OrdinalIgnoreCase) && !(parent.Name == "Account" && field.Name == "ParentId"))
-                {
-                    return rest.Visible(call.Session, child.Name) is null ? null : (child, field);
-                }
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The child object and lookup behind a child relationship name (<c>Contacts</c>, <c>Invoices__r</c>), as the
+    /// schema names it for subqueries and describe; null when the caller cannot read the child object.</summary>
+    private (ObjectSchema Schema, FieldDefinition Field)? ChildRelationship(ApiCall call, ObjectSchema parent, string name) =>
+        new UserCatalog(org, call.Session.User).ChildRelationships(parent.Name)
+            .FirstOrDefault(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } relationship
+        && org.Store.Find(relationship.ChildObject) is { } child
+            ? (child, child.Find(relationship.Field)!)
+            : null;
 
     /// <summary>The record's own fields, without attributes and child lists, and the lookup to the parent just created.</summary>
     private static JsonElement Fields(TreeNode node, string? parentId)

@@ -17,5 +17,8 @@ internal sealed class UserCatalog(EmulatedOrg org, OrgUser user) : ISoqlCatalog
 
     public SoqlRecord? FindById(string id) => Inner.FindById(id) is { } record && CanRead(record.ObjectName) ? record : null;
 
+    public IReadOnlyList<SoqlChildRelationship> ChildRelationships(string objectName) =>
+        CanRead(objectName) ? [.. Inner.ChildRelationships(objectName).Where(r => CanRead(r.ChildObject))] : [];
+
     private bool CanRead(string objectName) => org.PermissionsFor(user, objectName).Read;
 }

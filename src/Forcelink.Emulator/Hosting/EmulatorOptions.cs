@@ -305,6 +305,11 @@ internal sealed class CustomFieldOptions
     public string? DefaultValue { get; set; }
 
     public List<string> ReferenceTo { get; set; } = [];
+
+    /// <summary>For reference fields: the child relationship name, without <c>__r</c>, by which the referenced objects
+    /// select these records in a subquery (<c>(SELECT Name FROM Invoices__r)</c>). Default: the plural label of the
+    /// object holding the field, letters and digits only.</summary>
+    public string? ChildRelationshipName { get; set; }
 }
 
 internal enum FaultKind

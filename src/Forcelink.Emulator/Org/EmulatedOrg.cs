@@ -602,15 +602,19 @@ internal sealed class EmulatedOrg : IDisposable
     {
         yield return new PermissionOptions { Name = "System Administrator", AllObjects = true };
         var standard = new PermissionOptions { Name = "Standard User" };
-        foreach (var name in new[] { "Account", "Contact", "Lead", "Case", ContentObjects.Document, ContentObjects.Version, ContentObjects.Link })
+        foreach (var name in new[] { "Account", "Contact", "Lead", "Case", "Opportunity", "OpportunityLineItem", ContentObjects.Document, ContentObjects.Version, ContentObjects.Link })
         {
             standard.Objects[name] = new ObjectPermissions { Read = true, Create = true, Edit = true, Delete = true };
         }
 
-        standard.Objects["User"] = new ObjectPermissions { Read = true };
+        foreach (var name in new[] { "User", "Product2", "Pricebook2", "PricebookEntry" })
+        {
+            standard.Objects[name] = new ObjectPermissions { Read = true };
+        }
+
         yield return standard;
         var readOnly = new PermissionOptions { Name = "Read Only" };
-        foreach (var name in new[] { "Account", "Contact", "Lead", "Case", "User" })
+        foreach (var name in new[] { "Account", "Contact", "Lead", "Case", "User", "Opportunity", "OpportunityLineItem", "Product2", "Pricebook2", "PricebookEntry" })
         {
             readOnly.Objects[name] = new ObjectPermissions { Read = true };
         }

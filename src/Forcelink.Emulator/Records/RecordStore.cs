@@ -31,6 +31,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
     private readonly Utf8JsonWriter _json = new(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     private List<(string Id, ObjectSchema Schema, Dictionary<string, object?>? Previous)>? _undo;
     private long _sequence;
+    private Dictionary<string, List<SoqlChildRelationship>>? _childRelationships;
     private long _caseNumber = 999;
 
     public RecordStore(string? dataFile, IEnumerable<ObjectSchema> objects, string pod)
@@ -63,6 +64,7 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
 
     public void AddObject(ObjectSchema schema)
     {
+        _childRelationships = null;
         _objects[schema.Name] = schema;
         _byPrefix[schema.KeyPrefix] = schema;
         _rows.TryAdd(schema.Name, new Dictionary<string, Dictionary<string, object?>>(StringComparer.Ordinal));
@@ -283,6 +285,10 @@ internal sealed class RecordStore : ISoqlCatalog, IDisposable
 
     SoqlRecord? ISoqlCatalog.FindById(string id) =>
         RecordIds.TryNormalize(id, out var id18) && Get(id18) is { } found ? new SoqlRecord(found.Schema.Name, found.Fields) : null;
+
+    /// <inheritdoc cref="ISoqlCatalog.ChildRelationships"/>
+    public IReadOnlyList<SoqlChildRelationship> ChildRelationships(string objectName) =>
+        (_childRelationships ??= SoqlChildRelationship.Index(_objects.Values.Select(o => o.SoqlInfo))).GetValueOrDefault(objectName) ?? [];
 
     public void Dispose()
     {

@@ -18,12 +18,13 @@ internal static class CustomObjects
             }
 
             var label = definition.Label ?? definition.Name[..^3].Replace('_', ' ');
+            var plural = definition.PluralLabel ?? label + "s";
             var prefix = definition.KeyPrefix ?? "a0" + "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[next++ % 36].ToString(CultureInfo.InvariantCulture);
             var fields = StandardObjects.SystemFields(owned: true);
             // A text Name left empty on insert takes the record id, as Salesforce does for custom objects.
             fields.Add(StandardObjects.Text("Name", label + " Name", 80) with { Nillable = false, DefaultedOnCreate = true });
-            fields.AddRange(definition.Fields.Select(BuildField));
-            yield return new ObjectSchema(definition.Name, label, definition.PluralLabel ?? label + "s", prefix, custom: true, fields);
+            fields.AddRange(definition.Fields.Select(f => BuildField(f, plural)));
+            yield return new ObjectSchema(definition.Name, label, plural, prefix, custom: true, fields);
         }
     }
 
@@ -35,16 +36,24 @@ internal static class CustomObjects
             var added = customFields.FirstOrDefault(p => string.Equals(p.Key, schema.Name, StringComparison.OrdinalIgnoreCase)).Value;
             yield return added is null or { Count: 0 }
                 ? schema
-                : new ObjectSchema(schema.Name, schema.Label, schema.LabelPlural, schema.KeyPrefix, schema.Custom, [.. schema.Fields, .. added.Select(BuildField)]);
+                : new ObjectSchema(schema.Name, schema.Label, schema.LabelPlural, schema.KeyPrefix, schema.Custom, [.. schema.Fields, .. added.Select(f => BuildField(f, schema.LabelPlural))]);
         }
 
         foreach (var name in customFields.Keys.Where(k => !standard.Any(s => string.Equals(s.Name, k, StringComparison.OrdinalIgnoreCase))))
         {
-            throw new ArgumentException($"CustomFields names '{name}', which is not a standard object of the emulator (Account, Contact, Lead, Case, User); define custom objects under CustomObjects.", nameof(customFields));
+            throw new ArgumentException($"CustomFields names '{name}', which is not a standard object of the emulator ({string.Join(", ", standard.Select(s => s.Name))}); define custom objects under CustomObjects.", nameof(customFields));
         }
     }
 
-    private static FieldDefinition BuildField(CustomFieldOptions f)
+    private static string ChildRelationshipName(string? configured, string pluralLabel)
+    {
+        var name = configured ?? string.Concat(pluralLabel.Where(char.IsAsciiLetterOrDigit));
+        return (name.EndsWith("__r", StringComparison.OrdinalIgnoreCase) ? name[..^3] : name) + "__r";
+    }
+
+    /// <param name="f">The field's definition.</param>
+    /// <param name="pluralLabel">The plural label of the object holding the field, the default child relationship name.</param>
+    private static FieldDefinition BuildField(CustomFieldOptions f, string pluralLabel)
     {
         if (!f.Name.EndsWith("__c", StringComparison.OrdinalIgnoreCase))
         {
@@ -110,6 +119,7 @@ internal static class CustomObjects
             PicklistValues = [.. f.PicklistValues.Select(v => new PicklistEntry(v, v == f.DefaultValue))],
             ReferenceTo = f.ReferenceTo,
             RelationshipName = type == FieldType.Reference ? f.Name[..^3] + "__r" : null,
+            ChildRelationshipName = type == FieldType.Reference ? ChildRelationshipName(f.ChildRelationshipName, pluralLabel) : null,
         };
     }
 }

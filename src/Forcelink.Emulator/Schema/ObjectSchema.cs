@@ -29,6 +29,9 @@ internal sealed record FieldDefinition
     public IReadOnlyList<PicklistEntry> PicklistValues { get; init; } = [];
     public IReadOnlyList<string> ReferenceTo { get; init; } = [];
     public string? RelationshipName { get; init; }
+
+    /// <summary>For reference fields, the name by which the referenced objects select these records in a subquery.</summary>
+    public string? ChildRelationshipName { get; init; }
     public object? DefaultValue { get; init; }
 
     public string DescribeType => Type switch
@@ -60,7 +63,7 @@ internal sealed record FieldDefinition
         Name, Label, Type, Custom, Createable, Updateable,
         Filterable: (Type is not FieldType.TextArea || Length <= 255) && Type is not FieldType.Base64,
         Sortable: Type is not (FieldType.TextArea or FieldType.MultiPicklist or FieldType.Base64),
-        RelationshipName, ReferenceTo);
+        RelationshipName, ReferenceTo, ChildRelationshipName);
 }
 
 internal sealed class ObjectSchema

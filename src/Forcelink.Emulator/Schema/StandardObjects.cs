@@ -13,6 +13,19 @@ internal static class StandardObjects
         new("Case", "Case", "Cases", "500", false, Case()),
         new("User", "User", "Users", "005", false, User()),
         new("Organization", "Organization", "Organizations", "00D", false, Organization()),
+        new("Opportunity", "Opportunity", "Opportunities", "006", false, Opportunity()),
+        new("Product2", "Product", "Products", "01t", false, Product2()),
+        new("Pricebook2", "Price Book", "Price Books", "01s", false, Pricebook2()),
+        new("PricebookEntry", "Price Book Entry", "Price Book Entries", "01u", false, PricebookEntry()),
+        new("OpportunityLineItem", "Opportunity Product", "Opportunity Product", "00k", false, OpportunityLineItem()),
+    ];
+
+    /// <summary>Opportunity stages with whether each is closed and won, as a new org ships them.</summary>
+    internal static readonly IReadOnlyList<(string Stage, bool Closed, bool Won)> OpportunityStages =
+    [
+        ("Prospecting", false, false), ("Qualification", false, false), ("Needs Analysis", false, false), ("Value Proposition", false, false),
+        ("Id. Decision Makers", false, false), ("Perception Analysis", false, false), ("Proposal/Price Quote", false, false),
+        ("Negotiation/Review", false, false), ("Closed Won", true, true), ("Closed Lost", true, false),
     ];
 
     /// <summary>
@@ -73,7 +86,7 @@ internal static class StandardObjects
         [
             Text("Name", "Account Name", 255, required: true),
             Pick("Type", "Account Type", false, null, "Prospect", "Customer - Direct", "Customer - Channel", "Partner", "Other"),
-            Lookup("ParentId", "Parent Account ID", "Parent", "Account"),
+            Lookup("ParentId", "Parent Account ID", "Parent", "Account") with { ChildRelationshipName = "ChildAccounts" },
             Typed("BillingStreet", "Billing Street", FieldType.TextArea, 255),
             Text("BillingCity", "Billing City", 40),
             Text("BillingState", "Billing State/Province", 80),
@@ -94,7 +107,7 @@ internal static class StandardObjects
         var f = SystemFields(owned: true);
         f.AddRange(
         [
-            Lookup("AccountId", "Account ID", "Account", "Account"),
+            Lookup("AccountId", "Account ID", "Account", "Account") with { ChildRelationshipName = "Contacts" },
             Text("LastName", "Last Name", 80, required: true),
             Text("FirstName", "First Name", 40),
             Pick("Salutation", "Salutation", false, null, "Mr.", "Ms.", "Mrs.", "Dr.", "Prof."),
@@ -155,9 +168,9 @@ internal static class StandardObjects
         f.AddRange(
         [
             ReadOnly(Text("CaseNumber", "Case Number", 30)) with { Nillable = false, DefaultedOnCreate = true },
-            Lookup("ContactId", "Contact ID", "Contact", "Contact"),
-            Lookup("AccountId", "Account ID", "Account", "Account"),
-            Lookup("ParentId", "Parent Case ID", "Parent", "Case"),
+            Lookup("ContactId", "Contact ID", "Contact", "Contact") with { ChildRelationshipName = "Cases" },
+            Lookup("AccountId", "Account ID", "Account", "Account") with { ChildRelationshipName = "Cases" },
+            Lookup("ParentId", "Parent Case ID", "Parent", "Case") with { ChildRelationshipName = "Cases" },
             Text("SuppliedName", "Name", 80),
             Typed("SuppliedEmail", "Email Address", FieldType.Email, 80),
             Text("SuppliedPhone", "Phone", 40),
@@ -176,9 +189,10 @@ internal static class StandardObjects
         return f;
     }
 
+    /// <summary>Users are deactivated, never deleted: the object has no IsDeleted (a real org's User record has none).</summary>
     private static List<FieldDefinition> User()
     {
-        var f = SystemFields(owned: false);
+        var f = SystemFields(owned: false).Where(s => s.Name != "IsDeleted").ToList();
         f.AddRange(
         [
             Text("Username", "Username", 80, required: true) with { Unique = true },
@@ -189,6 +203,97 @@ internal static class StandardObjects
             Typed("Email", "Email", FieldType.Email, 128) with { Nillable = false, Required = true },
             Text("Title", "Title", 80),
             Typed("IsActive", "Active", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = true },
+        ]);
+        return f;
+    }
+
+    private static List<FieldDefinition> Opportunity()
+    {
+        var f = SystemFields(owned: true);
+        f.AddRange(
+        [
+            Lookup("AccountId", "Account ID", "Account", "Account") with { ChildRelationshipName = "Opportunities" },
+            Text("Name", "Name", 120, required: true),
+            Typed("Description", "Description", FieldType.TextArea, 32000),
+            Pick("StageName", "Stage", true, null, [.. OpportunityStages.Select(s => s.Stage)]) with { Nillable = false, Required = true },
+            Typed("Amount", "Amount", FieldType.Currency) with { Precision = 18, Scale = 2 },
+            Typed("Probability", "Probability (%)", FieldType.Percent) with { Precision = 3 },
+            Typed("CloseDate", "Close Date", FieldType.Date) with { Nillable = false, Required = true },
+            Pick("Type", "Opportunity Type", false, null, "Existing Customer - Upgrade", "Existing Customer - Replacement", "Existing Customer - Downgrade", "New Customer"),
+            Text("NextStep", "Next Step", 255),
+            Pick("LeadSource", "Lead Source", false, null, "Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other"),
+            ReadOnly(Typed("IsClosed", "Closed", FieldType.Boolean)) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+            ReadOnly(Typed("IsWon", "Won", FieldType.Boolean)) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+            // Campaign is not emulated: the field exists for queries (GROUP BY CampaignId) and stays empty.
+            Lookup("CampaignId", "Campaign ID", "Campaign", "Campaign"),
+            Lookup("Pricebook2Id", "Price Book ID", "Pricebook2", "Pricebook2") with { ChildRelationshipName = "Opportunities" },
+            ReadOnly(Typed("HasOpportunityLineItem", "Has Line Item", FieldType.Boolean)) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+        ]);
+        return f;
+    }
+
+    private static List<FieldDefinition> Product2()
+    {
+        var f = SystemFields(owned: false);
+        f.AddRange(
+        [
+            Text("Name", "Product Name", 255, required: true),
+            Text("ProductCode", "Product Code", 255),
+            Typed("Description", "Product Description", FieldType.TextArea, 4000),
+            Typed("IsActive", "Active", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+            Pick("Family", "Product Family", false, null, "None", "Hardware", "Software", "Services"),
+        ]);
+        return f;
+    }
+
+    private static List<FieldDefinition> Pricebook2()
+    {
+        var f = SystemFields(owned: false);
+        f.AddRange(
+        [
+            Text("Name", "Price Book Name", 255, required: true),
+            Typed("IsActive", "Active", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+            Typed("Description", "Description", FieldType.TextArea, 255),
+            ReadOnly(Typed("IsStandard", "Is Standard Price Book", FieldType.Boolean)) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+        ]);
+        return f;
+    }
+
+    /// <summary>A product's price in a price book; <c>Name</c> and <c>ProductCode</c> are the product's, kept in step on save.</summary>
+    private static List<FieldDefinition> PricebookEntry()
+    {
+        var f = SystemFields(owned: false);
+        f.AddRange(
+        [
+            ReadOnly(Text("Name", "Product Name", 255)),
+            Lookup("Pricebook2Id", "Price Book ID", "Pricebook2", "Pricebook2") with { Nillable = false, Required = true, Updateable = false, ChildRelationshipName = "PricebookEntries" },
+            Lookup("Product2Id", "Product ID", "Product2", "Product2") with { Nillable = false, Required = true, Updateable = false, ChildRelationshipName = "PricebookEntries" },
+            Typed("UnitPrice", "List Price", FieldType.Currency) with { Precision = 18, Scale = 2, Nillable = false, Required = true },
+            Typed("IsActive", "Active", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+            Typed("UseStandardPrice", "Use Standard Price", FieldType.Boolean) with { Nillable = false, DefaultedOnCreate = true, DefaultValue = false },
+            ReadOnly(Text("ProductCode", "Product Code", 255)),
+        ]);
+        return f;
+    }
+
+    /// <summary>An opportunity's product; <c>ListPrice</c>, <c>Product2Id</c> and <c>Name</c> come from the price book entry on save,
+    /// <c>UnitPrice</c> defaults to the list price and <c>TotalPrice</c> is quantity times unit price.</summary>
+    private static List<FieldDefinition> OpportunityLineItem()
+    {
+        var f = SystemFields(owned: false);
+        f.AddRange(
+        [
+            Lookup("OpportunityId", "Opportunity ID", "Opportunity", "Opportunity") with { Nillable = false, Required = true, Updateable = false, ChildRelationshipName = "OpportunityLineItems" },
+            Lookup("PricebookEntryId", "Price Book Entry ID", "PricebookEntry", "PricebookEntry") with { Nillable = false, Required = true, Updateable = false, ChildRelationshipName = "OpportunityLineItems" },
+            ReadOnly(Lookup("Product2Id", "Product ID", "Product2", "Product2")),
+            ReadOnly(Text("Name", "Opportunity Product Name", 376)),
+            ReadOnly(Text("ProductCode", "Product Code", 255)),
+            Typed("Quantity", "Quantity", FieldType.Double) with { Precision = 12, Scale = 2, Nillable = false, Required = true },
+            Typed("UnitPrice", "Sales Price", FieldType.Currency) with { Precision = 18, Scale = 2 },
+            ReadOnly(Typed("ListPrice", "List Price", FieldType.Currency)) with { Precision = 18, Scale = 2 },
+            Typed("TotalPrice", "Total Price", FieldType.Currency) with { Precision = 18, Scale = 2 },
+            Typed("ServiceDate", "Date", FieldType.Date),
+            Text("Description", "Line Description", 255),
         ]);
         return f;
     }

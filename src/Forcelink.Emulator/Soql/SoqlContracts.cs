@@ -18,6 +18,12 @@ internal interface ISoqlCatalog
     SoqlRecord? FindById(string id);
 
     /// <summary>
+    /// The child relationships of an object, by which a query selects its children in a subquery
+    /// (<c>SELECT Name, (SELECT LastName FROM Contacts) FROM Account</c>). The default has none.
+    /// </summary>
+    IReadOnlyList<SoqlChildRelationship> ChildRelationships(string objectName) => [];
+
+    /// <summary>
     /// The objects a SOSL search without <c>RETURNING</c> looks through. The default lists the standard searchable
     /// objects; only those <see cref="FindObject"/> knows are searched.
     /// </summary>
@@ -34,8 +40,9 @@ internal sealed record SoqlObjectInfo(string Name, string Label, string KeyPrefi
 }
 
 /// <summary>
-/// A field's schema. For reference fields, <c>RelationshipName</c> is the name used in parent paths (<c>OwnerId</c> → <c>Owner</c>)
-/// and <c>ReferenceTo</c> the object types it may point to.
+/// A field's schema. For reference fields, <c>RelationshipName</c> is the name used in parent paths (<c>OwnerId</c> → <c>Owner</c>),
+/// <c>ReferenceTo</c> the object types it may point to, and <c>ChildRelationshipName</c> the name by which those objects
+/// select the records holding the reference (<c>Contact.AccountId</c> → <c>Contacts</c>), when they can.
 /// </summary>
 internal sealed record SoqlFieldInfo(
     string Name,
@@ -47,7 +54,36 @@ internal sealed record SoqlFieldInfo(
     bool Filterable,
     bool Sortable,
     string? RelationshipName,
-    IReadOnlyList<string> ReferenceTo);
+    IReadOnlyList<string> ReferenceTo,
+    string? ChildRelationshipName = null);
+
+/// <summary>A child relationship of a parent object: <c>Name</c> (<c>Contacts</c>) selects the records of
+/// <c>ChildObject</c> (<c>Contact</c>) whose reference <c>Field</c> (<c>AccountId</c>) holds the parent's id.</summary>
+internal sealed record SoqlChildRelationship(string Name, string ChildObject, string Field)
+{
+    /// <summary>The child relationships of every object, from the reference fields of all of them.</summary>
+    public static Dictionary<string, List<SoqlChildRelationship>> Index(IEnumerable<SoqlObjectInfo> objects)
+    {
+        var index = new Dictionary<string, List<SoqlChildRelationship>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in objects)
+        {
+            foreach (var field in child.Fields.Where(f => f.ChildRelationshipName is not null))
+            {
+                foreach (var parent in field.ReferenceTo)
+                {
+                    if (!index.TryGetValue(parent, out var list))
+                    {
+                        index[parent] = list = [];
+                    }
+
+                    list.Add(new SoqlChildRelationship(field.ChildRelationshipName!, child.Name, field.Name));
+                }
+            }
+        }
+
+        return index;
+    }
+}
 
 /// <summary>A SOQL or SOSL error with Salesforce's <c>errorCode</c> (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE, MALFORMED_SEARCH, ...).</summary>
 internal sealed class SoqlException(string errorCode, string message) : Exception(message)

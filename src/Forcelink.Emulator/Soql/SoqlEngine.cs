@@ -13,11 +13,21 @@ internal sealed partial class SoqlEngine(ISoqlCatalog catalog, TimeProvider time
         var binder = new SoqlBinder(catalog, soql, Today(), SoqlErrors.MalformedQuery);
         if (select.IsAggregate)
         {
+            if (select.Items.FirstOrDefault(i => i.Subquery is not null)?.Subquery is { } subquery)
+            {
+                throw SoqlErrors.NotSupportedByEmulator(SoqlErrors.MalformedQuery, soql, subquery.RelationshipPosition, "A child-relationship subquery in an aggregate query");
+            }
+
             return QueryAggregate(soql, select, entity, binder, includeDeleted);
         }
 
-        var projection = Project(binder, entity, select.Alias, select.Fields, soql, SoqlErrors.MalformedQuery);
+        List<(SoqlChildQuery Query, SoqlSubquery Syntax)> children = [];
+        var projection = ProjectWithChildren(binder, entity, select, soql, children);
         var rows = Run(binder, entity, select.Alias, select.Where, select.OrderBy, select.Limit, select.Offset, includeDeleted);
+        foreach (var (query, syntax) in children)
+        {
+            LoadChildren(binder, query, syntax, rows, includeDeleted);
+        }
         return select.IsCount
             ? new SoqlQueryResult(entity, true, rows.Count, [], projection, catalog)
             : new SoqlQueryResult(entity, false, rows.Count, rows, projection, catalog);

@@ -55,6 +55,10 @@ internal static class SoqlErrors
         At(InvalidField, source, position,
             $"Didn't understand relationship '{relationship}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.");
 
+    public static SoqlException UnknownChildRelationship(string source, int position, string relationship) =>
+        At(InvalidType, source, position,
+            $"Didn't understand relationship '{relationship}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.");
+
     public static SoqlException UnsupportedType(string name) =>
         new(InvalidType,
             $"sObject type '{name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.");

@@ -182,11 +182,53 @@ internal sealed class SoqlParser(string source, List<SoqlToken> tokens, string e
                 continue;
             }
 
+            if (Current.IsSymbol("(") && tokens[_index + 1].IsKeyword("SELECT") && errorCode == SoqlErrors.MalformedQuery)
+            {
+                items.Add(new SoqlSelectItem(null, null, ParseSubquery()));
+                continue;
+            }
+
             items.AddRange(ParseFieldList(single: true).Select(p => new SoqlSelectItem(p, null)));
         }
         while (TrySymbol(","));
 
         return items;
+    }
+
+    private SoqlSubquery ParseSubquery()
+    {
+        ExpectSymbol("(");
+        ExpectKeyword("SELECT");
+        List<SoqlPath> fields = [];
+        do
+        {
+            if (Current.IsSymbol("(") && tokens[_index + 1].IsKeyword("SELECT"))
+            {
+                throw SoqlErrors.NotSupportedByEmulator(errorCode, source, Current.Position, "A subquery inside a subquery");
+            }
+
+            fields.AddRange(ParseFieldList(single: true));
+        }
+        while (TrySymbol(","));
+
+        ExpectKeyword("FROM");
+        if (Current.Kind != SoqlTokenKind.Identifier || Current.Text.Contains('.', StringComparison.Ordinal))
+        {
+            throw Unexpected();
+        }
+
+        var relationship = Next();
+        string? alias = null;
+        if (Current.Kind == SoqlTokenKind.Identifier && !ClauseKeywords.Contains(Current.Text) && !Current.Text.Contains('.', StringComparison.Ordinal))
+        {
+            alias = Next().Text;
+        }
+
+        var where = TryKeyword("WHERE") ? ParseCondition() : null;
+        var orderBy = ParseOptionalOrderBy();
+        var limit = TryKeyword("LIMIT") ? ParseInteger() : (int?)null;
+        ExpectSymbol(")");
+        return new SoqlSubquery(fields, relationship.Text, relationship.Position, alias, where, orderBy, limit);
     }
 
     private SoqlAggregate ParseAggregate()

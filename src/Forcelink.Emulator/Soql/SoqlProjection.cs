@@ -32,6 +32,8 @@ internal sealed class SoqlProjection
         level.Add(new SoqlProjectionNode(accessor.Field.Name, null, accessor.Field));
     }
 
+    public void AddChildren(SoqlChildQuery children) => _roots.Add(new SoqlProjectionNode(children.Name, null, null) { ChildQuery = children });
+
     public static void WriteRecord(Utf8JsonWriter writer, SoqlRecord record, string typeName, IReadOnlyList<SoqlProjectionNode> nodes, string apiVersion, ISoqlCatalog catalog)
     {
         writer.WriteStartObject();
@@ -39,6 +41,12 @@ internal sealed class SoqlProjection
         foreach (var node in nodes)
         {
             writer.WritePropertyName(node.Name);
+            if (node.ChildQuery is { } children)
+            {
+                children.Write(writer, record, apiVersion, catalog);
+                continue;
+            }
+
             if (node.Field is not null)
             {
                 FieldValues.Write(writer, node.Field.Type, record.Fields.TryGetValue(node.Field.Name, out var value) ? value : null);
@@ -67,7 +75,8 @@ internal sealed class SoqlProjection
     }
 }
 
-/// <summary>Either a selected field (<see cref="Field"/>) or a parent relationship (<see cref="Relationship"/>) with children.</summary>
+/// <summary>A selected field (<see cref="Field"/>), a parent relationship (<see cref="Relationship"/>) with its own columns in
+/// <see cref="Children"/>, or a child-relationship subquery (<see cref="ChildQuery"/>).</summary>
 internal sealed class SoqlProjectionNode(string name, SoqlFieldInfo? relationship, SoqlFieldInfo? field)
 {
     public string Name { get; } = name;
@@ -77,4 +86,6 @@ internal sealed class SoqlProjectionNode(string name, SoqlFieldInfo? relationshi
     public SoqlFieldInfo? Field { get; } = field;
 
     public List<SoqlProjectionNode> Children { get; } = [];
+
+    public SoqlChildQuery? ChildQuery { get; init; }
 }

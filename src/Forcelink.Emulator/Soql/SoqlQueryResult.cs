@@ -105,9 +105,10 @@ internal sealed class SoqlQueryResult
         writer.WriteEndObject();
     }
 
+    // A subquery column is an aggregate with join columns (the Salesforce CLI tells subqueries from parents by that).
     private static void WriteNode(Utf8JsonWriter writer, SoqlProjectionNode node) =>
-        WriteColumn(writer, node.Name, node.Name, node.Field is null ? null : ApexType(node.Field.Type), aggregate: false, node.Field,
-            node.Field is null ? null : SoqlBinder.Category(node.Field.Type), node.Children);
+        WriteColumn(writer, node.Name, node.Name, node.Field is null ? null : ApexType(node.Field.Type), aggregate: node.ChildQuery is not null, node.Field,
+            node.Field is null ? null : SoqlBinder.Category(node.Field.Type), node.ChildQuery?.Projection.Roots ?? node.Children);
 
     private static void WriteColumn(
         Utf8JsonWriter writer, string name, string displayName, string? apexType, bool aggregate, SoqlFieldInfo? field, ValueCategory? category, IReadOnlyList<SoqlProjectionNode> children)

@@ -60,8 +60,18 @@ internal sealed record SoqlAggregate(string Function, SoqlPath Field, string? Al
     public string Text => $"{Function}({Field.Text})";
 }
 
-/// <summary>One SELECT list entry: exactly one of <see cref="Path"/> and <see cref="Aggregate"/> is set.</summary>
-internal sealed record SoqlSelectItem(SoqlPath? Path, SoqlAggregate? Aggregate);
+/// <summary>One SELECT list entry: exactly one of <see cref="Path"/>, <see cref="Aggregate"/> and <see cref="Subquery"/> is set.</summary>
+internal sealed record SoqlSelectItem(SoqlPath? Path, SoqlAggregate? Aggregate, SoqlSubquery? Subquery = null);
+
+/// <summary>A child-relationship subquery in the SELECT list: <c>(SELECT LastName FROM Contacts WHERE ... ORDER BY ... LIMIT n)</c>.</summary>
+internal sealed record SoqlSubquery(
+    IReadOnlyList<SoqlPath> Fields,
+    string RelationshipName,
+    int RelationshipPosition,
+    string? Alias,
+    SoqlCondition? Where,
+    IReadOnlyList<SoqlOrdering> OrderBy,
+    int? Limit);
 
 internal sealed record SoqlSelect(
     IReadOnlyList<SoqlSelectItem> Items,
@@ -76,6 +86,8 @@ internal sealed record SoqlSelect(
     int? Offset)
 {
     public IReadOnlyList<SoqlPath> Fields => [.. Items.Where(i => i.Path is not null).Select(i => i.Path!)];
+
+    public bool HasSubqueries => Items.Any(i => i.Subquery is not null);
 
     public bool IsAggregate => GroupBy.Count > 0 || Items.Any(i => i.Aggregate is not null);
 }

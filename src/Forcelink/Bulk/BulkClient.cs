@@ -32,7 +32,7 @@ public partial class BulkClient
         SalesforceClient.CheckId(jobId);
         using var activity = SalesforceClient.StartActivity("bulkJob", null);
         using var request = new HttpRequestMessage(HttpMethod.Get, await JobPathAsync(kind, jobId, cancellationToken).ConfigureAwait(false));
-        return await SendForInfoAsync(request, kind, idempotent: true, cancellationToken).ConfigureAwait(false);
+        return await SendForInfoAsync(request, kind, idempotent: true, knownId: jobId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Lists the org's Bulk API 2.0 jobs of a kind, following Salesforce's pages of up to 1,000 (in no set order).</summary>
@@ -104,7 +104,7 @@ public partial class BulkClient
         {
             Content = SalesforceClient.JsonBody(JsonSerializer.SerializeToUtf8Bytes(new JobStateBody { State = state }, BulkJsonContext.Default.JobStateBody)),
         };
-        return await SendForInfoAsync(request, kind, idempotent: true, cancellationToken).ConfigureAwait(false);
+        return await SendForInfoAsync(request, kind, idempotent: true, knownId: jobId, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<BulkJobInfo> CreateJobAsync(BulkJobKind kind, CreateJobBody body, string? objectName, CancellationToken cancellationToken)
@@ -116,13 +116,16 @@ public partial class BulkClient
         };
 
         // A repeat would create a second job.
-        return await SendForInfoAsync(request, kind, idempotent: false, cancellationToken).ConfigureAwait(false);
+        return await SendForInfoAsync(request, kind, idempotent: false, knownId: null, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<BulkJobInfo> SendForInfoAsync(HttpRequestMessage request, BulkJobKind kind, bool idempotent, CancellationToken cancellationToken)
+    // knownId: the job's id when the caller named it; an answer to a state change may carry only the new state
+    // (a recorded close answered {"state":"UploadComplete"}).
+    private async Task<BulkJobInfo> SendForInfoAsync(HttpRequestMessage request, BulkJobKind kind, bool idempotent, string? knownId, CancellationToken cancellationToken)
     {
         using var response = await Client.SendAsync(request, idempotent, cancellationToken).ConfigureAwait(false);
         var body = await SalesforceClient.ReadAsync(response, BulkJsonContext.Default.JobInfoBody, cancellationToken).ConfigureAwait(false);
+        body.Id ??= knownId;
         return BulkWire.ToInfo(body, kind);
     }
 

@@ -115,7 +115,8 @@ public class SObject
     public DateOnly? GetDate(string field) =>
         DateOnly.TryParseExact(GetString(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) ? value : null;
 
-    /// <summary>A parent record read through a relationship in a query, such as <c>Owner</c> in <c>SELECT Owner.Name FROM Lead</c>.</summary>
+    /// <summary>A parent record read through a relationship in a query, such as <c>Owner</c> in <c>SELECT Owner.Name FROM Lead</c>;
+    /// <see langword="null"/> when the record has no parent (Salesforce answers <see langword="null"/>) or the query did not select it.</summary>
     /// <remarks>Bulk query results carry no types, so a parent read from them takes the relationship's name as its type.</remarks>
     public SObject? GetRelated(string relationshipName)
     {
@@ -134,6 +135,24 @@ public class SObject
         record.Load(copy);
         return record;
     }
+
+    /// <summary>A parent record read through a relationship, as a typed record: <c>case.GetRelated&lt;Contact&gt;("Contact")</c>.</summary>
+    public T? GetRelated<T>(string relationshipName)
+        where T : SObject, new() =>
+        _fields[relationshipName] is JsonObject related ? FromJson<T>(related.DeepClone().AsObject()) : null;
+
+    /// <summary>The child records a query returned for a child relationship, such as <c>Contacts</c> in
+    /// <c>SELECT Name, (SELECT LastName FROM Contacts) FROM Account</c>, in Salesforce's order. Empty when the record has no
+    /// children (Salesforce answers <see langword="null"/>, not an empty list) or the query did not select the relationship.
+    /// When Salesforce split a long list of children, this holds the first part only;
+    /// <see cref="SalesforceClient.QueryChildrenAsync"/> fetches the rest.</summary>
+    public IReadOnlyList<SObject> GetChildren(string relationshipName) =>
+        ChildRecords(relationshipName).Select(FromJson).ToArray();
+
+    /// <summary>The child records of a child relationship as typed records: <c>account.GetChildren&lt;Case&gt;("Cases")</c>.</summary>
+    public IReadOnlyList<T> GetChildren<T>(string relationshipName)
+        where T : SObject, new() =>
+        ChildRecords(relationshipName).Select(FromJson<T>).ToArray();
 
     /// <summary>Sets a text field; <see langword="null"/> clears it.</summary>
     public void Set(string field, string? value) => this[field] = value is null ? null : JsonValue.Create(value);
@@ -182,6 +201,14 @@ public class SObject
     }
 
     internal JsonObject Fields => _fields;
+
+    private IEnumerable<JsonObject> ChildRecords(string relationshipName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(relationshipName);
+        return _fields[relationshipName] is JsonObject { } result && result["records"] is JsonArray records
+            ? records.OfType<JsonObject>().Select(r => r.DeepClone().AsObject())
+            : [];
+    }
 
     internal void Load(JsonObject json)
     {

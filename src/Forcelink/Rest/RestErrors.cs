@@ -46,6 +46,12 @@ internal static class RestErrors
 
         try
         {
+            // Salesforce answers errors as an array, but some sObject Collections failures come as one bare error object.
+            if (body.TrimStart(" \t\r\n"u8) is [(byte)'{', ..])
+            {
+                return JsonSerializer.Deserialize(body, ForcelinkJsonContext.Default.RestErrorBody) is { ErrorCode: not null } single ? [single.ToError()] : [];
+            }
+
             var list = JsonSerializer.Deserialize(body, ForcelinkJsonContext.Default.ListRestErrorBody);
             return list is null ? [] : [.. list.Select(e => e.ToError())];
         }

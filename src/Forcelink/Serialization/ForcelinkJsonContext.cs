@@ -7,6 +7,7 @@ namespace Forcelink.Serialization;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.Unspecified, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(OAuthErrorBody))]
+[JsonSerializable(typeof(RestErrorBody))]
 [JsonSerializable(typeof(List<RestErrorBody>))]
 [JsonSerializable(typeof(SaveResultBody))]
 [JsonSerializable(typeof(List<SaveResultBody>))]

@@ -46,7 +46,7 @@ public sealed class SObjectTests
         var (status, body, _) = await emulator.CallAsync(HttpMethod.Get, "sobjects", token);
         Assert.Equal(200, status);
         var names = body!["sobjects"]!.AsArray().Select(o => o!["name"]!.GetValue<string>()).ToList();
-        Assert.Equal(["Account", "Case", "Contact", "ContentDocument", "ContentDocumentLink", "ContentVersion", "Invoice__c", "Lead", "Organization", "User"], names);
+        Assert.Equal(["Account", "Case", "Contact", "ContentDocument", "ContentDocumentLink", "ContentVersion", "Invoice__c", "Lead", "Opportunity", "OpportunityLineItem", "Organization", "Pricebook2", "PricebookEntry", "Product2", "User"], names);
         var lead = body["sobjects"]!.AsArray().Single(o => o!["name"]!.GetValue<string>() == "Lead")!;
         Assert.Equal("00Q", lead["keyPrefix"]!.GetValue<string>());
         Assert.Equal("/services/data/v62.0/sobjects/Lead/describe", lead["urls"]!["describe"]!.GetValue<string>());
@@ -228,6 +228,18 @@ public sealed class SObjectTests
 
     [Theory]
     [InlineData("abc")]
+    [InlineData("00Q5g00000ZZZZZ.AA")]
+    [InlineData("tmp_sf_5aecbe07d3ca11")]
+    public async Task Get_SegmentThatCannotBeAnId_404ExternalIdFieldNotFound(string segment)
+    {
+        await using var emulator = await EmulatorFixture.StartAsync();
+        var token = await emulator.GetTokenAsync();
+        var (status, body, _) = await emulator.CallAsync(HttpMethod.Get, $"sobjects/Lead/{segment}", token);
+        AssertError(status, body, 404, $$"""[{"message":"Provided external ID field does not exist or is not accessible: {{segment}}","errorCode":"NOT_FOUND"}]""");
+    }
+
+    [Theory]
+    [InlineData("001D000000IqhSL")]
     [InlineData("001D000000IqhSLIAZ")]
     [InlineData("00Q5g00000ZZZZZAAA")]
     public async Task Get_MalformedId_400MalformedId(string id)
@@ -391,7 +403,7 @@ public sealed class SObjectTests
         await using var emulator = await EmulatorFixture.StartAsync(AddInvoice);
         var token = await emulator.GetTokenAsync();
         var (status, body, _) = await emulator.CallAsync(HttpMethod.Patch, "sobjects/Invoice__c/Nope__c/1", token, new { Amount__c = 1 });
-        AssertError(status, body, 404, """[{"message":"The requested resource does not exist","errorCode":"NOT_FOUND"}]""");
+        AssertError(status, body, 404, """[{"message":"Provided external ID field does not exist or is not accessible: Nope__c","errorCode":"NOT_FOUND"}]""");
     }
 
     [Fact]

@@ -130,7 +130,8 @@ public sealed class SoqlErrorTests
     }
 
     [Theory]
-    [InlineData("SELECT Id, (SELECT Id FROM Contacts) FROM Account", 12, "A child-relationship subquery")]
+    [InlineData("SELECT Id, (SELECT Id, (SELECT Id FROM Cases) FROM Contacts) FROM Account", 24, "A subquery inside a subquery")]
+    [InlineData("SELECT Industry, COUNT(Id), (SELECT Id FROM Contacts) FROM Account GROUP BY Industry", 45, "A child-relationship subquery in an aggregate query")]
     [InlineData("SELECT FIELDS(ALL) FROM Lead", 8, "The function FIELDS()")]
     [InlineData("SELECT Status, COUNT(Id) FROM Lead GROUP BY Status HAVING COUNT(Id) > 1", 52, "HAVING")]
     [InlineData("SELECT Status FROM Lead GROUP BY ROLLUP(Status)", 34, "GROUP BY ROLLUP()")]

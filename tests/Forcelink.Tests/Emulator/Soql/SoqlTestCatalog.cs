@@ -25,10 +25,10 @@ internal sealed class SoqlTestCatalog : ISoqlCatalog
             Field("Industry", FieldType.Picklist), Field("AnnualRevenue", FieldType.Currency), Field("NumberOfEmployees", FieldType.Int),
             Reference("OwnerId", "Owner", "User"), Field("CreatedDate", FieldType.DateTime), Field("IsDeleted", FieldType.Boolean),
             Field("Website", FieldType.Url), Field("Region__c", FieldType.String, custom: true),
-            Reference("Parent__c", "Parent__r", "Account", custom: true));
+            Reference("Parent__c", "Parent__r", "Account", custom: true) with { ChildRelationshipName = "Subsidiaries__r" });
         Define("Contact", "003",
             Field("Id", FieldType.Id), Field("FirstName", FieldType.String), Field("LastName", FieldType.String), Field("Name", FieldType.String),
-            Field("Email", FieldType.Email), Field("Phone", FieldType.Phone), Reference("AccountId", "Account", "Account"),
+            Field("Email", FieldType.Email), Field("Phone", FieldType.Phone), Reference("AccountId", "Account", "Account") with { ChildRelationshipName = "Contacts" },
             Reference("OwnerId", "Owner", "User"), Field("Birthdate", FieldType.Date), Field("IsDeleted", FieldType.Boolean));
         Define("Lead", "00Q",
             Field("Id", FieldType.Id), Field("FirstName", FieldType.String), Field("LastName", FieldType.String), Field("Name", FieldType.String),
@@ -40,7 +40,8 @@ internal sealed class SoqlTestCatalog : ISoqlCatalog
             Reference("OwnerId", "Owner", "Group", "User"), Field("IsDeleted", FieldType.Boolean));
         Define("Case", "500",
             Field("Id", FieldType.Id), Field("CaseNumber", FieldType.String), Field("Subject", FieldType.String), Field("Status", FieldType.Picklist),
-            Field("Priority", FieldType.Picklist), Reference("ContactId", "Contact", "Contact"), Reference("AccountId", "Account", "Account"),
+            Field("Priority", FieldType.Picklist), Reference("ContactId", "Contact", "Contact") with { ChildRelationshipName = "Cases" },
+            Reference("AccountId", "Account", "Account") with { ChildRelationshipName = "Cases" },
             Reference("OwnerId", "Owner", "User"), Field("CreatedDate", FieldType.DateTime), Field("IsDeleted", FieldType.Boolean));
     }
 
@@ -50,6 +51,9 @@ internal sealed class SoqlTestCatalog : ISoqlCatalog
         _records.GetValueOrDefault(objectName, []).Where(r => includeDeleted || r.Fields.GetValueOrDefault("IsDeleted") is not true);
 
     public SoqlRecord? FindById(string id) => id.Length >= 15 ? _byId.GetValueOrDefault(id[..15]) : null;
+
+    public IReadOnlyList<SoqlChildRelationship> ChildRelationships(string objectName) =>
+        SoqlChildRelationship.Index(_objects.Values).GetValueOrDefault(objectName) ?? [];
 
     /// <summary>Stores a record and returns its 18-character id.</summary>
     public string Add(string objectName, params (string Field, object? Value)[] values)
