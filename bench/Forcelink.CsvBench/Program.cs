@@ -139,8 +139,6 @@ internal static class Readers
 
 internal static class Writers
 {
-    private static readonly string[] Names = [.. Enumerable.Range(0, Data.Columns).Select(i => $"c{i}")];
-
     public static async Task<long> ForcelinkAsync(string[][] data)
     {
         var stream = new MemoryStream();
@@ -167,7 +165,7 @@ internal static class Writers
                 using var line = writer.NewRow();
                 for (var i = 0; i < row.Length; i++)
                 {
-                    line[Names[i]].Set(row[i]);
+                    line[i].Set(row[i]);
                 }
             }
         }

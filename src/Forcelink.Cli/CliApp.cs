@@ -30,6 +30,7 @@ internal static class CliApp
         root.Subcommands.Add(new QueryCommand(context));
         root.Subcommands.Add(new ImportCommand(context));
         root.Subcommands.Add(new ExportCommand(context));
+        root.Subcommands.Add(new BulkCommand(context));
         root.Subcommands.Add(new ApiCommand(context));
         root.Subcommands.Add(new SObjectCommand(context));
         root.Subcommands.Add(new FileCommand(context));

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Forcelink.Bulk;
 using Forcelink.Records;
 using Forcelink.Rest;
 using Forcelink.Serialization;
@@ -89,6 +90,19 @@ public partial class SalesforceClient
     private async Task<IReadOnlyList<SaveResult>> WriteManyAsync(IEnumerable<SObject> records, CollectionWrite kind, string? externalIdField, bool allOrNone, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
+        if (Options.Bulk.CollectionThreshold is { } threshold && !allOrNone)
+        {
+            // Counted once and enumerated once, whichever way the records are then written.
+            var list = records as IReadOnlyList<SObject> ?? [.. records];
+            records = list;
+            if (list.Count >= threshold && list.All(r => r is not null && r.ObjectType == list[0].ObjectType))
+            {
+                using var activity = StartActivity(kind switch { CollectionWrite.Create => "createMany", CollectionWrite.Update => "updateMany", _ => "upsertMany" }, list[0].ObjectType);
+                var operation = kind switch { CollectionWrite.Create => BulkOperation.Insert, CollectionWrite.Update => BulkOperation.Update, _ => BulkOperation.Upsert };
+                return await Bulk.WriteManyAsync(list, operation, externalIdField, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var results = new List<SaveResult>();
         foreach (var chunk in records.Chunk(CollectionLimit))
         {

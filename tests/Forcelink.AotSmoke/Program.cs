@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Forcelink;
 using Forcelink.Authentication;
+using Forcelink.Bulk;
 using Forcelink.Operations;
 using Forcelink.Records;
 using Forcelink.Rest;
@@ -37,6 +38,17 @@ await foreach (var found in client.QueryAsync<Lead>($"SELECT Id, LastName FROM L
 
 var results = await client.CreateManyAsync([new Lead { LastName = "A", Company = "B" }]);
 Console.WriteLine(results[0].Success);
+var ingest = await client.Bulk.IngestAsync(BulkIngestRequest.Insert<Lead>(), new[] { new Lead { LastName = "Bulk", Company = "Aot" } }.ToAsyncEnumerable());
+await foreach (var row in client.Bulk.GetResultsAsync(ingest))
+{
+    Console.WriteLine(row);
+}
+
+await foreach (var found in client.Bulk.QueryAsync<Lead>($"SELECT Id FROM Lead WHERE LastName = {"Bulk"}"))
+{
+    Console.WriteLine(found.Id);
+}
+
 return created.Ok ? 0 : 1;
 
 internal static partial class Program

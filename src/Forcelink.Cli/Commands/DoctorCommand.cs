@@ -86,61 +86,88 @@ internal sealed class DoctorCommand : CliCommand
         _ => "[skip]",
     };
 
+    /// <summary>One check: its name and what it does; the fix travels in its result.</summary>
+    private sealed record Check(string Name, Func<DoctorRun, CancellationToken, Task<DoctorCheck>> RunAsync);
+
+    /// <summary>What the checks learn as they go and later ones use: the settings, the key, the connection.</summary>
+    private sealed class DoctorRun(string? org) : IDisposable
+    {
+        public string? Org { get; } = org;
+
+        public OrgSettings? Settings { get; set; }
+
+        public RsaSigningKey? Key { get; set; }
+
+        public OrgConnection? Connection { get; set; }
+
+        public void Dispose()
+        {
+            // The connection owns the key once made.
+            if (Connection is null)
+            {
+                Key?.Dispose();
+            }
+
+            Connection?.Dispose();
+        }
+    }
+
+    /// <summary>The checks after the configuration's, in the order a login depends on them: they differ by login flow.</summary>
+    private Check[] ChecksFor(bool clientCredentials) => clientCredentials
+        ? [new(SecretCheck, CheckSecretAsync), new(ReachableCheck, CheckReachableAsync), new(TokenCheck, CheckTokenAsync), new(RestCheck, CheckRestAsync),
+            new(LeadCheck, (run, ct) => CheckObjectAsync(run, "Lead", LeadCheck, ct)), new(CaseCheck, (run, ct) => CheckObjectAsync(run, "Case", CaseCheck, ct)),
+            new(UsageCheck, CheckUsageAsync)]
+        : [new(KeyCheck, CheckKeyAsync), new(CertificateCheck, CheckCertificateAsync), new(ReachableCheck, CheckReachableAsync), new(TokenCheck, CheckTokenAsync),
+            new(RestCheck, CheckRestAsync), new(LeadCheck, (run, ct) => CheckObjectAsync(run, "Lead", LeadCheck, ct)),
+            new(CaseCheck, (run, ct) => CheckObjectAsync(run, "Case", CaseCheck, ct)), new(UsageCheck, CheckUsageAsync)];
+
     private async Task<List<DoctorCheck>> RunChecksAsync(string? org, CancellationToken cancellationToken)
     {
-        var results = new List<DoctorCheck>();
-        var names = new[] { ConfigurationCheck, KeyCheck, CertificateCheck, ReachableCheck, TokenCheck, RestCheck, LeadCheck, CaseCheck, UsageCheck };
-        var clientCredentialsNames = new[] { ConfigurationCheck, SecretCheck, ReachableCheck, TokenCheck, RestCheck, LeadCheck, CaseCheck, UsageCheck };
-
-        List<DoctorCheck> StopAfter(DoctorCheck failed)
+        using var run = new DoctorRun(org);
+        var results = new List<DoctorCheck> { await CheckConfigurationAsync(run, cancellationToken) };
+        var failed = results[0].Status == CheckStatus.Failed ? results[0] : null;
+        foreach (var check in ChecksFor(run.Settings?.IsClientCredentials == true))
         {
-            results.Add(failed);
-            results.AddRange(names.Skip(results.Count).Select(n => new DoctorCheck(n, CheckStatus.Skipped, $"skipped: '{failed.Name}' failed", null)));
-            return results;
+            // The first failure is the diagnosis: what depends on it is skipped, not run.
+            var result = failed is null
+                ? await check.RunAsync(run, cancellationToken)
+                : new DoctorCheck(check.Name, CheckStatus.Skipped, $"skipped: '{failed.Name}' failed", null);
+            failed ??= result.Status == CheckStatus.Failed ? result : null;
+            results.Add(result);
         }
 
-        // 1. Configuration.
+        return results;
+    }
+
+    /// <summary>1. The settings read and valid, as the function would take them.</summary>
+    private async Task<DoctorCheck> CheckConfigurationAsync(DoctorRun run, CancellationToken cancellationToken)
+    {
         OrgSettings settings;
         try
         {
-            settings = await OrgSettingsReader.ReadAsync(Context, org, cancellationToken);
+            settings = await OrgSettingsReader.ReadAsync(Context, run.Org, cancellationToken);
         }
         catch (CliException e)
         {
-            return StopAfter(new DoctorCheck(ConfigurationCheck, CheckStatus.Failed, "the settings cannot be read", e.Message));
+            return new DoctorCheck(ConfigurationCheck, CheckStatus.Failed, "the settings cannot be read", e.Message);
         }
 
-        if (settings.IsClientCredentials)
-        {
-            names = clientCredentialsNames;
-        }
-
+        run.Settings = settings;
         var errors = settings.Validate();
         if (errors.Count > 0)
         {
-            return StopAfter(new DoctorCheck(ConfigurationCheck, CheckStatus.Failed, $"{errors.Count} problem{(errors.Count == 1 ? "" : "s")} in the {settings.Source}", string.Join('\n', errors)));
+            return new DoctorCheck(ConfigurationCheck, CheckStatus.Failed, $"{errors.Count} problem{(errors.Count == 1 ? "" : "s")} in the {settings.Source}", string.Join('\n', errors));
         }
 
-        results.Add(new DoctorCheck(ConfigurationCheck, CheckStatus.Passed, settings.IsClientCredentials
+        return new DoctorCheck(ConfigurationCheck, CheckStatus.Passed, settings.IsClientCredentials
             ? $"{settings.Source}: client credentials flow at {settings.LoginUrl}"
-            : $"{settings.Source}: {settings.Username} at {settings.LoginUrl}", null));
-
-        using var connection = settings.IsClientCredentials
-            ? await ClientCredentialsConnectionAsync(settings, results, cancellationToken)
-            : await JwtConnectionAsync(settings, results, cancellationToken);
-        if (connection is null)
-        {
-            var failed = results[^1];
-            results.RemoveAt(results.Count - 1);
-            return StopAfter(failed);
-        }
-
-        return await RunLoginChecksAsync(connection, results, StopAfter, cancellationToken);
+            : $"{settings.Source}: {settings.Username} at {settings.LoginUrl}", null);
     }
 
-    /// <summary>Steps 2 and 3 of the client credentials flow: the secret can be read. Adds a failed check and returns null when not.</summary>
-    private async Task<OrgConnection?> ClientCredentialsConnectionAsync(OrgSettings settings, List<DoctorCheck> results, CancellationToken cancellationToken)
+    /// <summary>2 (client credentials). The secret can be read; the connection is made with it.</summary>
+    private async Task<DoctorCheck> CheckSecretAsync(DoctorRun run, CancellationToken cancellationToken)
     {
+        var settings = run.Settings!;
         var source = settings.Values.ClientSecret!;
         var from = source.Kind == SecretSourceKind.File
             ? $"{settings.Name(SettingNames.ClientSecretFile)} ({source.Value})"
@@ -148,36 +175,42 @@ internal sealed class DoctorCommand : CliCommand
         try
         {
             var secret = await OrgConnection.LoadClientSecretAsync(settings, cancellationToken);
-            var connection = OrgConnection.CreateClientCredentials(Context, settings, secret);
-            results.Add(new DoctorCheck(SecretCheck, CheckStatus.Passed, $"read from {from}, {secret.Length} characters", null));
-            return connection;
+            run.Connection = OrgConnection.CreateClientCredentials(Context, settings, secret);
+            return new DoctorCheck(SecretCheck, CheckStatus.Passed, $"read from {from}, {secret.Length} characters", null);
         }
         catch (CliException e)
         {
-            results.Add(new DoctorCheck(SecretCheck, CheckStatus.Failed, $"the client secret from {from} is not usable", e.Message));
-            return null;
+            return new DoctorCheck(SecretCheck, CheckStatus.Failed, $"the client secret from {from} is not usable", e.Message);
         }
     }
 
-    /// <summary>Steps 2 and 3 of the JWT bearer flow: the key, and the certificate when one is configured. Adds a failed check and returns null when not.</summary>
-    private async Task<OrgConnection?> JwtConnectionAsync(OrgSettings settings, List<DoctorCheck> results, CancellationToken cancellationToken)
+    /// <summary>2 (JWT bearer). The private key can be read.</summary>
+    private async Task<DoctorCheck> CheckKeyAsync(DoctorRun run, CancellationToken cancellationToken)
     {
-        // 2. Private key.
-        RsaSigningKey key;
         try
         {
-            key = await OrgConnection.LoadKeyAsync(settings, cancellationToken);
+            run.Key = await OrgConnection.LoadKeyAsync(run.Settings!, cancellationToken);
+            return new DoctorCheck(KeyCheck, CheckStatus.Passed, run.Key.ToString(), null);
         }
         catch (CliException e)
         {
-            results.Add(new DoctorCheck(KeyCheck, CheckStatus.Failed, "the private key is not usable", CliException.MessageOf(e)));
-            return null;
+            return new DoctorCheck(KeyCheck, CheckStatus.Failed, "the private key is not usable", CliException.MessageOf(e));
         }
+    }
 
-        results.Add(new DoctorCheck(KeyCheck, CheckStatus.Passed, key.ToString(), null));
-
-        // 3. Certificate, when one is configured: the pitfall "certificate mismatches", found before Salesforce is asked.
-        if (settings.Values.CertificateFile is { } certificatePath)
+    /// <summary>3 (JWT bearer). The certificate, when one is configured, matches the key and is not about to expire: the
+    /// pitfall "certificate mismatches", found before Salesforce is asked. The connection is made with the key.</summary>
+    private async Task<DoctorCheck> CheckCertificateAsync(DoctorRun run, CancellationToken cancellationToken)
+    {
+        var settings = run.Settings!;
+        var key = run.Key!;
+        DoctorCheck result;
+        if (settings.Values.CertificateFile is not { } certificatePath)
+        {
+            result = new DoctorCheck(CertificateCheck, CheckStatus.NotApplicable,
+                $"no certificate file configured; set {settings.Name(SettingNames.CertificateFile)} to the server.crt uploaded to the app to check that it matches the key", null);
+        }
+        else
         {
             CertificateCheckResult check;
             try
@@ -186,112 +219,97 @@ internal sealed class DoctorCommand : CliCommand
             }
             catch (CliException e)
             {
-                key.Dispose();
-                results.Add(new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} is not usable", CliException.MessageOf(e)));
-                return null;
+                return new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} is not usable", CliException.MessageOf(e));
             }
 
             if (check.Problems.Count > 0)
             {
-                key.Dispose();
-                results.Add(new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} ({check.Subject})", string.Join('\n', check.Problems)));
-                return null;
+                return new DoctorCheck(CertificateCheck, CheckStatus.Failed, $"{certificatePath} ({check.Subject})", string.Join('\n', check.Problems));
             }
 
             // Expiry stops every login, so it is announced while there is time to rotate; it does not fail the check yet.
-            results.Add(check.ExpiresIn < TimeSpan.FromDays(settings.Values.CertificateWarningDays)
+            result = check.ExpiresIn < TimeSpan.FromDays(settings.Values.CertificateWarningDays)
                 ? new DoctorCheck(CertificateCheck, CheckStatus.Warning, $"{certificatePath} matches the key but expires on {check.NotAfter:yyyy-MM-dd}, in {check.ExpiresIn.Days} days",
                     "Rotate the key before then: forcelink keygen --out <new directory>, upload the new server.crt to the app, then update the key (and certificate)\n" +
                     "where the function reads them; docs/authentication.md, \"Key rotation\", has the steps.")
-                : new DoctorCheck(CertificateCheck, CheckStatus.Passed, $"{certificatePath} matches the key, valid until {check.NotAfter:yyyy-MM-dd} ({check.ExpiresIn.Days} days left)", null));
-        }
-        else
-        {
-            results.Add(new DoctorCheck(CertificateCheck, CheckStatus.NotApplicable,
-                $"no certificate file configured; set {settings.Name(SettingNames.CertificateFile)} to the server.crt uploaded to the app to check that it matches the key", null));
+                : new DoctorCheck(CertificateCheck, CheckStatus.Passed, $"{certificatePath} matches the key, valid until {check.NotAfter:yyyy-MM-dd} ({check.ExpiresIn.Days} days left)", null);
         }
 
-        return OrgConnection.Create(Context, settings, key);
+        run.Connection = OrgConnection.Create(Context, settings, key);
+        return result;
     }
 
-    private async Task<List<DoctorCheck>> RunLoginChecksAsync(OrgConnection connection, List<DoctorCheck> results, Func<DoctorCheck, List<DoctorCheck>> stopAfter, CancellationToken cancellationToken)
+    /// <summary>4. The login host answers: a network problem must not read as an authentication problem.</summary>
+    private async Task<DoctorCheck> CheckReachableAsync(DoctorRun run, CancellationToken cancellationToken)
     {
-
-        // 4. Login host reachable: a network problem must not read as an authentication problem.
-        using (var http = Context.Transport is { } transport ? new HttpClient(transport, disposeHandler: false) : new HttpClient())
-        {
-            http.Timeout = TimeSpan.FromSeconds(15);
-            try
-            {
-                using var response = await http.GetAsync(connection.LoginUrl, cancellationToken);
-                results.Add(new DoctorCheck(ReachableCheck, CheckStatus.Passed, $"{connection.LoginUrl} answered HTTP {(int)response.StatusCode}", null));
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                return stopAfter(new DoctorCheck(ReachableCheck, CheckStatus.Failed, $"{connection.LoginUrl} did not answer: {e.Message}",
-                    "Check the login URL's spelling, DNS, any proxy (HTTPS_PROXY), and that this machine (or the Lambda's VPC, through a NAT gateway) can reach the internet."));
-            }
-        }
-
-        // 5. Token exchange: the library's message already names the setup step that fixes each OAuth error.
-        AccessToken token;
+        var loginUrl = run.Connection!.LoginUrl;
+        using var http = Context.Transport is { } transport ? new HttpClient(transport, disposeHandler: false) : new HttpClient();
+        http.Timeout = TimeSpan.FromSeconds(15);
         try
         {
-            token = await connection.Client.GetTokenAsync(cancellationToken);
+            using var response = await http.GetAsync(loginUrl, cancellationToken);
+            return new DoctorCheck(ReachableCheck, CheckStatus.Passed, $"{loginUrl} answered HTTP {(int)response.StatusCode}", null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new DoctorCheck(ReachableCheck, CheckStatus.Failed, $"{loginUrl} did not answer: {e.Message}",
+                "Check the login URL's spelling, DNS, any proxy (HTTPS_PROXY), and that this machine (or the Lambda's VPC, through a NAT gateway) can reach the internet.");
+        }
+    }
+
+    /// <summary>5. The token exchange: the library's message already names the setup step that fixes each OAuth error.</summary>
+    private static async Task<DoctorCheck> CheckTokenAsync(DoctorRun run, CancellationToken cancellationToken)
+    {
+        var connection = run.Connection!;
+        try
+        {
+            var token = await connection.Client.GetTokenAsync(cancellationToken);
+            return new DoctorCheck(TokenCheck, CheckStatus.Passed,
+                $"logged in as {connection.Subject} (org {token.OrganizationId}, user {token.UserId}, scopes '{string.Join(' ', token.Scopes)}', instance {token.InstanceUrl})", null);
         }
         catch (SalesforceException e)
         {
-            return stopAfter(new DoctorCheck(TokenCheck, CheckStatus.Failed, $"{e.ErrorCode}: {e.Description}", e.Message));
+            return new DoctorCheck(TokenCheck, CheckStatus.Failed, $"{e.ErrorCode}: {e.Description}", e.Message);
         }
+    }
 
-        results.Add(new DoctorCheck(TokenCheck, CheckStatus.Passed,
-            $"logged in as {connection.Subject} (org {token.OrganizationId}, user {token.UserId}, scopes '{string.Join(' ', token.Scopes)}', instance {token.InstanceUrl})", null));
-
-        // 6. REST access.
+    /// <summary>6. The REST API takes the token.</summary>
+    private static async Task<DoctorCheck> CheckRestAsync(DoctorRun run, CancellationToken cancellationToken)
+    {
+        var client = run.Connection!.Client;
         try
         {
-            var versions = await connection.Client.GetApiVersionsAsync(cancellationToken);
-            await connection.Client.GetLimitsAsync(cancellationToken);
-            var version = await connection.Client.GetApiVersionAsync(cancellationToken);
-            results.Add(new DoctorCheck(RestCheck, CheckStatus.Passed, $"{versions.Count} API versions offered; using v{version}; limits readable", null));
+            var versions = await client.GetApiVersionsAsync(cancellationToken);
+            await client.GetLimitsAsync(cancellationToken);
+            var version = await client.GetApiVersionAsync(cancellationToken);
+            return new DoctorCheck(RestCheck, CheckStatus.Passed, $"{versions.Count} API versions offered; using v{version}; limits readable", null);
         }
         catch (SalesforceException e)
         {
-            return stopAfter(new DoctorCheck(RestCheck, CheckStatus.Failed, $"{e.ErrorCode}: {e.Description}",
-                $"{e.Message}\nThe token works but the REST API refused it: give the connected app the 'api' scope, and the user the 'API Enabled' permission (profile or permission set)."));
+            return new DoctorCheck(RestCheck, CheckStatus.Failed, $"{e.ErrorCode}: {e.Description}",
+                $"{e.Message}\nThe token works but the REST API refused it: give the connected app the 'api' scope, and the user the 'API Enabled' permission (profile or permission set).");
         }
-
-        // 7. Permissions on the objects the function works on.
-        foreach (var (objectName, name) in new[] { ("Lead", LeadCheck), ("Case", CaseCheck) })
-        {
-            var failed = await CheckObjectAsync(connection.Client, objectName, name, connection.Subject, cancellationToken);
-            if (failed.Status == CheckStatus.Failed)
-            {
-                return stopAfter(failed);
-            }
-
-            results.Add(failed);
-        }
-
-        // 8. API usage headroom.
-        if (connection.Client.ApiUsage is { } usage)
-        {
-            var detail = $"{usage.Used:N0} of {usage.Max:N0} daily requests used ({usage.Share.ToString("P1", CultureInfo.InvariantCulture)})";
-            results.Add(usage.Share < UsageLimit
-                ? new DoctorCheck(UsageCheck, CheckStatus.Passed, detail, null)
-                : new DoctorCheck(UsageCheck, CheckStatus.Failed, detail,
-                    "The org is close to its 24-hour API request limit: calls fail with REQUEST_LIMIT_EXCEEDED once it is reached. Find the heavy callers (Setup > System Overview, API Usage reports), batch writes (sObject Collections, as 'forcelink import' does), or buy more capacity."));
-        }
-        else
-        {
-            results.Add(new DoctorCheck(UsageCheck, CheckStatus.NotApplicable, "the org did not send Sforce-Limit-Info", null));
-        }
-
-        return results;
     }
 
-    private static async Task<DoctorCheck> CheckObjectAsync(SalesforceClient client, string objectName, string checkName, string username, CancellationToken cancellationToken)
+    /// <summary>8. Headroom in the org's 24-hour API request limit.</summary>
+    private static Task<DoctorCheck> CheckUsageAsync(DoctorRun run, CancellationToken cancellationToken)
     {
+        if (run.Connection!.Client.ApiUsage is not { } usage)
+        {
+            return Task.FromResult(new DoctorCheck(UsageCheck, CheckStatus.NotApplicable, "the org did not send Sforce-Limit-Info", null));
+        }
+
+        var detail = $"{usage.Used:N0} of {usage.Max:N0} daily requests used ({usage.Share.ToString("P1", CultureInfo.InvariantCulture)})";
+        return Task.FromResult(usage.Share < UsageLimit
+            ? new DoctorCheck(UsageCheck, CheckStatus.Passed, detail, null)
+            : new DoctorCheck(UsageCheck, CheckStatus.Failed, detail,
+                "The org is close to its 24-hour API request limit: calls fail with REQUEST_LIMIT_EXCEEDED once it is reached. Find the heavy callers (Setup > System Overview, API Usage reports), batch writes (sObject Collections, as 'forcelink import' does), or buy more capacity."));
+    }
+
+    /// <summary>7. Create, update and delete on an object the function works on.</summary>
+    private static async Task<DoctorCheck> CheckObjectAsync(DoctorRun run, string objectName, string checkName, CancellationToken cancellationToken)
+    {
+        var (client, username) = (run.Connection!.Client, run.Connection.Subject);
         var fix = $"Give {username} read, create, edit and delete on {objectName}: Setup > Permission Sets > New (or the user's profile) > Object Settings > {objectName} > Edit, " +
             "then assign the permission set to the user (and to the connected app under Manage Permission Sets if the app uses permission sets). Setup guide step 3.7.";
         try

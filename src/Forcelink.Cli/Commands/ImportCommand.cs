@@ -21,6 +21,10 @@ internal sealed partial class ImportCommand : CliCommand
     /// <summary>The cell text that clears a field (Data Loader's convention); an empty cell leaves the field out.</summary>
     public const string NullMarker = "#N/A";
 
+    /// <summary>Above this many rows an import goes through Bulk API 2.0 unless <c>--no-bulk</c>: 50 collections calls and more,
+    /// where one bulk job costs a handful of calls (docs/cli.md).</summary>
+    public const int BulkRowThreshold = 10_000;
+
     private const int PlainProgressEvery = 5_000;
 
     private readonly Argument<string> _object = new("OBJECT") { Description = "The sObject API name, such as Lead, Case or Invoice__c." };
@@ -33,6 +37,15 @@ internal sealed partial class ImportCommand : CliCommand
         DefaultValueFactory = _ => "utf-8",
     };
 
+    private readonly Option<string> _delimiter = new("--delimiter")
+    {
+        Description = "The file's column delimiter: comma, tab, semicolon, pipe, caret or backquote.",
+        HelpName = "NAME",
+        DefaultValueFactory = _ => "comma",
+    };
+
+    private readonly Option<bool> _bulk = new("--bulk") { Description = $"Load through Bulk API 2.0 jobs (the default above {BulkRowThreshold:N0} rows)." };
+    private readonly Option<bool> _noBulk = new("--no-bulk") { Description = "Load through sObject Collections (200 rows per call) at any size." };
     private readonly Option<bool> _json = JsonOption.Create();
 
     public ImportCommand(CliContext context)
@@ -42,7 +55,11 @@ internal sealed partial class ImportCommand : CliCommand
         Arguments.Add(_file);
         Options.Add(_externalId);
         Options.Add(_encoding);
+        Options.Add(_delimiter);
+        Options.Add(_bulk);
+        Options.Add(_noBulk);
         Options.Add(_json);
+        _delimiter.AcceptOnlyFromAmong("comma", "tab", "semicolon", "pipe", "caret", "backquote");
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
@@ -64,14 +81,25 @@ internal sealed partial class ImportCommand : CliCommand
             throw new CliException(ExitCodes.NotFound, $"the file {path} does not exist.");
         }
 
-        var check = await ImportCheck.RunAsync(path, encoding, externalId, cancellationToken);
+        if (parseResult.GetValue(_bulk) && parseResult.GetValue(_noBulk))
+        {
+            throw new CliException(ExitCodes.Usage, "--bulk and --no-bulk ask for two ways of loading: give one of them.");
+        }
+
+        var delimiter = BulkImport.Delimiter(parseResult.GetValue(_delimiter)!);
+        var check = await ImportCheck.RunAsync(path, encoding, externalId, cancellationToken, delimiter);
         var outputs = ImportOutputs.For(path);
         using var connection = await OrgConnection.OpenAsync(Context, parseResult.GetValue<string?>(GlobalOptions.OrgName), cancellationToken);
         await ImportCheck.CheckColumnsAsync(connection.Client, objectName, path, check.Header, externalId, cancellationToken);
+        if (parseResult.GetValue(_bulk) || (!parseResult.GetValue(_noBulk) && check.Rows > BulkRowThreshold))
+        {
+            return await new BulkImport(Context, connection.Client, objectName, externalId, check, outputs).RunAsync(path, encoding, delimiter, json, cancellationToken);
+        }
+
         var run = new ImportRun(objectName, externalId, check.Header, outputs);
         await using (var input = File.OpenRead(path))
         {
-            var rows = CsvReader.Open(input, encoding);
+            var rows = CsvReader.Open(input, encoding, delimiter);
             if (Context.IsInteractive && !json)
             {
                 await Context.CreateConsole().Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -227,7 +255,7 @@ internal sealed record ImportCheck(IReadOnlyList<string> Header, long Rows)
 {
     private const int MaxProblemsShown = 20;
 
-    public static async Task<ImportCheck> RunAsync(string path, Encoding encoding, string? externalIdField, CancellationToken cancellationToken)
+    public static async Task<ImportCheck> RunAsync(string path, Encoding encoding, string? externalIdField, CancellationToken cancellationToken, char delimiter = ',')
     {
         var problems = new List<string>();
         var total = 0L;
@@ -249,13 +277,13 @@ internal sealed record ImportCheck(IReadOnlyList<string> Header, long Rows)
         {
             try
             {
-                await foreach (var row in CsvReader.Open(input, encoding).ReadAsync(cancellationToken))
+                await foreach (var row in CsvReader.Open(input, encoding, delimiter).ReadAsync(cancellationToken))
                 {
                     if (header is null)
                     {
                         header = [.. row.Fields.Select(f => f.Trim())];
                         var before = total;
-                        CheckHeader(header, externalIdField, Problem);
+                        CheckHeader(header, externalIdField, delimiter, Problem);
                         headerProblem = total > before;
                         externalIdColumn = externalIdField is null ? -1 : IndexOf(header, externalIdField);
                         continue;
@@ -265,12 +293,12 @@ internal sealed record ImportCheck(IReadOnlyList<string> Header, long Rows)
                     var cells = LastNonEmpty(row.Fields) + 1;
                     if (cells > header.Count)
                     {
-                        Problem($"line {row.Line} has {cells} cells but the header has {header.Count} columns: quote a cell that holds a comma (\"Doe, John\"), or add a column for the extra cells");
+                        Problem($"line {row.Line}, column {cells}: the row has {cells} cells but the header has {header.Count} columns: quote a cell that holds the delimiter (\"Doe, John\"), or add a column for the extra cells");
                     }
 
                     if (externalIdColumn >= 0 && (externalIdColumn >= row.Fields.Count || string.IsNullOrWhiteSpace(row.Fields[externalIdColumn])))
                     {
-                        Problem($"line {row.Line} has no value for the external id {externalIdField}, which an upsert needs");
+                        Problem($"line {row.Line}, column {externalIdColumn + 1}: no value for the external id {externalIdField}, which an upsert needs");
                     }
                 }
             }
@@ -360,6 +388,14 @@ internal sealed record ImportCheck(IReadOnlyList<string> Header, long Rows)
             }
         }
 
+        if (externalIdField is null)
+        {
+            foreach (var required in description.Fields.Where(f => f.IsRequiredOnCreate && IndexOf(header, f.Name) < 0))
+            {
+                problems.Add($"line 1 (the header): there is no column for {required.Name}, which {description.Name} requires on create, so every row would fail with REQUIRED_FIELD_MISSING: add the column");
+            }
+        }
+
         if (problems.Count > 0)
         {
             var message = new StringBuilder($"nothing was imported: the header of {path} does not fit {description.Name} ({(problems.Count == 1 ? "a problem" : $"{problems.Count} problems")}):");
@@ -372,7 +408,7 @@ internal sealed record ImportCheck(IReadOnlyList<string> Header, long Rows)
         }
     }
 
-    private static void CheckHeader(IReadOnlyList<string> header, string? externalIdField, Action<string> problem)
+    private static void CheckHeader(IReadOnlyList<string> header, string? externalIdField, char delimiter, Action<string> problem)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < header.Count; i++)
@@ -380,7 +416,9 @@ internal sealed record ImportCheck(IReadOnlyList<string> Header, long Rows)
             var name = header[i];
             if (!ImportCommand.ApiName().IsMatch(name))
             {
-                problem($"line 1 (the header): column {i + 1} '{name}' is not a field API name");
+                var other = BulkImport.DelimiterNames.FirstOrDefault(d => d.Char != delimiter && name.Contains(d.Char, StringComparison.Ordinal));
+                problem($"line 1 (the header): column {i + 1} '{name}' is not a field API name" +
+                    (other.Name is null ? "" : $"; the file looks {other.Name}-separated: add --delimiter {other.Name}"));
             }
             else if (!seen.Add(name))
             {

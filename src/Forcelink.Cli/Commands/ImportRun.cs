@@ -261,17 +261,20 @@ internal sealed class ImportOutputs
 
     public static ImportOutputs For(string inputPath) => new(Path.ChangeExtension(inputPath, null));
 
-    public void Start(IReadOnlyList<string> header)
+    /// <summary>Starts the files; <paramref name="where"/> names the errors file's first column (the input line, or a bulk run's job).</summary>
+    public void Start(IReadOnlyList<string> header, string where = "Line")
     {
         _remaining.Header = header;
         _unknown.Header = header;
-        _errors.Header = ["Line", "Status", "ErrorCode", "ErrorMessage", .. header];
+        _errors.Header = [where, "Status", "ErrorCode", "ErrorMessage", .. header];
     }
 
-    public async Task WriteAsync(CsvRow row, bool safeToRepeat, IReadOnlyList<string> error)
+    public Task WriteAsync(CsvRow row, bool safeToRepeat, IReadOnlyList<string> error) => WriteAsync(row.Fields, safeToRepeat, error);
+
+    public async Task WriteAsync(IReadOnlyList<string> fields, bool safeToRepeat, IReadOnlyList<string> error)
     {
-        await (safeToRepeat ? _remaining : _unknown).WriteAsync(row.Fields);
-        await _errors.WriteAsync([.. error, .. row.Fields]);
+        await (safeToRepeat ? _remaining : _unknown).WriteAsync(fields);
+        await _errors.WriteAsync([.. error, .. fields]);
     }
 
     public async Task CloseAsync()

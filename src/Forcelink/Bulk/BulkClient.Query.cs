@@ -44,7 +44,12 @@ public partial class BulkClient
         }
     }
 
-    /// <summary>Runs a query over any object as a bulk job and streams its records, as <see cref="QueryAsync{T}"/> does.</summary>
+    /// <summary>Runs a query whose holes are bound by type as a bulk job: <c>QueryAsync&lt;Lead&gt;($"SELECT Id FROM Lead WHERE Company = {company}")</c>.</summary>
+    public IAsyncEnumerable<T> QueryAsync<T>(SoqlInterpolatedStringHandler query, BulkQueryOptions? options = null, CancellationToken cancellationToken = default)
+        where T : SObject, new() =>
+        QueryAsync<T>(new SoqlQuery(query), options, cancellationToken);
+
+    /// <summary>Runs a query over any object as a bulk job and streams its records, as <see cref="QueryAsync{T}(SoqlQuery, BulkQueryOptions?, CancellationToken)"/> does.</summary>
     public virtual async IAsyncEnumerable<SObject> QueryAsync(SoqlQuery query, BulkQueryOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var objectName = ObjectOf(query);

@@ -93,6 +93,7 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
                 UpdateOperation update => await UpdateAsync(update, cancellationToken).ConfigureAwait(false),
                 UpsertOperation upsert => await UpsertAsync(upsert, cancellationToken).ConfigureAwait(false),
                 DeleteOperation delete => await DeleteAsync(delete, cancellationToken).ConfigureAwait(false),
+                AttachOperation attach => await AttachAsync(attach, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentException($"Unknown operation {operation.GetType().Name}.", nameof(operation)),
             };
         }
@@ -246,6 +247,8 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
             CreateOperation => OperationResult.Failure(504, OperationResult.OutcomeUnknown,
                 $"The create was sent but its answer was lost ({reason}), so the record may or may not exist. It was not sent again: check Salesforce before repeating it, or give the object an idempotency field so repeats are safe."),
             GetOperation or FindOperation => OperationResult.Transient(503, "SALESFORCE_UNAVAILABLE", $"The read failed ({reason}). Send it again."),
+            AttachOperation attach => OperationResult.Failure(504, OperationResult.OutcomeUnknown,
+                $"The file was sent but its answer was lost ({reason}), so {attach.ObjectName} {attach.Id} may or may not have it. It was not sent again: list the record's files ('forcelink file list {attach.Id}') before repeating it."),
             _ => OperationResult.Transient(504, OperationResult.OutcomeUnknown,
                 $"The {operation.Kind.ToString().ToLowerInvariant()} was sent but its answer was lost ({reason}); repeating it is safe."),
         };
@@ -340,6 +343,22 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     {
         await _client.DeleteAsync(delete.ObjectName, delete.Id, cancellationToken).ConfigureAwait(false);
         return OperationResult.Success(200, delete.Id);
+    }
+
+    private async Task<OperationResult> AttachAsync(AttachOperation attach, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(attach.Content.ToArray(), writable: false);
+        var file = await _client.UploadFileAsync(
+            new Rest.FileUpload(attach.FileName, content) { RecordId = attach.Id, Title = attach.Title, Description = attach.Description },
+            cancellationToken).ConfigureAwait(false);
+        return OperationResult.WithRecord(file.ContentDocumentId, new JsonObject
+        {
+            ["contentDocumentId"] = file.ContentDocumentId,
+            ["contentVersionId"] = file.ContentVersionId,
+            ["title"] = file.Title,
+            ["contentSize"] = file.ContentSize,
+            ["linkedEntityId"] = attach.Id,
+        }, statusCode: 201);
     }
 
     private async Task<IReadOnlyList<OperationResult>> WriteGroupAsync(List<Operation> operations, CancellationToken cancellationToken)

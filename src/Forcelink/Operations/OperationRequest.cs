@@ -60,6 +60,14 @@ public sealed partial record OperationRequest
     [JsonPropertyName("limit")]
     public JsonNode? Limit { get; init; }
 
+    /// <summary><c>file</c>: the file an attach uploads, <c>{"name":"screenshot.png","content":"&lt;base64&gt;","title":...,"description":...}</c>.</summary>
+    [JsonPropertyName("file")]
+    public JsonNode? File { get; init; }
+
+    /// <summary>The largest file an <c>attach</c> uploads, in bytes: its base64 must fit in a request of <see cref="MaxSize"/>,
+    /// the one limit of every event source. Larger files go through <see cref="SalesforceClient.UploadFileAsync"/>.</summary>
+    public const int MaxAttachmentBytes = 190 * 1024;
+
     /// <summary><c>idempotencyKey</c>: a create's key (1 to 256 characters), so that a repeat is answered instead of run again.</summary>
     [JsonPropertyName("idempotencyKey")]
     public string? IdempotencyKey { get; init; }
@@ -230,7 +238,7 @@ public sealed partial record OperationRequest
         OperationKind kind = default;
         if (kindText is not null && !TryParseKind(kindText, out kind))
         {
-            errors.Add($"'operation' is '{kindText}'; use one of create, get, find, update, upsert, delete.");
+            errors.Add($"'operation' is '{kindText}'; use one of create, get, find, update, upsert, delete, attach.");
             kindText = null;
         }
 
@@ -272,6 +280,7 @@ public sealed partial record OperationRequest
             OperationKind.Delete => ValidId(errors) is { } id ? new DeleteOperation(shape.Name, id) : null,
             OperationKind.Upsert => Upsert(shape, errors, forbidden, fieldsInError),
             OperationKind.Find => Find(shape, errors, forbidden),
+            OperationKind.Attach => (ValidId(errors), Attachment(errors)) is ({ } id, { } file) ? new AttachOperation(shape.Name, id, file.Name, file.Content, file.Title, file.Description) : null,
             _ => null,
         };
 
@@ -478,6 +487,68 @@ public sealed partial record OperationRequest
 
         var fields = ValidFields(rule, errors, forbidden, fieldsInError);
         return field is not null && value is not null && fields is not null ? new UpsertOperation(rule.Name, field, value, fields) : null;
+    }
+
+    private (string Name, byte[] Content, string? Title, string? Description)? Attachment(List<string> errors)
+    {
+        const string Shape = "{\"name\":\"screenshot.png\",\"content\":\"<the file's bytes in base64>\"}";
+        if (File is not JsonObject file)
+        {
+            errors.Add($"'file' is required: an object such as {Shape}.");
+            return null;
+        }
+
+        string? Text(string name, int maxLength, bool required)
+        {
+            switch (file[name])
+            {
+                case null when !required:
+                    return null;
+                case JsonValue v when v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) && s.Length <= maxLength:
+                    return s;
+                default:
+                    errors.Add($"'file.{name}' must be a non-empty string of at most {maxLength:N0} characters{(required ? $", as in {Shape}" : "")}.");
+                    return null;
+            }
+        }
+
+        var name = Text("name", 255, required: true);
+        if (name is not null && (name.IndexOfAny(['/', '\\']) >= 0 || name is "." or ".."))
+        {
+            errors.Add($"'file.name' is '{Truncate(name)}': give the file's name without a directory, such as screenshot.png.");
+            name = null;
+        }
+
+        var title = Text("title", 255, required: false);
+        var description = Text("description", 1000, required: false);
+        byte[]? content = null;
+        if (file["content"] is JsonValue c && c.TryGetValue<string>(out var base64))
+        {
+            var buffer = new byte[base64.Length / 4 * 3 + 3];
+            if (base64.AsSpan().IndexOfAny(" \t\r\n") >= 0 || !Convert.TryFromBase64String(base64, buffer, out var length))
+            {
+                errors.Add("'file.content' is not base64: send the file's bytes base64-encoded (RFC 4648, with padding, no line breaks).");
+            }
+            else if (length == 0)
+            {
+                errors.Add("'file.content' is empty: Salesforce keeps no empty files.");
+            }
+            else if (length > MaxAttachmentBytes)
+            {
+                errors.Add($"'file.content' holds {length:N0} bytes; an attach takes at most {MaxAttachmentBytes:N0} (its base64 must fit in a {MaxSize:N0}-byte event). " +
+                    "Upload larger files with 'forcelink file upload' or SalesforceClient.UploadFileAsync, which stream files of any size.");
+            }
+            else
+            {
+                content = buffer[..length];
+            }
+        }
+        else
+        {
+            errors.Add($"'file.content' is required: the file's bytes in base64, as in {Shape}.");
+        }
+
+        return name is not null && content is not null && !errors.Any(e => e.StartsWith("'file.", StringComparison.Ordinal)) ? (name, content, title, description) : null;
     }
 
     private FindOperation? Find(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden)

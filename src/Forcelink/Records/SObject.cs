@@ -99,8 +99,13 @@ public class SObject
     /// <summary>An integer field's value.</summary>
     public int? GetInt32(string field) => GetDecimal(field) is { } d ? (int)d : null;
 
-    /// <summary>A checkbox field's value.</summary>
-    public bool? GetBoolean(string field) => _fields[field] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : null;
+    /// <summary>A checkbox field's value (also from the text <c>true</c>/<c>false</c>, as bulk query results carry it).</summary>
+    public bool? GetBoolean(string field) => _fields[field] switch
+    {
+        JsonValue v when v.TryGetValue<bool>(out var b) => b,
+        JsonValue v when v.TryGetValue<string>(out var s) && bool.TryParse(s, out var b) => b,
+        _ => null,
+    };
 
     /// <summary>A datetime field's value.</summary>
     public DateTimeOffset? GetDateTime(string field) =>
@@ -112,8 +117,24 @@ public class SObject
 
     /// <summary>A parent record read through a relationship in a query, such as <c>Owner</c> in <c>SELECT Owner.Name FROM Lead</c>;
     /// <see langword="null"/> when the record has no parent (Salesforce answers <see langword="null"/>) or the query did not select it.</summary>
-    public SObject? GetRelated(string relationshipName) =>
-        _fields[relationshipName] is JsonObject related ? FromJson(related.DeepClone().AsObject()) : null;
+    /// <remarks>Bulk query results carry no types, so a parent read from them takes the relationship's name as its type.</remarks>
+    public SObject? GetRelated(string relationshipName)
+    {
+        if (_fields[relationshipName] is not JsonObject related)
+        {
+            return null;
+        }
+
+        var copy = related.DeepClone().AsObject();
+        if (copy["attributes"] is JsonObject)
+        {
+            return FromJson(copy);
+        }
+
+        var record = new SObject(relationshipName);
+        record.Load(copy);
+        return record;
+    }
 
     /// <summary>A parent record read through a relationship, as a typed record: <c>case.GetRelated&lt;Contact&gt;("Contact")</c>.</summary>
     public T? GetRelated<T>(string relationshipName)

@@ -28,11 +28,12 @@ public sealed partial class CliDocExamplesTests
         "FORCELINK_LOGIN_URL", "FORCELINK_CONSUMER_KEY", "FORCELINK_USERNAME", "FORCELINK_PRIVATE_KEY_FILE", "FORCELINK_CERTIFICATE_FILE",
     };
 
-    /// <summary>The record ids the examples show, replaced by ids the examples before them created.</summary>
+    /// <summary>The record and bulk job ids the examples show, replaced by ids the examples before them created.</summary>
     private static readonly Dictionary<string, string> IdPlaceholders = new(StringComparer.Ordinal)
     {
         ["00Q5g00000AbCdEEAV"] = "00Q",
         ["5005g00000AbCdEAAV"] = "500",
+        ["7505g00000AbCdEAAV"] = "750",
         ["0685g00000AbCdEAAV"] = "068",
         ["0695g00000AbCdEAAV"] = "069",
     };
@@ -293,6 +294,6 @@ public sealed partial class CliDocExamplesTests
     [GeneratedRegex(@"^export (\w+)=(.*)$")]
     private static partial Regex ExportLine();
 
-    [GeneratedRegex(@"\b(00Q|500|068|069)[A-Za-z0-9]{15}\b")]
+    [GeneratedRegex(@"\b(00Q|500|750|068|069)[A-Za-z0-9]{15}\b")]
     private static partial Regex RecordId();
 }

@@ -46,7 +46,7 @@ public sealed class ImportAccountingTests
 
         Assert.True(run.ExitCode == ExitCodes.Failure, run.ToString());
         Assert.Contains("nothing was imported", run.Error);
-        Assert.Contains("line 3 has 3 cells but the header has 2 columns", run.Error);
+        Assert.Contains("line 3, column 3: the row has 3 cells but the header has 2 columns", run.Error);
         Assert.DoesNotContain("line 4", run.Error);
         Assert.Equal(0, CollectionPosts(org));
     }
