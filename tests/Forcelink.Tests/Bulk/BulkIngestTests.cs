@@ -2,6 +2,7 @@ using System.Text;
 using Forcelink.Bulk;
 using Forcelink.Csv;
 using Forcelink.Records;
+using Forcelink.Tests.Conformance;
 using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 

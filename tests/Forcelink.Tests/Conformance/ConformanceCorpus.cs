@@ -29,7 +29,7 @@ internal static class ConformanceCorpus
     {
         var root = Directory ?? throw new InvalidOperationException(MissingReason);
         var path = Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar));
-        return File.Exists(path) ? path : throw new FileNotFoundException($"The conformance corpus has no {relative} (in {root}).", path);
+        return File.Exists(path) || System.IO.Directory.Exists(path) ? path : throw new FileNotFoundException($"The conformance corpus has no {relative} (in {root}).", path);
     }
 
     public static string ReadText(string relative) => File.ReadAllText(PathOf(relative));
