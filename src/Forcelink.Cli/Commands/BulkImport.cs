@@ -230,24 +230,12 @@ internal sealed class BulkImport(CliContext context, SalesforceClient client, st
             }
 
             writer.WriteEndArray();
-            WriteStringOrNull(writer, "remainingFile", files.Remaining?.Path);
-            WriteStringOrNull(writer, "errorsFile", files.Errors?.Path);
+            ImportCommand.WriteStringOrNull(writer, "remainingFile", files.Remaining?.Path);
+            ImportCommand.WriteStringOrNull(writer, "errorsFile", files.Errors?.Path);
             writer.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
     }
 
     /// <summary>Reports on the reporting thread: Spectre's task and the plain lines are updated in order.</summary>

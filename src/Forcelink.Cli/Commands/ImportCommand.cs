@@ -213,7 +213,8 @@ internal sealed partial class ImportCommand : CliCommand
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
+    /// <summary>A string member of an import summary, <c>null</c> when absent: the summaries of both import paths say the same things the same way.</summary>
+    internal static void WriteStringOrNull(Utf8JsonWriter writer, string name, string? value)
     {
         if (value is null)
         {

@@ -389,33 +389,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
         return ApiResult.Json(200, w =>
         {
             w.WriteStartObject();
-            w.WriteStartArray("compositeResponse");
-            foreach (var (referenceId, result) in outputs)
-            {
-                w.WriteStartObject();
-                w.WritePropertyName("body");
-                if (result.Body is { Length: > 0 } bytes)
-                {
-                    w.WriteRawValue(bytes);
-                }
-                else
-                {
-                    w.WriteNullValue();
-                }
-
-                w.WriteStartObject("httpHeaders");
-                foreach (var (name, value) in result.Headers)
-                {
-                    w.WriteString(name, value);
-                }
-
-                w.WriteEndObject();
-                w.WriteNumber("httpStatusCode", result.Status);
-                w.WriteString("referenceId", referenceId);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            WriteCompositeResponse(w, outputs);
             w.WriteEndObject();
         });
     }
