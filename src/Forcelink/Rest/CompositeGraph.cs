@@ -39,31 +39,13 @@ public sealed partial class CompositeGraph
     public IReadOnlyList<CompositeSubrequest> Nodes => _nodes;
 
     /// <summary>Adds a create.</summary>
-    public CompositeGraph Create(string referenceId, SObject record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return Add(new CompositeSubrequest(referenceId, "POST", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}", record.ToWriteBody()));
-    }
+    public CompositeGraph Create(string referenceId, SObject record) => Add(CompositeSubrequest.ForCreate(referenceId, record));
 
     /// <summary>Adds an update of a record that has an id (or a reference as its id).</summary>
-    public CompositeGraph Update(string referenceId, SObject record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var id = record.Id ?? throw new ArgumentException("The record to update has no Id.", nameof(record));
-        return Add(new CompositeSubrequest(referenceId, "PATCH", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}/{id}", record.ToWriteBody()));
-    }
+    public CompositeGraph Update(string referenceId, SObject record) => Add(CompositeSubrequest.ForUpdate(referenceId, record));
 
     /// <summary>Adds an upsert by external id.</summary>
-    public CompositeGraph Upsert(string referenceId, SObject record, string externalIdField)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var value = record.GetString(externalIdField) ?? throw new ArgumentException($"The record has no value for {externalIdField}.", nameof(record));
-        return Add(new CompositeSubrequest(
-            referenceId,
-            "PATCH",
-            $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}/{SalesforceClient.CheckObjectName(externalIdField)}/{Uri.EscapeDataString(value)}",
-            record.ToWriteBody(exclude: externalIdField)));
-    }
+    public CompositeGraph Upsert(string referenceId, SObject record, string externalIdField) => Add(CompositeSubrequest.ForUpsert(referenceId, record, externalIdField));
 
     /// <summary>Adds a delete by id (or reference).</summary>
     public CompositeGraph Delete(string referenceId, string objectName, string id)

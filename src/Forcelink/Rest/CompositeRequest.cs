@@ -31,31 +31,13 @@ public sealed partial class CompositeRequest
     }
 
     /// <summary>Adds a create.</summary>
-    public CompositeRequest Create(string referenceId, SObject record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return Add(new CompositeSubrequest(referenceId, "POST", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}", record.ToWriteBody()));
-    }
+    public CompositeRequest Create(string referenceId, SObject record) => Add(CompositeSubrequest.ForCreate(referenceId, record));
 
     /// <summary>Adds an update of a record that has an id (or a reference as its id).</summary>
-    public CompositeRequest Update(string referenceId, SObject record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var id = record.Id ?? throw new ArgumentException("The record to update has no Id.", nameof(record));
-        return Add(new CompositeSubrequest(referenceId, "PATCH", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}/{id}", record.ToWriteBody()));
-    }
+    public CompositeRequest Update(string referenceId, SObject record) => Add(CompositeSubrequest.ForUpdate(referenceId, record));
 
     /// <summary>Adds an upsert by external id.</summary>
-    public CompositeRequest Upsert(string referenceId, SObject record, string externalIdField)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var value = record.GetString(externalIdField) ?? throw new ArgumentException($"The record has no value for {externalIdField}.", nameof(record));
-        return Add(new CompositeSubrequest(
-            referenceId,
-            "PATCH",
-            $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}/{SalesforceClient.CheckObjectName(externalIdField)}/{Uri.EscapeDataString(value)}",
-            record.ToWriteBody(exclude: externalIdField)));
-    }
+    public CompositeRequest Upsert(string referenceId, SObject record, string externalIdField) => Add(CompositeSubrequest.ForUpsert(referenceId, record, externalIdField));
 
     /// <summary>Adds a delete.</summary>
     public CompositeRequest Delete(string referenceId, string objectName, string id) =>
@@ -111,7 +93,33 @@ public sealed partial class CompositeRequest
 /// <param name="Method">The HTTP method.</param>
 /// <param name="ResourcePath">The resource below <c>/services/data/vNN.N/</c>.</param>
 /// <param name="Body">The JSON body, if any.</param>
-public sealed record CompositeSubrequest(string ReferenceId, string Method, string ResourcePath, JsonObject? Body);
+public sealed record CompositeSubrequest(string ReferenceId, string Method, string ResourcePath, JsonObject? Body)
+{
+    // The sObject subrequests that composite requests and graphs both build.
+    internal static CompositeSubrequest ForCreate(string referenceId, SObject record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new(referenceId, "POST", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}", record.ToWriteBody());
+    }
+
+    internal static CompositeSubrequest ForUpdate(string referenceId, SObject record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var id = record.Id ?? throw new ArgumentException("The record to update has no Id.", nameof(record));
+        return new(referenceId, "PATCH", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}/{id}", record.ToWriteBody());
+    }
+
+    internal static CompositeSubrequest ForUpsert(string referenceId, SObject record, string externalIdField)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var value = record.GetString(externalIdField) ?? throw new ArgumentException($"The record has no value for {externalIdField}.", nameof(record));
+        return new(
+            referenceId,
+            "PATCH",
+            $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}/{SalesforceClient.CheckObjectName(externalIdField)}/{Uri.EscapeDataString(value)}",
+            record.ToWriteBody(exclude: externalIdField));
+    }
+}
 
 /// <summary>One subresponse of a composite call.</summary>
 /// <param name="ReferenceId">The subrequest's reference id.</param>
