@@ -431,7 +431,7 @@ namespace Forcelink.Bench
             {
                 return await RunAsync(emulator, fileName, arguments, environment, expected);
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.Text.Json.JsonException)
             {
                 Console.Error.WriteLine($"bench: {Path.GetFileName(arguments.FirstOrDefault() ?? fileName)} failed: {e.Message}");
                 return null;
