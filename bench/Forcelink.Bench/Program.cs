@@ -590,7 +590,7 @@ namespace Forcelink.Bench
             var metrics = new EmbeddedMetrics(TextWriter.Null, TimeProvider.System, new CurrentInvocation());
             var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
                 new OperationHandler(client), null, "forcelink-bench", TimeSpan.FromHours(1), TimeProvider.System, NullLogger.Instance);
-            var handler = new FunctionHandler(client, operations, metrics, TimeProvider.System, NullLogger<FunctionHandler>.Instance);
+            var handler = new FunctionHandler(operations, metrics, TimeProvider.System, NullLogger<FunctionHandler>.Instance);
             var id = await client.CreateAsync(new Forcelink.Records.Lead { LastName = "Warm", Company = "Bench" });
             var token = await client.GetTokenAsync();
             var getEvent = Encoding.UTF8.GetBytes($$"""{"operation":"get","object":"Lead","id":"{{id}}","fields":["Id","LastName","Company","Status"]}""");

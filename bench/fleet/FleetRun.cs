@@ -200,13 +200,13 @@ internal sealed class FleetRun : IAsyncDisposable
         {
             // Without any cache, every invocation starts from nothing: a new client, a new login.
             var handler = container.Handler ?? Handler(NewClient(container.Credential), idempotency: null);
-            var request = OperationRequest.FromJson(new JsonObject
+            var request = new OperationRequest
             {
-                ["operation"] = "create",
-                ["object"] = "Lead",
-                ["fields"] = new JsonObject { ["LastName"] = messageId, ["Company"] = Company },
-                ["idempotencyKey"] = messageId,
-            });
+                OperationName = "create",
+                ObjectName = "Lead",
+                Fields = new JsonObject { ["LastName"] = messageId, ["Company"] = Company },
+                IdempotencyKey = messageId,
+            };
             try
             {
                 var result = await handler.HandleAsync(request, _time.GetUtcNow().AddSeconds(30), cancellationToken).ConfigureAwait(false);

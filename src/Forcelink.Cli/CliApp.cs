@@ -31,6 +31,9 @@ internal static class CliApp
         root.Subcommands.Add(new ImportCommand(context));
         root.Subcommands.Add(new ExportCommand(context));
         root.Subcommands.Add(new BulkCommand(context));
+        root.Subcommands.Add(new ApiCommand(context));
+        root.Subcommands.Add(new SObjectCommand(context));
+        root.Subcommands.Add(new FileCommand(context));
         root.Subcommands.Add(new InvokeCommand(context));
         root.Subcommands.Add(new EmulatorCommand(context));
         root.Subcommands.Add(new DemoCommand(context));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Forcelink.Lambda.Events;
 using Forcelink.Lambda.Failures;
 using Forcelink.Lambda.Fleet;
@@ -21,12 +20,10 @@ namespace Forcelink.Lambda;
 /// sending there fails, it is a failed item like any other.
 /// </remarks>
 internal sealed partial class FunctionHandler(
-    SalesforceClient client,
     IdempotentOperationHandler operations,
     EmbeddedMetrics metrics,
     TimeProvider timeProvider,
     ILogger<FunctionHandler> logger,
-    Func<int>? logins = null,
     FailureQueue? failureQueue = null)
 {
     // Lambda's synchronous payload limit: an SQS batch or HTTP request can be larger than one operation, never larger than this.
@@ -39,96 +36,84 @@ internal sealed partial class FunctionHandler(
     // mixed batches into more calls.
     private const int SqsSlice = 400;
 
-    private int _loginsSeen;
-    private int _retriesSeen;
-
     public async Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> eventJson, InvocationContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         LogReceived(logger, eventJson.Length, context.RemainingTime.TotalMilliseconds);
+        var (sqs, batch, unidentified, document, error) = Open(eventJson);
+        if (sqs && unidentified is not null)
+        {
+            LogMessageFailed(logger, "", 400, "INVALID_REQUEST", $"The batch is answered as failed whole: {unidentified}.");
+            return SqsEvent.WholeBatchFailed();
+        }
+
+        // Outside Open's catch: a JsonException while handling the batch is not a malformed event.
+        if (sqs)
+        {
+            return await HandleSqsAsync(eventJson, batch, context.Deadline, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (document is null)
+        {
+            LogAnswered(logger, "direct", error!.StatusCode, error.ErrorCode ?? "");
+            return error.ToJsonBytes();
+        }
+
+        // The document (pooled buffers over the event's own bytes) lives until the answer is written; a direct
+        // event is read again from its bytes, by the one parser of requests.
+        using (document)
+        {
+            var root = document.RootElement;
+            var kind = EventShape.Detect(root);
+            if (error is not null)
+            {
+                LogAnswered(logger, kind == EventKind.HttpApi ? "http" : "direct", error.StatusCode, error.ErrorCode ?? "");
+                return kind == EventKind.HttpApi ? HttpApiEvent.ToResponse(error) : error.ToJsonBytes();
+            }
+
+            return kind switch
+            {
+                EventKind.HttpApi => await HandleHttpAsync(root, context.Deadline, cancellationToken).ConfigureAwait(false),
+                _ => (OperationRequest.TryParse(eventJson.Span, out var request, out var invalid)
+                    ? await HandleOneAsync(request, "direct", context.Deadline, cancellationToken).ConfigureAwait(false)
+                    : invalid).ToJsonBytes(),
+            };
+        }
+    }
+
+    /// <summary>
+    /// Tells the event's kind and refuses what cannot be read: an SQS batch is read from the event's bytes, a slice at a
+    /// time, each message checked on its own (one bad message fails alone); other events are small enough for a
+    /// document, checked whole first, which stays open only to tell an HTTP API event (answered in its own shape).
+    /// </summary>
+    private static (bool Sqs, SqsEvent.Cursor Batch, string? Unidentified, JsonDocument? Document, OperationResult? Error) Open(ReadOnlyMemory<byte> eventJson)
+    {
+        if (eventJson.Length > MaxEventSize)
+        {
+            return (false, default, null, null, OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts."));
+        }
+
         try
         {
-            JsonDocument? document = null;
-            OperationResult? error = null;
-            var sqs = false;
-            string? unidentified = null;
-            SqsEvent.Cursor batch = default;
-            if (eventJson.Length > MaxEventSize)
+            if (SqsEvent.TryOpen(eventJson.Span, out var batch, out var unidentified))
             {
-                error = OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts.");
-            }
-            else
-            {
-                try
-                {
-                    // An SQS batch is read from the event's bytes, a slice at a time, each message checked on its own
-                    // (one bad message fails alone); other events are small enough for a document, checked whole first.
-                    sqs = SqsEvent.TryOpen(eventJson.Span, out batch, out unidentified);
-                    if (!sqs)
-                    {
-                        var problem = OperationRequest.FindJsonProblem(eventJson.Span);
-                        document = JsonDocument.Parse(eventJson);
-                        if (document.RootElement.ValueKind != JsonValueKind.Object)
-                        {
-                            document.Dispose();
-                            document = null;
-                            error = OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}.");
-                        }
-                        else if (problem is not null)
-                        {
-                            // Kept open only to tell an HTTP API event, which is answered in its own shape.
-                            error = OperationResult.Invalid($"The event is not valid JSON: {problem}");
-                        }
-                    }
-                }
-                catch (JsonException e)
-                {
-                    error = OperationResult.Invalid($"The event is not valid JSON: {e.Message}");
-                }
+                return (true, batch, unidentified, null, null);
             }
 
-            if (sqs && unidentified is not null)
+            var problem = OperationRequest.FindJsonProblem(eventJson.Span);
+            var document = JsonDocument.Parse(eventJson);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                LogMessageFailed(logger, "", 400, "INVALID_REQUEST", $"The batch is answered as failed whole: {unidentified}.");
-                return SqsEvent.WholeBatchFailed();
+                document.Dispose();
+                return (false, default, null, null,
+                    OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
             }
 
-            // Outside the catch above: a JsonException while handling the batch is not a malformed event.
-            if (sqs)
-            {
-                return await HandleSqsAsync(eventJson, batch, context.Deadline, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (document is null)
-            {
-                LogAnswered(logger, "direct", error!.StatusCode, error.ErrorCode ?? "");
-                return error.ToJsonBytes();
-            }
-
-            // The document (pooled buffers over the event's own bytes) lives until the answer is written; a direct
-            // event becomes a JsonObject over it.
-            using (document)
-            {
-                var root = document.RootElement;
-                var kind = EventShape.Detect(root);
-                if (error is not null)
-                {
-                    LogAnswered(logger, kind == EventKind.HttpApi ? "http" : "direct", error.StatusCode, error.ErrorCode ?? "");
-                    return kind == EventKind.HttpApi ? HttpApiEvent.ToResponse(error) : error.ToJsonBytes();
-                }
-
-                return kind switch
-                {
-                    EventKind.HttpApi => await HandleHttpAsync(root, context.Deadline, cancellationToken).ConfigureAwait(false),
-                    _ when eventJson.Length > OperationRequest.MaxSize =>
-                        OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes; an operation may have at most {OperationRequest.MaxSize:N0}.").ToJsonBytes(),
-                    _ => (await HandleOneAsync(OperationRequest.FromJson(JsonObject.Create(root)!), "direct", context.Deadline, cancellationToken).ConfigureAwait(false)).ToJsonBytes(),
-                };
-            }
+            return (false, default, null, document, problem is null ? null : OperationResult.Invalid($"The event is not valid JSON: {problem}"));
         }
-        finally
+        catch (JsonException e)
         {
-            RecordClientMetrics();
+            return (false, default, null, null, OperationResult.Invalid($"The event is not valid JSON: {e.Message}"));
         }
     }
 
@@ -216,19 +201,6 @@ internal sealed partial class FunctionHandler(
             : "Other";
 
     private static readonly HashSet<string> OperationKindNames = new(Enum.GetNames<OperationKind>(), StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Logins and retries since the last invocation, and the org's API usage: each login is one of the user's 3,600 per hour.</summary>
-    private void RecordClientMetrics()
-    {
-        // With a shared token table most token acquisitions are reads; only real logins count against the hourly limit.
-        var loginCount = logins?.Invoke() ?? client.LoginCount;
-        metrics.Record(MetricNames.Logins, loginCount - _loginsSeen, MetricUnit.Count);
-        _loginsSeen = loginCount;
-        var retries = client.RetryCount;
-        metrics.Record(MetricNames.Retries, retries - _retriesSeen, MetricUnit.Count);
-        _retriesSeen = retries;
-        metrics.RecordApiUsage(client.ApiUsage);
-    }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Event of {Bytes} bytes received; {RemainingMs} ms left")]
     private static partial void LogReceived(ILogger logger, int bytes, double remainingMs);

@@ -1,12 +1,7 @@
 using System.Runtime.InteropServices;
-using Amazon.DynamoDBv2;
-using Amazon.KeyManagementService;
 using Forcelink.Lambda.Configuration;
-using Forcelink.Lambda.Failures;
-using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
-using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
 
 namespace Forcelink.Lambda;
@@ -43,13 +38,9 @@ internal static partial class Program
         });
 
         using var loopback = RuntimeApiClient.CreateHttpClient();
-        using var salesforceTransport = SalesforceClient.CreateTransport();
-        using var tokenHttpClient = new HttpClient(salesforceTransport, disposeHandler: false);
-
-        // The failure queue is called during invocations, so its client lives as long as the process; a call that does not
-        // answer in time leaves its messages in their own queue.
-        using var sqsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var metrics = new EmbeddedMetrics(output, timeProvider, invocation);
+        using var meters = new FunctionMeterFactory();
+        using var clientMetrics = new ClientMetricsListener(meters);
+        var metrics = new EmbeddedMetrics(output, timeProvider, invocation) { Client = clientMetrics };
         var runtime = new LambdaRuntime(
             new RuntimeApiClient(loopback, runtimeApi, timeProvider),
             timeProvider,
@@ -58,99 +49,22 @@ internal static partial class Program
             metrics,
             runOnce: string.Equals(Environment.GetEnvironmentVariable(EnvironmentVariables.RunOnce), "true", StringComparison.OrdinalIgnoreCase));
 
-        IDisposable? signingKey = null;
-        SalesforceClient? client = null;
-        AmazonDynamoDBClient? dynamoDb = null;
-        AmazonKeyManagementServiceClient? kms = null;
+        FunctionRoot? root = null;
         try
         {
             return await runtime.RunAsync(
                 async cancellationToken =>
                 {
                     var options = FunctionOptions.FromEnvironment(Environment.GetEnvironmentVariable);
-                    using var awsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-                    Func<ParametersSecretsClient> secrets = () => new ParametersSecretsClient(
-                        loopback,
-                        ParametersSecretsClient.DefaultAddress(options.ExtensionPort),
-                        options.SessionToken,
-                        options.AwsCredentials is { } aws && options.AwsRegion is { } region
-                            ? new AwsJsonClient(awsHttp, aws, region, Environment.GetEnvironmentVariable, timeProvider, loggerFactory.CreateLogger<AwsJsonClient>())
-                            : null,
-                        timeProvider,
-                        loggerFactory.CreateLogger<ParametersSecretsClient>());
-                    (var credential, signingKey) = await FunctionCredential.CreateAsync(options, secrets, tokenHttpClient, timeProvider, loggerFactory, metrics, cancellationToken);
-                    var fleet = options.Fleet;
-                    if (fleet.TokenTable is not null || fleet.IdempotencyTable is not null)
-                    {
-                        // Region and credentials come from the execution role's environment (AWS_REGION, AWS_ACCESS_KEY_ID, ...).
-                        // Fail fast: a table that does not answer quickly is worked around (direct login, 503 for keyed creates).
-                        dynamoDb = new AmazonDynamoDBClient(new AmazonDynamoDBConfig { MaxErrorRetry = 2, Timeout = TimeSpan.FromSeconds(3) });
-                    }
-
-                    SharedTokenCredential? shared = null;
-                    if (fleet.TokenTable is { } tokenTable)
-                    {
-                        KmsTokenCipher? cipher = null;
-                        if (fleet.TokenKmsKeyId is { } keyId)
-                        {
-                            kms = new AmazonKeyManagementServiceClient(new AmazonKeyManagementServiceConfig { MaxErrorRetry = 2, Timeout = TimeSpan.FromSeconds(3) });
-                            cipher = new KmsTokenCipher(kms, keyId);
-                        }
-
-                        credential = shared = new SharedTokenCredential(
-                            credential,
-                            new TokenTable(dynamoDb!, tokenTable, cipher),
-                            // The client credentials flow's user is the app's Run As user, not known here: one token per app.
-                            TokenItem.KeyFor(options.LoginUrl, options.ConsumerKey, options.Credential?.Username ?? "(client credentials)"),
-                            options.Client.TokenLifetime,
-                            options.Client.TokenRefreshMargin,
-                            SharedTokenCredential.DefaultLeaseDuration,
-                            timeProvider,
-                            loggerFactory.CreateLogger<SharedTokenCredential>());
-                    }
-
-                    options.Client.TimeProvider = timeProvider;
-                    options.Client.LoggerFactory = loggerFactory;
-                    options.Client.Transport = salesforceTransport;
-                    client = new SalesforceClient(credential, options.Client);
-                    var operations = new IdempotentOperationHandler(
-                        new OperationHandler(client, options.Policy) { IdempotencyFields = options.IdempotencyFields },
-                        fleet.IdempotencyTable is { } idempotencyTable ? new IdempotencyTable(dynamoDb!, idempotencyTable) : null,
-                        fleet.FunctionName,
-                        IdempotentOperationHandler.DefaultExpiry,
-                        timeProvider,
-                        loggerFactory.CreateLogger<IdempotentOperationHandler>());
-
-                    FailureQueue? failureQueue = null;
-                    if (options.FailureQueueUrl is { } failureQueueUrl)
-                    {
-                        var sqs = new AwsJsonClient(sqsHttp, options.AwsCredentials!, options.AwsRegion!, Environment.GetEnvironmentVariable, timeProvider, loggerFactory.CreateLogger<AwsJsonClient>());
-
-                        // A bad endpoint override stops the init here, not the first batch with a poison message.
-                        var (endpoint, _) = sqs.QueueEndpoint(failureQueueUrl);
-                        failureQueue = new FailureQueue(sqs, failureQueueUrl, fleet.FunctionName, timeProvider, loggerFactory.CreateLogger<FailureQueue>());
-                        LogFailureQueue(logger, failureQueueUrl, endpoint.Host);
-                    }
-                    else
-                    {
-                        LogNoFailureQueue(logger, EnvironmentVariables.FailureQueueUrl);
-                    }
-
-                    LogFleet(logger, fleet.TokenTable ?? "(memory)", fleet.TokenKmsKeyId is null ? "table encryption at rest" : "KMS", fleet.IdempotencyTable ?? "(none)");
-                    var sharedLogins = shared;
-                    return new FunctionHandler(
-                        client, operations, metrics, timeProvider, loggerFactory.CreateLogger<FunctionHandler>(),
-                        sharedLogins is null ? null : () => sharedLogins.LoginCount,
-                        failureQueue).HandleAsync;
+                    options.Client.MeterFactory = meters;
+                    root = await FunctionRoot.CreateAsync(options, loopback, metrics, timeProvider, loggerFactory, cancellationToken);
+                    return root.Handler.HandleAsync;
                 },
                 stop.Token);
         }
         finally
         {
-            client?.Dispose();
-            dynamoDb?.Dispose();
-            kms?.Dispose();
-            signingKey?.Dispose();
+            root?.Dispose();
         }
     }
 
@@ -176,16 +90,6 @@ internal static partial class Program
             LogHeapLimitFailed(logger, megabytes, exception);
         }
     }
-
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Poison SQS messages go to the failure queue {QueueUrl} (through {Endpoint}) and are then deleted from their own")]
-    private static partial void LogFailureQueue(ILogger logger, Uri queueUrl, string endpoint);
-
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information,
-        Message = "{Variable} is not set: poison SQS messages stay failed items until their queue's redrive policy moves them to its dead-letter queue (their errors are only in these logs)")]
-    private static partial void LogNoFailureQueue(ILogger logger, string variable);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Tokens shared through {TokenTable} ({Protection}); idempotency records in {IdempotencyTable}")]
-    private static partial void LogFleet(ILogger logger, string tokenTable, string protection, string idempotencyTable);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not cap the GC heap at the function's {Megabytes} MB")]
     private static partial void LogHeapLimitFailed(ILogger logger, int megabytes, Exception exception);

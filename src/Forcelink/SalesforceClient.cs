@@ -20,6 +20,25 @@ public partial class SalesforceClient : IDisposable
     /// <summary>The name of the <see cref="ActivitySource"/> whose spans cover each operation ("create Lead", "query Lead", ...).</summary>
     public const string ActivitySourceName = "Forcelink";
 
+    /// <summary>The name of the <see cref="System.Diagnostics.Metrics.Meter"/> whose instruments count logins, retries,
+    /// requests and the org's API usage; OpenTelemetry users add it with <c>AddMeter("Forcelink")</c>.</summary>
+    public const string MeterName = "Forcelink";
+
+    /// <summary>Counter of logins at the token endpoint by this process; a token read from a shared store is not one.</summary>
+    public const string LoginsInstrument = "forcelink.logins";
+
+    /// <summary>Counter of requests sent again after a transient failure.</summary>
+    public const string RetriesInstrument = "forcelink.retries";
+
+    /// <summary>Counter of REST responses, tagged <c>http.request.method</c> and <c>http.response.status_code</c>.</summary>
+    public const string RequestsInstrument = "forcelink.requests";
+
+    /// <summary>Gauge of the org's API requests in the last 24 hours, from the latest <c>Sforce-Limit-Info</c> header.</summary>
+    public const string ApiUsageUsedInstrument = "forcelink.api_usage.used";
+
+    /// <summary>Gauge of the org's daily API request limit, from the latest <c>Sforce-Limit-Info</c> header.</summary>
+    public const string ApiUsageLimitInstrument = "forcelink.api_usage.limit";
+
     internal static readonly ActivitySource Activities = new(ActivitySourceName);
 
     private readonly HttpClient? _httpClient;
@@ -55,17 +74,22 @@ public partial class SalesforceClient : IDisposable
             _apiVersion = Task.FromResult(version);
         }
 
-        _tokenCache = new AccessTokenCache(credential, options.TimeProvider, options.TokenLifetime, options.TokenRefreshMargin, _logger);
+        var metrics = new ForcelinkMetrics(options.MeterFactory);
+        _tokenCache = new AccessTokenCache(credential, options.TimeProvider, options.TokenLifetime, options.TokenRefreshMargin, _logger, metrics);
         var transport = options.Transport ?? (_ownedTransport = CreateTransport());
-        var telemetry = new TelemetryHandler(_logger, options.TimeProvider, usage => Volatile.Write(ref _apiUsage, usage), transport);
+        var telemetry = new TelemetryHandler(_logger, options.TimeProvider, metrics, usage => Volatile.Write(ref _apiUsage, usage), transport);
         var bearer = new BearerTokenHandler(_tokenCache, _logger, telemetry);
-        var retry = new RetryHandler(options, _logger, () => Interlocked.Increment(ref _retryCount), bearer);
+        var retry = new RetryHandler(options, _logger, () =>
+        {
+            Interlocked.Increment(ref _retryCount);
+            metrics.Retries.Add(1);
+        }, bearer);
         _httpClient = new HttpClient(retry, disposeHandler: true)
         {
             BaseAddress = BearerTokenHandler.InstanceBaseAddress,
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        _httpClient.DefaultRequestHeaders.UserAgent.ParseAdd($"{ForcelinkInfo.ProductName}/{typeof(SalesforceClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"}");
+        _httpClient.DefaultRequestHeaders.UserAgent.ParseAdd($"{ForcelinkInfo.ProductName}/{ForcelinkInfo.Version}");
         _httpClient.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
     }
 

@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.Globalization;
 using Forcelink.Bulk;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,12 @@ public sealed class SalesforceClientOptions
     /// <value>The default (<see langword="null"/>) logs nothing.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>Creates the <c>Forcelink</c> meter this client records logins, retries, requests and API usage on
+    /// (instrument names: <see cref="SalesforceClient.LoginsInstrument"/> and its siblings).</summary>
+    /// <value>The default (<see langword="null"/>) records on one meter shared by the process, which OpenTelemetry's
+    /// <c>AddMeter("Forcelink")</c> picks up; a factory (from dependency injection) scopes the meter to it.</value>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
+
     /// <summary>The handler that sends requests on the network.</summary>
     /// <value>The default (<see langword="null"/>) is a <see cref="SocketsHttpHandler"/> owned by the client, recycling connections every 5 minutes.
     /// A handler given here is not disposed by the client.</value>
@@ -62,54 +69,57 @@ public sealed class SalesforceClientOptions
     public BulkOptions Bulk { get; set; } = new();
 
     /// <summary>Lists every problem with these settings, each with its fix; empty when they are valid.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<string> Validate() => [.. Problems().Select(p => p.ToString())];
+
+    /// <summary>The problems of <see cref="Validate"/>, each naming its property, so hosts can name their own setting instead.</summary>
+    internal List<OptionProblem> Problems()
     {
-        var errors = new List<string>();
+        var errors = new List<OptionProblem>();
         if (ApiVersion is { } version
             && !(decimal.TryParse(version, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
                  && version.Contains('.', StringComparison.Ordinal) && number >= 20m))
         {
-            errors.Add($"ApiVersion '{version}' is not a REST API version: write it as major.minor without 'v', such as 62.0.");
+            errors.Add(new("ApiVersion", $"'{version}' is not a REST API version: write it as major.minor without 'v', such as 62.0."));
         }
 
         if (TokenLifetime < TimeSpan.FromMinutes(1) || TokenLifetime > TimeSpan.FromHours(24))
         {
-            errors.Add($"TokenLifetime {TokenLifetime} is out of range: use the session timeout of the app or org, between 1 minute and 24 hours.");
+            errors.Add(new("TokenLifetime", $"{TokenLifetime} is out of range: use the session timeout of the app or org, between 1 minute and 24 hours."));
         }
 
         if (TokenRefreshMargin < TimeSpan.Zero || TokenRefreshMargin >= TokenLifetime)
         {
-            errors.Add($"TokenRefreshMargin {TokenRefreshMargin} must be at least zero and shorter than TokenLifetime {TokenLifetime}.");
+            errors.Add(new("TokenRefreshMargin", $"{TokenRefreshMargin} must be at least zero and shorter than TokenLifetime {TokenLifetime}."));
         }
 
         if (MaxRetries is < 0 or > 10)
         {
-            errors.Add($"MaxRetries {MaxRetries} is out of range: use 0 (no retries) to 10.");
+            errors.Add(new("MaxRetries", $"{MaxRetries} is out of range: use 0 (no retries) to 10."));
         }
 
         if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromMinutes(1))
         {
-            errors.Add($"RetryDelay {RetryDelay} is out of range: use 0 to 1 minute.");
+            errors.Add(new("RetryDelay", $"{RetryDelay} is out of range: use 0 to 1 minute."));
         }
 
         if (MaxRetryDuration < TimeSpan.Zero)
         {
-            errors.Add($"MaxRetryDuration {MaxRetryDuration} must not be negative.");
+            errors.Add(new("MaxRetryDuration", $"{MaxRetryDuration} must not be negative."));
         }
 
         if (RequestTimeout < TimeSpan.FromSeconds(1) || RequestTimeout > TimeSpan.FromMinutes(10))
         {
-            errors.Add($"RequestTimeout {RequestTimeout} is out of range: use 1 second to 10 minutes (Salesforce's own limit).");
+            errors.Add(new("RequestTimeout", $"{RequestTimeout} is out of range: use 1 second to 10 minutes (Salesforce's own limit)."));
         }
 
         if (MaxApiUsageShare is { } share && (share <= 0 || share > 1 || double.IsNaN(share)))
         {
-            errors.Add($"MaxApiUsageShare {share} is out of range: use a share above 0 and at most 1, such as 0.9.");
+            errors.Add(new("MaxApiUsageShare", $"{share} is out of range: use a share above 0 and at most 1, such as 0.9."));
         }
 
         if (Bulk is null)
         {
-            errors.Add("Bulk is required: leave it at its default unless tuning Bulk API 2.0.");
+            errors.Add(new("Bulk", "is required: leave it at its default unless tuning Bulk API 2.0."));
         }
         else
         {
@@ -118,7 +128,7 @@ public sealed class SalesforceClientOptions
 
         if (TimeProvider is null)
         {
-            errors.Add("TimeProvider is required: leave it at TimeProvider.System unless testing.");
+            errors.Add(new("TimeProvider", "is required: leave it at TimeProvider.System unless testing."));
         }
 
         return errors;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Forcelink;
 using Forcelink.Authentication;
+using Forcelink.Bulk;
 using Forcelink.Operations;
 using Forcelink.Records;
 using Forcelink.Rest;
@@ -15,8 +16,11 @@ if (args.Length < 4)
     var assertion = credential.CreateAssertion();
     var lead = JsonSerializer.Deserialize("""{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","LastName":"Doe","Custom__c":1}""", RecordJsonContext.Default.Lead);
     var query = new SoqlQuery($"SELECT Id FROM Lead WHERE Email = {"a'b"} AND NumberOfEmployees IN {Sizes}");
-    var (request, _) = OperationRequest.Parse("""{"operation":"find","object":"Lead","where":{"Email":"a"}}"""u8);
-    var (operation, _) = request!.Validate(OperationPolicy.Default);
+    Operation? operation = null;
+    if (OperationRequest.TryParse("""{"operation":"find","object":"Lead","where":{"Email":"a"}}"""u8, out var request, out _))
+    {
+        request.TryValidate(OperationPolicy.Default, out operation, out _);
+    }
     Console.WriteLine($"assertion {assertion.Length} chars; {lead}; {query.Text.Length} chars; {operation?.Kind}; {JsonSerializer.Serialize(lead!, RecordJsonContext.Default.Lead)}");
     return 0;
 }
@@ -34,6 +38,17 @@ await foreach (var found in client.QueryAsync<Lead>($"SELECT Id, LastName FROM L
 
 var results = await client.CreateManyAsync([new Lead { LastName = "A", Company = "B" }]);
 Console.WriteLine(results[0].Success);
+var ingest = await client.Bulk.IngestAsync(BulkIngestRequest.Insert<Lead>(), new[] { new Lead { LastName = "Bulk", Company = "Aot" } }.ToAsyncEnumerable());
+await foreach (var row in client.Bulk.GetResultsAsync(ingest))
+{
+    Console.WriteLine(row);
+}
+
+await foreach (var found in client.Bulk.QueryAsync<Lead>($"SELECT Id FROM Lead WHERE LastName = {"Bulk"}"))
+{
+    Console.WriteLine(found.Id);
+}
+
 return created.Ok ? 0 : 1;
 
 internal static partial class Program

@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.CommandLine;
 using System.Text.RegularExpressions;
 
@@ -96,7 +97,7 @@ internal abstract partial class CliCommand : Command
         {
         }
 
-        var loginUrl = settings?.LoginUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : null;
+        var loginUrl = settings?.LoginUrl;
         // SocketsHttpHandler names the endpoint it dialled at the end of its message: "Connection refused (127.0.0.1:8123)".
         var endpoint = EndpointPattern().Match(failure.Message) is { Success: true } match
             ? match.Groups[1].Value
@@ -113,7 +114,7 @@ internal abstract partial class CliCommand : Command
             return $"could not reach the emulator at {target} ({reason}); nothing was sent. {startEmulator}";
         }
 
-        var where = settings is null ? "the login URL" : $"the login URL ({settings.Name(Configuration.EnvironmentVariables.LoginUrl, "loginUrl")})";
+        var where = settings is null ? "the login URL" : $"the login URL ({settings.Name(SettingNames.LoginUrl)})";
         return $"could not reach {target} ({reason}); nothing was sent. Check {where} and that this machine can reach that host." +
             (loginUrl is { IsLoopback: true } ? $" If it is the emulator: {char.ToLowerInvariant(startEmulator[0])}{startEmulator[1..]}" : "");
     }

@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Forcelink.Authentication;
@@ -41,7 +42,7 @@ internal sealed class DemoCommand : CliCommand
         await Output.WriteLineAsync($"2. Started the emulator on {url} and registered the certificate as connected app '{ConsumerKey}'");
         await Output.WriteLineAsync($"   (\"Use digital signatures\", \"Admin approved users are pre-authorized\", profile System Administrator assigned to {Username}).");
 
-        var settings = new OrgSettings { Source = "demo", LoginUrl = url, ConsumerKey = ConsumerKey, Username = Username };
+        var settings = OrgSettings.Of("demo", new Dictionary<string, string?> { [SettingNames.LoginUrl] = url, [SettingNames.ConsumerKey] = ConsumerKey, [SettingNames.Username] = Username });
         using var connection = OrgConnection.Create(Context, settings, key);
         var token = await connection.Client.GetTokenAsync(cancellationToken);
         await Output.WriteLineAsync($"3. Logged in with the JWT bearer flow at {connection.TokenEndpoint}: instance {token.InstanceUrl}, org {token.OrganizationId}, user {token.UserId}, scopes '{string.Join(' ', token.Scopes)}'. (The token itself is never printed.)");
@@ -54,7 +55,7 @@ internal sealed class DemoCommand : CliCommand
             await Output.WriteLineAsync();
             await Output.WriteLineAsync($"   4.{++step} {title}");
             await Output.WriteLineAsync($"   event:  {CliJson.Write(request)}");
-            var result = await connection.Handler.HandleAsync(OperationRequest.FromJson(request), cancellationToken);
+            var result = await connection.Handler.HandleAsync(System.Text.Encoding.UTF8.GetBytes(request.ToJsonString()), cancellationToken);
             await Output.WriteLineAsync($"   answer: {result}");
             if (result.Ok != expectSuccess)
             {

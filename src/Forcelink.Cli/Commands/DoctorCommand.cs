@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -140,9 +141,10 @@ internal sealed class DoctorCommand : CliCommand
     /// <summary>Steps 2 and 3 of the client credentials flow: the secret can be read. Adds a failed check and returns null when not.</summary>
     private async Task<OrgConnection?> ClientCredentialsConnectionAsync(OrgSettings settings, List<DoctorCheck> results, CancellationToken cancellationToken)
     {
-        var from = settings.ClientSecretFile is { } file
-            ? $"{settings.Name(EnvironmentVariables.ClientSecretFile, "clientSecretFile")} ({file})"
-            : settings.Name(EnvironmentVariables.ClientSecret, "clientSecret");
+        var source = settings.Values.ClientSecret!;
+        var from = source.Kind == SecretSourceKind.File
+            ? $"{settings.Name(SettingNames.ClientSecretFile)} ({source.Value})"
+            : settings.Name(source.VariableName);
         try
         {
             var secret = await OrgConnection.LoadClientSecretAsync(settings, cancellationToken);
@@ -175,7 +177,7 @@ internal sealed class DoctorCommand : CliCommand
         results.Add(new DoctorCheck(KeyCheck, CheckStatus.Passed, key.ToString(), null));
 
         // 3. Certificate, when one is configured: the pitfall "certificate mismatches", found before Salesforce is asked.
-        if (settings.CertificateFile is { } certificatePath)
+        if (settings.Values.CertificateFile is { } certificatePath)
         {
             CertificateCheckResult check;
             try
@@ -197,7 +199,7 @@ internal sealed class DoctorCommand : CliCommand
             }
 
             // Expiry stops every login, so it is announced while there is time to rotate; it does not fail the check yet.
-            results.Add(check.ExpiresIn < CertCheckCommand.ExpiryWarning
+            results.Add(check.ExpiresIn < TimeSpan.FromDays(settings.Values.CertificateWarningDays)
                 ? new DoctorCheck(CertificateCheck, CheckStatus.Warning, $"{certificatePath} matches the key but expires on {check.NotAfter:yyyy-MM-dd}, in {check.ExpiresIn.Days} days",
                     "Rotate the key before then: forcelink keygen --out <new directory>, upload the new server.crt to the app, then update the key (and certificate)\n" +
                     "where the function reads them; docs/authentication.md, \"Key rotation\", has the steps.")
@@ -206,7 +208,7 @@ internal sealed class DoctorCommand : CliCommand
         else
         {
             results.Add(new DoctorCheck(CertificateCheck, CheckStatus.NotApplicable,
-                $"no certificate file configured; set {settings.Name(EnvironmentVariables.CertificateFile, "certificateFile")} to the server.crt uploaded to the app to check that it matches the key", null));
+                $"no certificate file configured; set {settings.Name(SettingNames.CertificateFile)} to the server.crt uploaded to the app to check that it matches the key", null));
         }
 
         return OrgConnection.Create(Context, settings, key);

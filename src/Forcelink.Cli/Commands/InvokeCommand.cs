@@ -45,30 +45,9 @@ internal sealed class InvokeCommand : CliCommand
 
         if (root is JsonArray batch)
         {
-            var requests = new List<OperationRequest>();
-            var results = new OperationResult?[batch.Count];
-            var positions = new List<int>();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (batch[i] is JsonObject item)
-                {
-                    requests.Add(OperationRequest.FromJson(item));
-                    positions.Add(i);
-                }
-                else
-                {
-                    results[i] = OperationResult.Invalid($"Item {i} of the batch must be a JSON object such as {{\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}}.");
-                }
-            }
-
-            var handled = await handler.HandleBatchAsync(requests, cancellationToken);
-            for (var j = 0; j < handled.Count; j++)
-            {
-                results[positions[j]] = handled[j];
-            }
-
-            var answer = "[" + string.Join(",", results.Select(r => r!.ToString())) + "]";
-            return (answer, results.All(r => r!.Ok) ? ExitCodes.Success : ExitCodes.PartialFailure);
+            var results = await handler.HandleBatchAsync([.. batch.Select(item => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(item?.ToJsonString() ?? "null"))], cancellationToken);
+            var answer = "[" + string.Join(",", results.Select(r => r.ToString())) + "]";
+            return (answer, results.All(r => r.Ok) ? ExitCodes.Success : ExitCodes.PartialFailure);
         }
 
         var result = await handler.HandleAsync(eventJson, cancellationToken);

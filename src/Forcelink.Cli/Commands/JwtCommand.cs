@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.Buffers.Text;
 using System.CommandLine;
 using System.Text.Json;
@@ -109,7 +110,7 @@ internal sealed class JwtMintCommand : CliCommand
     {
         using var connection = await OrgConnection.OpenAsync(Context, parseResult.GetValue<string?>(GlobalOptions.OrgName), cancellationToken);
         var assertion = (connection.JwtCredential ?? throw new CliException(ExitCodes.ConfigInvalid,
-            $"'jwt mint' signs an assertion for the JWT bearer flow, but {connection.Settings.Name(EnvironmentVariables.Auth, "auth")} is client_credentials, which sends no assertion.")).CreateAssertion();
+            $"'jwt mint' signs an assertion for the JWT bearer flow, but {connection.Settings.Name(SettingNames.Auth)} is client_credentials, which sends no assertion.")).CreateAssertion();
         await Error.WriteLineAsync("warning: the assertion below is a credential: anyone holding it can log in as this user until it expires (3 minutes). Do not paste it into tickets or chats.");
         await Output.WriteLineAsync(assertion);
         return ExitCodes.Success;

@@ -97,18 +97,18 @@ internal sealed partial class RecordOperationCommand : CliCommand
         var json = parseResult.GetValue(_json);
         using var connection = await OrgConnection.OpenAsync(Context, parseResult.GetValue<string?>(GlobalOptions.OrgName), cancellationToken);
         List<string>? columns = null;
-        if (_operation == "find" && request["fields"] is null && !json)
+        if (_operation == "find" && request.Fields is null && !json)
         {
             // Without --fields the handler returns every field the policy allows (36 for Lead): unreadable as a table.
             // A person gets the fields that say which record it is; --json keeps the Lambda's exact answer.
-            columns = DefaultFindFields(connection.Handler.Policy, request["where"]!.AsObject().Select(p => p.Key));
+            columns = DefaultFindFields(connection.Handler.Policy, request.Where!.AsObject().Select(p => p.Key));
             if (columns.Count > 0)
             {
-                request["fields"] = new JsonArray([.. columns.Select(f => (JsonNode?)f)]);
+                request = request with { Fields = new JsonArray([.. columns.Select(f => (JsonNode?)f)]) };
             }
         }
 
-        var result = await connection.Handler.HandleAsync(OperationRequest.FromJson(request), cancellationToken);
+        var result = await connection.Handler.HandleAsync(request, cancellationToken);
         return await OperationOutput.WriteAsync(Context, result, json, _operation, _objectName, columns);
     }
 
@@ -134,13 +134,9 @@ internal sealed partial class RecordOperationCommand : CliCommand
         return fields;
     }
 
-    private JsonObject BuildRequest(ParseResult parseResult)
+    private OperationRequest BuildRequest(ParseResult parseResult)
     {
-        var request = new JsonObject { ["operation"] = _operation, ["object"] = _objectName };
-        if (parseResult.GetValue(_id) is { } id)
-        {
-            request["id"] = id;
-        }
+        var request = new OperationRequest { OperationName = _operation, ObjectName = _objectName, Id = parseResult.GetValue(_id) };
 
         if (_operation is "create" or "update" or "upsert")
         {
@@ -150,7 +146,7 @@ internal sealed partial class RecordOperationCommand : CliCommand
                 fields[name] = value;
             }
 
-            request["fields"] = fields;
+            request = request with { Fields = fields };
         }
 
         if (_operation == "find")
@@ -173,22 +169,17 @@ internal sealed partial class RecordOperationCommand : CliCommand
                 }
             }
 
-            request["where"] = where;
-            if (parseResult.GetValue(_limit) is { } limit)
-            {
-                request["limit"] = limit;
-            }
+            request = request with { Where = where, Limit = parseResult.GetValue(_limit) is { } limit ? JsonValue.Create(limit) : null };
         }
 
         if (_operation is "find" or "get" && parseResult.GetValue(_fields) is { } names)
         {
-            request["fields"] = new JsonArray([.. names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => (JsonNode?)f)]);
+            request = request with { Fields = new JsonArray([.. names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => (JsonNode?)f)]) };
         }
 
         if (_operation == "upsert")
         {
-            request["externalIdField"] = parseResult.GetValue(_externalIdField);
-            request["externalId"] = parseResult.GetValue(_externalId);
+            request = request with { ExternalIdField = parseResult.GetValue(_externalIdField), ExternalId = parseResult.GetValue(_externalId) is { } value ? JsonValue.Create(value) : null };
         }
 
         return request;

@@ -1,3 +1,5 @@
+using Forcelink.Configuration;
+
 namespace Forcelink.Cli.Configuration;
 
 /// <summary>
@@ -41,18 +43,17 @@ internal static class EmulatorProfile
                 $"Start it first with `{CliApp.Name} emulator` (in another terminal, or `{CliApp.Name} emulator &`), then run this again.");
         }
 
-        return new()
+        return OrgSettings.Of("built-in profile 'emulator'", new Dictionary<string, string?>
         {
-            Source = "built-in profile 'emulator'",
-            LoginUrl = File.Exists(UrlFile(context)) ? File.ReadAllText(UrlFile(context)).Trim() : $"http://127.0.0.1:{DefaultPort}",
-            ConsumerKey = ConsumerKey,
-            Username = Username,
-            PrivateKeyFile = KeyFile(context),
-            CertificateFile = CertificateFile(context),
+            [SettingNames.LoginUrl] = File.Exists(UrlFile(context)) ? File.ReadAllText(UrlFile(context)).Trim() : $"http://127.0.0.1:{DefaultPort}",
+            [SettingNames.ConsumerKey] = ConsumerKey,
+            [SettingNames.Username] = Username,
+            [SettingNames.PrivateKeyFile] = KeyFile(context),
+            [SettingNames.CertificateFile] = CertificateFile(context),
 
             // The profile has no file to hold a policy, and a seeded org has fields the default policy does not
             // allow (Lead.Ext_Id__c): the variable the function reads is the one place to widen it.
-            Policy = context.Variable(EnvironmentVariables.Policy),
-        };
+            [SettingNames.Policy] = context.Variable(SettingNames.Policy),
+        });
     }
 }

@@ -1,4 +1,5 @@
 using Forcelink.Authentication;
+using Forcelink.Configuration;
 using Forcelink.Operations;
 
 namespace Forcelink.Cli.Configuration;
@@ -57,11 +58,16 @@ internal sealed class OrgConnection : IDisposable
     /// <summary>Loads the private key the settings name; the message of a failure says what is wrong with it.</summary>
     public static async Task<RsaSigningKey> LoadKeyAsync(OrgSettings settings, CancellationToken cancellationToken = default)
     {
+        var source = settings.Values.PrivateKey!;
+        var passphrase = settings.Values.PrivateKeyPassphrase;
         try
         {
-            return settings.PrivateKeyFile is { } file
-                ? await RsaSigningKey.LoadAsync(file, settings.PrivateKeyPassphrase, cancellationToken)
-                : RsaSigningKey.Parse(settings.PrivateKey!, settings.PrivateKeyPassphrase);
+            return source.Kind switch
+            {
+                SecretSourceKind.File => await RsaSigningKey.LoadAsync(source.Value, passphrase, cancellationToken),
+                SecretSourceKind.Text => RsaSigningKey.Parse(source.Value, passphrase),
+                _ => throw new CliException(ExitCodes.ConfigInvalid, AwsSourceMessage(settings, source, "key", "server.key", SettingNames.PrivateKeyFile)),
+            };
         }
         catch (ArgumentException e)
         {
@@ -72,12 +78,16 @@ internal sealed class OrgConnection : IDisposable
     /// <summary>Reads the consumer secret the settings name, trimmed (a file usually ends in a line break). Failures never quote it.</summary>
     public static async Task<string> LoadClientSecretAsync(OrgSettings settings, CancellationToken cancellationToken = default)
     {
-        if (settings.ClientSecretFile is not { } file)
+        var source = settings.Values.ClientSecret!;
+        switch (source.Kind)
         {
-            return settings.ClientSecret!.Trim();
+            case SecretSourceKind.Text:
+                return source.Value.Trim();
+            case SecretSourceKind.Secret or SecretSourceKind.Parameter:
+                throw new CliException(ExitCodes.ConfigInvalid, AwsSourceMessage(settings, source, "secret", "client.secret", SettingNames.ClientSecretFile));
         }
 
-        var name = settings.Name(EnvironmentVariables.ClientSecretFile, "clientSecretFile");
+        var (name, file) = (settings.Name(SettingNames.ClientSecretFile), source.Value);
         string text;
         try
         {
@@ -93,25 +103,40 @@ internal sealed class OrgConnection : IDisposable
             : throw new CliException(ExitCodes.ConfigInvalid, $"{name}: the file {file} is empty: write the app's Consumer Secret into it.");
     }
 
+    /// <summary>The function reads a key or secret from AWS; the CLI does not, and says how to fetch it once.</summary>
+    public static string AwsSourceMessage(OrgSettings settings, SecretSource source, string what, string fileName, string fileSetting)
+    {
+        var fetch = source.Kind == SecretSourceKind.Secret
+            ? $"aws secretsmanager get-secret-value --secret-id {source.Value} --query SecretString --output text > {fileName}"
+            : $"aws ssm get-parameter --name {source.Value} --with-decryption --query Parameter.Value --output text > {fileName}";
+        return $"{settings.Name(source.VariableName)} is valid for the function, which reads the {what} from AWS; the CLI does not read AWS. " +
+            $"Fetch the {what} once with '{fetch}' and set {settings.Name(fileSetting)} to it instead.";
+    }
+
     /// <summary>A JWT bearer connection. Takes ownership of <paramref name="key"/>.</summary>
     public static OrgConnection Create(CliContext context, OrgSettings settings, RsaSigningKey key)
     {
-        var policy = ReadPolicy(settings, key);
         var tokenHttp = TokenHttp(context);
-        var credential = new JwtBearerCredential(settings.ToCredentialOptions(), key, tokenHttp, context.TimeProvider);
+        var credential = new JwtBearerCredential(settings.Values.Jwt!, key, tokenHttp, context.TimeProvider);
         var client = CreateClient(context, settings, credential);
-        return new OrgConnection(settings, key, credential, credential.LoginUrl, credential.TokenEndpoint, client, new OperationHandler(client, policy), tokenHttp);
+        return new OrgConnection(settings, key, credential, credential.LoginUrl, credential.TokenEndpoint, client, CreateHandler(client, settings), tokenHttp);
     }
 
     /// <summary>A client credentials connection.</summary>
     public static OrgConnection CreateClientCredentials(CliContext context, OrgSettings settings, string consumerSecret)
     {
-        var policy = ReadPolicy(settings, null);
         var tokenHttp = TokenHttp(context);
         ClientCredentialsCredential credential;
         try
         {
-            credential = new ClientCredentialsCredential(settings.ToClientCredentialsOptions(consumerSecret), tokenHttp, context.TimeProvider);
+            var options = settings.Values.ClientCredentials!;
+            credential = new ClientCredentialsCredential(
+                new ClientCredentialsCredentialOptions
+                {
+                    LoginUrl = options.LoginUrl, ConsumerKey = options.ConsumerKey, ConsumerSecret = consumerSecret, SendCredentialsInBody = options.SendCredentialsInBody,
+                },
+                tokenHttp,
+                context.TimeProvider);
         }
         catch (ArgumentException e)
         {
@@ -120,21 +145,11 @@ internal sealed class OrgConnection : IDisposable
         }
 
         var client = CreateClient(context, settings, credential);
-        return new OrgConnection(settings, null, credential, credential.LoginUrl, credential.TokenEndpoint, client, new OperationHandler(client, policy), tokenHttp);
+        return new OrgConnection(settings, null, credential, credential.LoginUrl, credential.TokenEndpoint, client, CreateHandler(client, settings), tokenHttp);
     }
 
-    private static OperationPolicy ReadPolicy(OrgSettings settings, RsaSigningKey? key)
-    {
-        try
-        {
-            return settings.Policy is { } json ? OperationPolicy.Parse(json) : OperationPolicy.Default;
-        }
-        catch (ArgumentException e)
-        {
-            key?.Dispose();
-            throw new CliException(ExitCodes.ConfigInvalid, $"{settings.Name(EnvironmentVariables.Policy, "policy")} is not a valid policy: {CliException.MessageOf(e)}");
-        }
-    }
+    private static OperationHandler CreateHandler(SalesforceClient client, OrgSettings settings) =>
+        new(client, settings.Values.Policy) { IdempotencyFields = settings.Values.IdempotencyFields };
 
     private static HttpClient TokenHttp(CliContext context) =>
         context.Transport is { } transport ? new HttpClient(transport, disposeHandler: false) : new HttpClient();
@@ -142,7 +157,9 @@ internal sealed class OrgConnection : IDisposable
     private static SalesforceClient CreateClient(CliContext context, OrgSettings settings, SalesforceCredential credential) =>
         new(credential, new SalesforceClientOptions
         {
-            ApiVersion = settings.ApiVersion,
+            ApiVersion = settings.Values.Client.ApiVersion,
+            TokenLifetime = settings.Values.Client.TokenLifetime,
+            TokenRefreshMargin = settings.Values.Client.TokenRefreshMargin,
             TimeProvider = context.TimeProvider,
             Transport = context.Transport,
         });

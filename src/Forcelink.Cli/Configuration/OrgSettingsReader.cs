@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Forcelink.Configuration;
 
 namespace Forcelink.Cli.Configuration;
 
@@ -9,9 +10,7 @@ namespace Forcelink.Cli.Configuration;
 /// </summary>
 internal static class OrgSettingsReader
 {
-    private static readonly string[] ProfileKeys =
-        ["auth", "loginUrl", "consumerKey", "username", "audience", "apiVersion", "privateKey", "privateKeyFile", "privateKeyPassphrase", "certificateFile", "policy",
-            "clientSecret", "clientSecretFile", "clientSecretInBody"];
+    private static readonly string[] PathSettings = [SettingNames.PrivateKeyFile, SettingNames.ClientSecretFile, SettingNames.CertificateFile];
 
     public static string ConfigPath(CliContext context) =>
         context.Variable(EnvironmentVariables.ConfigFile) is { } path
@@ -67,35 +66,9 @@ internal static class OrgSettingsReader
         return FromProfile(context, org, path, profile);
     }
 
-    // The client credentials flow has no generic login host to default to: it needs the org's My Domain.
-    private static string? DefaultLoginUrl(string? auth) =>
-        string.Equals(auth, "client_credentials", StringComparison.OrdinalIgnoreCase) ? null : "https://login.salesforce.com";
-
-    private static OrgSettings FromEnvironment(CliContext context) => new()
-    {
-        Source = "FORCELINK_* environment variables",
-        FromEnvironment = true,
-        Auth = context.Variable(EnvironmentVariables.Auth),
-        LoginUrl = context.Variable(EnvironmentVariables.LoginUrl) ?? DefaultLoginUrl(context.Variable(EnvironmentVariables.Auth)),
-        ConsumerKey = context.Variable(EnvironmentVariables.ConsumerKey),
-        Username = context.Variable(EnvironmentVariables.Username),
-        Audience = context.Variable(EnvironmentVariables.Audience),
-        ApiVersion = context.Variable(EnvironmentVariables.ApiVersion),
-        PrivateKey = context.Variable(EnvironmentVariables.PrivateKey),
-        PrivateKeyFile = context.Variable(EnvironmentVariables.PrivateKeyFile) is { } file ? context.ResolvePath(file) : null,
-        PrivateKeyPassphrase = context.Variable(EnvironmentVariables.PrivateKeyPassphrase),
-        CertificateFile = context.Variable(EnvironmentVariables.CertificateFile) is { } cert ? context.ResolvePath(cert) : null,
-        Policy = context.Variable(EnvironmentVariables.Policy),
-        AwsKeySource = context.Variable(EnvironmentVariables.PrivateKeySecretId) is { } secret
-            ? (EnvironmentVariables.PrivateKeySecretId, secret)
-            : context.Variable(EnvironmentVariables.PrivateKeyParameter) is { } parameter ? (EnvironmentVariables.PrivateKeyParameter, parameter) : null,
-        ClientSecret = context.Variable(EnvironmentVariables.ClientSecret),
-        ClientSecretFile = context.Variable(EnvironmentVariables.ClientSecretFile) is { } secretFile ? context.ResolvePath(secretFile) : null,
-        ClientSecretInBody = context.Variable(EnvironmentVariables.ClientSecretInBody),
-        AwsClientSecretSource = context.Variable(EnvironmentVariables.ClientSecretSecretId) is { } clientSecretId
-            ? (EnvironmentVariables.ClientSecretSecretId, clientSecretId)
-            : context.Variable(EnvironmentVariables.ClientSecretParameter) is { } clientSecretParameter ? (EnvironmentVariables.ClientSecretParameter, clientSecretParameter) : null,
-    };
+    private static OrgSettings FromEnvironment(CliContext context) =>
+        OrgSettings.Read("FORCELINK_* environment variables", fromEnvironment: true, name =>
+            context.Variable(name) is { } value && PathSettings.Contains(name) ? context.ResolvePath(value) : context.Variable(name));
 
     private static async Task<JsonObject?> ReadProfileAsync(string path, string org, CancellationToken cancellationToken)
     {
@@ -126,12 +99,13 @@ internal static class OrgSettingsReader
 
     private static OrgSettings FromProfile(CliContext context, string org, string path, JsonObject profile)
     {
+        var known = SettingNames.All.ToDictionary(SettingNames.ProfileKey, StringComparer.Ordinal);
         var errors = new List<string>();
         foreach (var (key, value) in profile)
         {
-            if (!ProfileKeys.Contains(key, StringComparer.Ordinal))
+            if (!known.ContainsKey(key))
             {
-                errors.Add($"\"{key}\" is not a profile setting; known: {string.Join(", ", ProfileKeys)}.");
+                errors.Add($"\"{key}\" is not a profile setting; known: {string.Join(", ", known.Keys)}.");
             }
             else if (value is not JsonValue v || !v.TryGetValue<string>(out _))
             {
@@ -145,30 +119,20 @@ internal static class OrgSettingsReader
                 string.Join(Environment.NewLine, errors.Select(e => $"  - {e}")));
         }
 
-        string? Get(string key) => profile[key]?.GetValue<string>() is { Length: > 0 } s ? s : null;
         var directory = Path.GetDirectoryName(path)!;
-        string? FilePath(string key) => Get(key) is { } p
-            ? Path.GetFullPath(p.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(context.HomeDirectory, p[2..]) : p, directory)
-            : null;
-
-        return new OrgSettings
+        string? Get(string variable)
         {
-            Source = $"profile '{org}' in {path}",
-            Auth = Get("auth"),
-            LoginUrl = Get("loginUrl") ?? DefaultLoginUrl(Get("auth")),
-            ConsumerKey = Get("consumerKey"),
-            Username = Get("username"),
-            Audience = Get("audience"),
-            ApiVersion = Get("apiVersion"),
-            PrivateKey = Get("privateKey"),
-            PrivateKeyFile = FilePath("privateKeyFile"),
-            // A passphrase does not belong in a file: the profile may name it, else the variable supplies it.
-            PrivateKeyPassphrase = Get("privateKeyPassphrase") ?? context.Variable(EnvironmentVariables.PrivateKeyPassphrase),
-            CertificateFile = FilePath("certificateFile"),
-            Policy = Get("policy"),
-            ClientSecret = Get("clientSecret"),
-            ClientSecretFile = FilePath("clientSecretFile"),
-            ClientSecretInBody = Get("clientSecretInBody"),
-        };
+            var text = profile[SettingNames.ProfileKey(variable)]?.GetValue<string>() is { Length: > 0 } s ? s : null;
+            return variable switch
+            {
+                // A passphrase does not belong in a file: the profile may name it, else the variable supplies it.
+                SettingNames.PrivateKeyPassphrase => text ?? context.Variable(SettingNames.PrivateKeyPassphrase),
+                _ when text is not null && PathSettings.Contains(variable) =>
+                    Path.GetFullPath(text.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(context.HomeDirectory, text[2..]) : text, directory),
+                _ => text,
+            };
+        }
+
+        return OrgSettings.Read($"profile '{org}' in {path}", fromEnvironment: false, Get);
     }
 }

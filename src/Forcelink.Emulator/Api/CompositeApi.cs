@@ -45,6 +45,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
     {
         [] => call.Method == "POST" ? Composite(call) : RestApi.MethodNotAllowed(call.Method, "POST"),
         ["batch"] => call.Method == "POST" ? Batch(call) : RestApi.MethodNotAllowed(call.Method, "POST"),
+        ["graph"] => call.Method == "POST" ? Graph(call) : RestApi.MethodNotAllowed(call.Method, "POST"),
         ["sobjects"] => call.Method switch
         {
             "POST" => Save(call, Operation.Create, null, null),

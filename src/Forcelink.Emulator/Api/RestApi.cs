@@ -28,12 +28,18 @@ internal sealed class RestApi
         _writer = new RecordWriter(org);
         _cursors = new QueryCursors(org);
         Composite = new CompositeApi(this, org, _writer);
+        Files = new FilesApi(org, _writer);
+        _replication = new ReplicationApi(org);
         Bulk = new BulkApi(org, _writer);
     }
 
     public CompositeApi Composite { get; }
 
+    public FilesApi Files { get; }
+
     public BulkApi Bulk { get; }
+
+    private readonly ReplicationApi _replication;
 
     public static IEnumerable<(string Label, string Version)> Versions()
     {
@@ -163,6 +169,11 @@ internal sealed class RestApi
         w.WriteBoolean("retrieveable", permissions.Read);
         w.WriteBoolean("searchable", schema.Searchable);
         w.WriteBoolean("layoutable", true);
+        w.WriteBoolean("customSetting", false);
+        w.WriteBoolean("replicateable", schema.Name is not ("Organization" or ContentObjects.Link));
+        w.WriteBoolean("triggerable", schema.Name is not "Organization");
+        w.WriteBoolean("undeletable", permissions.Delete && schema.Deletable);
+        w.WriteBoolean("deprecatedAndHidden", false);
         w.WriteStartObject("urls");
         var root = $"/services/data/v{version}/sobjects/{schema.Name}";
         w.WriteString("sobject", root);
@@ -203,14 +214,19 @@ internal sealed class RestApi
             [] => call.Method switch
             {
                 "GET" or "HEAD" => BasicInfo(call, schema),
+                "POST" when schema.Name == ContentObjects.Version => Files.CreateFromJson(call),
+                "POST" when schema.Name == ContentObjects.Link => Files.CreateLink(call, schema),
                 "POST" => Create(call, schema),
                 _ => MethodNotAllowed(call.Method, "GET,HEAD,POST"),
             },
             ["describe"] => Only(call, "GET", () => Describe(call, schema)),
+            ["updated"] => Only(call, "GET", () => _replication.Updated(call, schema)),
+            ["deleted"] => Only(call, "GET", () => _replication.Deleted(call, schema)),
             [var id] => call.Method switch
             {
                 "GET" or "HEAD" => Retrieve(call, schema, id),
                 "PATCH" => Update(call, schema, id),
+                "DELETE" when schema.Name == ContentObjects.Document && ResolveId(schema, id, out var documentId) is null => Files.DeleteDocument(call, schema, documentId),
                 "DELETE" => Delete(call, schema, id),
                 "POST" when id.Equals("Id", StringComparison.OrdinalIgnoreCase) => ByExternalId(call, schema, id, ""),
                 _ => MethodNotAllowed(call.Method, schema.Deletable ? "HEAD,GET,PATCH,DELETE" : "HEAD,GET,PATCH"),

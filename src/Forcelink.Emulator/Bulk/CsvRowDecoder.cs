@@ -56,10 +56,14 @@ internal sealed class CsvRowDecoder : IDisposable
     /// <summary>The column holding <paramref name="fieldName"/>, or -1.</summary>
     public int IndexOf(string fieldName) => Array.FindIndex(_columns, f => string.Equals(f.Name, fieldName, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The row as a JSON object of field values, or the error of its first cell that is not a valid value.</summary>
-    public ApiError? Decode(IReadOnlyList<string> row, out JsonElement record)
+    /// <summary>
+    /// The row as a JSON object of field values, or the error of its first cell that is not a valid value. The document
+    /// is parsed in place over the decoder's buffer (a clone per row was a fifth of a load's time): it is valid until
+    /// the next row, and the caller disposes it.
+    /// </summary>
+    public ApiError? Decode(IReadOnlyList<string> row, out JsonDocument? record)
     {
-        record = default;
+        record = null;
         _buffer.ResetWrittenCount();
         _json.Reset(_buffer);
         _json.WriteStartObject();
@@ -86,7 +90,7 @@ internal sealed class CsvRowDecoder : IDisposable
 
         _json.WriteEndObject();
         _json.Flush();
-        record = RestApi.Detached(_buffer.WrittenMemory);
+        record = JsonDocument.Parse(_buffer.WrittenMemory);
         return null;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Forcelink.Emulator.Api;
 using Forcelink.Emulator.Ids;
 using Forcelink.Emulator.Org;
@@ -154,11 +155,19 @@ internal sealed class IngestProcessor(EmulatedOrg org, RecordWriter writer)
             return Delete(job, schema, keyValue);
         }
 
-        if (decoder.Decode(row, out var record) is { } invalid)
+        if (decoder.Decode(row, out var document) is { } invalid)
         {
             return SaveResult.Failed(invalid, job.Operation == "update" && RecordIds.TryNormalize(keyValue, out var id) ? id : null);
         }
 
+        using (document)
+        {
+            return Save(job, schema, key, keyValue, document!.RootElement);
+        }
+    }
+
+    private SaveResult Save(BulkJob job, ObjectSchema schema, FieldDefinition key, string keyValue, JsonElement record)
+    {
         var session = job.Creator;
         switch (job.Operation)
         {

@@ -92,6 +92,7 @@ internal sealed class EmulatorOptions
         }
 
         errors.AddRange(Org.Faults.SelectMany((rule, i) => rule.Validate().Select(e => $"faults[{i}]: {e}")));
+        errors.AddRange(Org.ApexRest.SelectMany((route, i) => route.Validate().Select(e => $"apexRest[{i}]: {e}")));
         errors.AddRange(Org.Bulk.Validate());
 
         foreach (var custom in Org.CustomObjects)
@@ -144,6 +145,9 @@ internal sealed class OrgOptions
     public List<CustomObjectOptions> CustomObjects { get; set; } = [];
 
     public List<FaultRule> Faults { get; set; } = [];
+
+    /// <summary>Apex REST services at <c>/services/apexrest/</c>, each a fixed answer or an echo.</summary>
+    public List<ApexRestOptions> ApexRest { get; set; } = [];
 
     public Bulk.BulkOptions Bulk { get; set; } = new();
 

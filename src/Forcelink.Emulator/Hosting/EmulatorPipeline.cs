@@ -23,6 +23,8 @@ internal sealed class EmulatorPipeline
     private readonly RestApi _rest;
     private readonly TokenEndpoint _token;
     private readonly AdminApi _admin;
+    private readonly FilesEndpoint _files;
+    private readonly ApexRestEndpoint _apexRest;
 
     public EmulatorPipeline(EmulatedOrg org)
     {
@@ -30,6 +32,8 @@ internal sealed class EmulatorPipeline
         _rest = new RestApi(org);
         _token = new TokenEndpoint(org);
         _admin = new AdminApi(org);
+        _files = new FilesEndpoint(org, _rest);
+        _apexRest = new ApexRestEndpoint(org);
     }
 
     public Uri BaseUrl { get; set; } = new("http://127.0.0.1");
@@ -201,6 +205,12 @@ internal sealed class EmulatorPipeline
             return;
         }
 
+        if (path.StartsWith(ApexRestApi.Prefix + "/", StringComparison.Ordinal))
+        {
+            await _apexRest.HandleAsync(context, _org.Authenticate(BearerToken(context)), cancellationToken);
+            return;
+        }
+
         await WriteResultAsync(context, ApiResult.NotFound(), null, cancellationToken);
     }
 
@@ -344,6 +354,11 @@ internal sealed class EmulatorPipeline
             return;
         }
 
+        if (await _files.TryHandleAsync(context, parsed.Version, parsed.Segments, parsed.Query, session, cancellationToken))
+        {
+            return;
+        }
+
         if (!lockRow && Bulk.BulkApi.IsUpload(context.Request.Method, parsed.Segments))
         {
             await WriteResultAsync(context, await _rest.Bulk.UploadAsync(parsed.Version, parsed.Segments, context, cancellationToken), _org.LimitInfo, cancellationToken);
@@ -411,7 +426,7 @@ internal sealed class EmulatorPipeline
         return token is null ? null : token.Length <= 20 ? "****" : token[..20] + "…";
     }
 
-    private static async Task WriteResultAsync(HttpContext context, ApiResult result, string? limitInfo, CancellationToken cancellationToken)
+    public static async Task WriteResultAsync(HttpContext context, ApiResult result, string? limitInfo, CancellationToken cancellationToken)
     {
         if (limitInfo is not null)
         {

@@ -64,7 +64,9 @@ internal sealed class EmulatedOrg : IDisposable
         }
 
         var objects = CustomObjects.Extend(StandardObjects.Create(), Options.CustomFields).Concat(CustomObjects.Build(Options.CustomObjects)).ToList();
+        objects.AddRange(ContentObjects.Create(objects));
         Store = new RecordStore(options.DataFile, objects, pod: OrgId.Substring(3, 2));
+        Blobs = new BlobStore(options.DataFile);
         foreach (var user in Options.Users.ToList())
         {
             EnsureUserRecord(user);
@@ -88,6 +90,8 @@ internal sealed class EmulatedOrg : IDisposable
 
     public RecordStore Store { get; }
 
+    /// <summary>The bytes of ContentVersion records, kept out of the record store so files of any size stream.</summary>
+    public BlobStore Blobs { get; }
     /// <summary>Bulk API 2.0 jobs, their files and the daily bulk counters.</summary>
     public Bulk.BulkJobStore BulkJobs { get; }
 
@@ -420,6 +424,7 @@ internal sealed class EmulatedOrg : IDisposable
     public void Reset()
     {
         Store.Clear();
+        Blobs.Clear();
         BulkJobs.Clear();
         foreach (var user in Options.Users)
         {
@@ -449,6 +454,7 @@ internal sealed class EmulatedOrg : IDisposable
     public void Dispose()
     {
         Store.Dispose();
+        Blobs.Dispose();
         BulkJobs.Dispose();
         Gate.Dispose();
     }
@@ -596,7 +602,7 @@ internal sealed class EmulatedOrg : IDisposable
     {
         yield return new PermissionOptions { Name = "System Administrator", AllObjects = true };
         var standard = new PermissionOptions { Name = "Standard User" };
-        foreach (var name in new[] { "Account", "Contact", "Lead", "Case" })
+        foreach (var name in new[] { "Account", "Contact", "Lead", "Case", ContentObjects.Document, ContentObjects.Version, ContentObjects.Link })
         {
             standard.Objects[name] = new ObjectPermissions { Read = true, Create = true, Edit = true, Delete = true };
         }

@@ -19,4 +19,7 @@ internal enum FieldType
     Date,
     DateTime,
     Reference,
+
+    /// <summary>A blob such as ContentVersion.VersionData: written as its bytes, read as the URL that serves them.</summary>
+    Base64,
 }

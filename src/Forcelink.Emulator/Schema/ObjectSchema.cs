@@ -49,6 +49,7 @@ internal sealed record FieldDefinition
         FieldType.Date => "date",
         FieldType.DateTime => "datetime",
         FieldType.Reference => "reference",
+        FieldType.Base64 => "base64",
         _ => "anyType",
     };
 
@@ -57,8 +58,8 @@ internal sealed record FieldDefinition
 
     public SoqlFieldInfo ToSoql() => new(
         Name, Label, Type, Custom, Createable, Updateable,
-        Filterable: Type is not FieldType.TextArea || Length <= 255,
-        Sortable: Type is not (FieldType.TextArea or FieldType.MultiPicklist),
+        Filterable: (Type is not FieldType.TextArea || Length <= 255) && Type is not FieldType.Base64,
+        Sortable: Type is not (FieldType.TextArea or FieldType.MultiPicklist or FieldType.Base64),
         RelationshipName, ReferenceTo);
 }
 

@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using Forcelink.Authentication;
 using Forcelink.Lambda.Observability;
 using Microsoft.Extensions.Logging;

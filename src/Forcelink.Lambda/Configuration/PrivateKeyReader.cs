@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -37,7 +38,7 @@ internal sealed partial class PrivateKeyReader(Func<ParametersSecretsClient> ext
             {
                 throw new FunctionConfigurationException(
                     $"{source.VariableName}: Cannot read the private key file '{source.Value}': {exception.Message} Package the key with the function " +
-                    $"(for example under /var/task) or use {EnvironmentVariables.PrivateKeySecretId}.",
+                    $"(for example under /var/task) or use {SettingNames.PrivateKeySecretId}.",
                     exception);
             }
         }

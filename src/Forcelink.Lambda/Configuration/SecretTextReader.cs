@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.Text.Json;
 
 namespace Forcelink.Lambda.Configuration;

@@ -64,25 +64,20 @@ internal static class HttpApiEvent
 
         var route = "/" + segments[index];
         var values = segments[(index + 1)..];
-        var request = new JsonObject { ["object"] = objectName };
+        var request = new OperationRequest { ObjectName = objectName };
         switch (method, values.Length)
         {
             case ("GET", 0):
-                request["operation"] = "find";
-                if (FindParameters(httpEvent, objectName, route, policy, request) is { } findError)
+                var (find, findError) = FindParameters(httpEvent, objectName, route, policy);
+                if (findError is not null)
                 {
                     return (null, findError, null);
                 }
 
+                request = find! with { ObjectName = objectName, OperationName = "find" };
                 break;
             case ("GET", 1):
-                request["operation"] = "get";
-                request["id"] = values[0];
-                if (Query(httpEvent, "fields") is { } fields)
-                {
-                    request["fields"] = FieldList(fields);
-                }
-
+                request = request with { OperationName = "get", Id = values[0], Fields = Query(httpEvent, "fields") is { } fields ? FieldList(fields) : null };
                 break;
             case ("POST", 0):
             case ("PATCH", 1):
@@ -93,31 +88,15 @@ internal static class HttpApiEvent
                     return (null, bodyError, null);
                 }
 
-                request["fields"] = body;
-                if (values.Length == 0)
+                request = values.Length switch
                 {
-                    request["operation"] = "create";
-                    if (Header(httpEvent, "idempotency-key") is { } key)
-                    {
-                        request["idempotencyKey"] = key;
-                    }
-                }
-                else if (values.Length == 1)
-                {
-                    request["operation"] = "update";
-                    request["id"] = values[0];
-                }
-                else
-                {
-                    request["operation"] = "upsert";
-                    request["externalIdField"] = values[0];
-                    request["externalId"] = values[1];
-                }
-
+                    0 => request with { OperationName = "create", Fields = body, IdempotencyKey = Header(httpEvent, "idempotency-key") },
+                    1 => request with { OperationName = "update", Fields = body, Id = values[0] },
+                    _ => request with { OperationName = "upsert", Fields = body, ExternalIdField = values[0], ExternalId = values[1] },
+                };
                 break;
             case ("DELETE", 1):
-                request["operation"] = "delete";
-                request["id"] = values[0];
+                request = request with { OperationName = "delete", Id = values[0] };
                 break;
             default:
                 var (allow, use, shape) = values.Length switch
@@ -129,7 +108,7 @@ internal static class HttpApiEvent
                 return (null, OperationResult.Failure(405, "METHOD_NOT_ALLOWED", $"{method} is not allowed on {shape}: use {use}."), allow);
         }
 
-        return (OperationRequest.FromJson(request), null, null);
+        return (request, null, null);
     }
 
     // The object a path segment names: an allowed object in any case (/lead, /Lead), or a first route's name.
@@ -235,7 +214,8 @@ internal static class HttpApiEvent
         return buffer.WrittenMemory;
     }
 
-    private static OperationResult? FindParameters(JsonElement httpEvent, string objectName, string route, OperationPolicy policy, JsonObject request)
+    // The where, fields and limit of a find from the query string.
+    private static (OperationRequest? Request, OperationResult? Error) FindParameters(JsonElement httpEvent, string objectName, string route, OperationPolicy policy)
     {
         var where = new JsonObject();
         foreach (var (name, value) in QueryParameters(httpEvent))
@@ -252,21 +232,17 @@ internal static class HttpApiEvent
         if (where.Count == 0)
         {
             var example = objectName switch { "Lead" => "Email=doe@example.com", "Case" => "Status=New", _ => "Name=Acme" };
-            return OperationResult.Invalid($"Give at least one field to match as a query parameter, such as GET {route}?{example}.");
+            return (null, OperationResult.Invalid($"Give at least one field to match as a query parameter, such as GET {route}?{example}."));
         }
 
-        request["where"] = where;
-        if (Query(httpEvent, "fields") is { } fields)
+        return (new OperationRequest
         {
-            request["fields"] = FieldList(fields);
-        }
-
-        if (Query(httpEvent, "limit") is { } limit)
-        {
-            request["limit"] = int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : limit;
-        }
-
-        return null;
+            Where = where,
+            Fields = Query(httpEvent, "fields") is { } fields ? FieldList(fields) : null,
+            Limit = Query(httpEvent, "limit") is { } limit
+                ? int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : limit
+                : null,
+        }, null);
     }
 
     private static JsonArray FieldList(string fields) =>

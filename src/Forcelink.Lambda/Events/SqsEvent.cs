@@ -269,11 +269,14 @@ internal static class SqsEvent
         // The message id is the natural idempotency key: SQS redelivers the same message on retry.
         if (request is not null && request.IdempotencyKey is null && request.OperationName?.Equals("create", StringComparison.OrdinalIgnoreCase) == true)
         {
-            request.Json["idempotencyKey"] = id;
+            request = request with { IdempotencyKey = id };
         }
 
         return new Message(id, request, error);
     }
+
+    private static (OperationRequest?, OperationResult?) Parse(ReadOnlySpan<byte> body) =>
+        OperationRequest.TryParse(body, out var request, out var error) ? (request, null) : (null, error);
 
     // The body is JSON inside a JSON string: unescaped into a pooled buffer, never into a string.
     private static (OperationRequest?, OperationResult?) ParseBody(ref Utf8JsonReader reader)
@@ -281,14 +284,14 @@ internal static class SqsEvent
         // Bytes that are not UTF-8 are named as sent: unescaping would only fail on them.
         if (!reader.ValueIsEscaped || !Utf8.IsValid(reader.ValueSpan))
         {
-            return OperationRequest.Parse(reader.ValueSpan);
+            return Parse(reader.ValueSpan);
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
         try
         {
             var length = reader.CopyString(buffer);
-            return OperationRequest.Parse(buffer.AsSpan(0, length));
+            return Parse(buffer.AsSpan(0, length));
         }
         catch (InvalidOperationException e)
         {

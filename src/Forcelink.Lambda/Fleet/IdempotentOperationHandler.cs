@@ -65,7 +65,14 @@ internal sealed partial class IdempotentOperationHandler(
         var operations = new Operation?[requests.Count];
         for (var i = 0; i < requests.Count; i++)
         {
-            (operations[i], results[i]) = requests[i].Validate(Policy);
+            if (requests[i].TryValidate(Policy, out var operation, out var error))
+            {
+                operations[i] = operation;
+            }
+            else
+            {
+                results[i] = error;
+            }
         }
 
         var now = timeProvider.GetUtcNow();

@@ -44,7 +44,7 @@ internal sealed class TokenTable(IAmazonDynamoDB dynamoDb, string tableName, Kms
         if (value is not null && hash is not null && Uri.TryCreate(instanceUrl, UriKind.Absolute, out var instance))
         {
             Uri.TryCreate(Text(item, "identityUrl"), UriKind.Absolute, out var identity);
-            token = new AccessToken(value, instance, DateTimeOffset.FromUnixTimeMilliseconds(Number(item, "issuedAt")), identity);
+            token = new AccessToken(value, instance, DateTimeOffset.FromUnixTimeMilliseconds(Number(item, "issuedAt")), identity) { FromStore = true };
         }
 
         return new TokenItem(

@@ -46,21 +46,13 @@ internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvid
         }
     }
 
-    /// <summary>Records the org's daily API usage as the client last read it from <c>Sforce-Limit-Info</c>.</summary>
-    public void RecordApiUsage(Forcelink.Rest.ApiUsage? usage)
-    {
-        if (usage is null)
-        {
-            return;
-        }
-
-        Record(MetricNames.ApiUsageUsed, usage.Used, MetricUnit.Count);
-        Record(MetricNames.ApiUsageMax, usage.Max, MetricUnit.Count);
-    }
+    /// <summary>The client's instruments, whose totals each flush writes; <see langword="null"/> when there is no client yet.</summary>
+    public ClientMetricsListener? Client { get; set; }
 
     /// <summary>Writes everything recorded since the last flush, then forgets it.</summary>
     public void Flush()
     {
+        Client?.WriteTo(this);
         List<string> lines = [];
         lock (_gate)
         {

@@ -37,6 +37,10 @@ public sealed class AccessToken
         (OrganizationId, UserId) = ParseIdentity(identityUrl);
     }
 
+    /// <summary>True when the token was read from a store shared with other processes rather than obtained by a login
+    /// of this process, so that only real logins are counted.</summary>
+    internal bool FromStore { get; init; }
+
     /// <summary>The access token itself. A secret: never log it.</summary>
     public string Value { get; }
 

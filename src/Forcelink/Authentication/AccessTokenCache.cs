@@ -15,13 +15,15 @@ internal sealed partial class AccessTokenCache
     private readonly TimeSpan _lifetime;
     private readonly TimeSpan _refreshMargin;
     private readonly ILogger _logger;
+    private readonly ForcelinkMetrics? _metrics;
     private readonly Lock _lock = new();
     private Entry? _current;
     private AccessToken? _rejected;
     private Task<Entry>? _pending;
 
-    public AccessTokenCache(SalesforceCredential credential, TimeProvider timeProvider, TimeSpan lifetime, TimeSpan refreshMargin, ILogger logger)
+    public AccessTokenCache(SalesforceCredential credential, TimeProvider timeProvider, TimeSpan lifetime, TimeSpan refreshMargin, ILogger logger, ForcelinkMetrics? metrics = null)
     {
+        _metrics = metrics;
         _credential = credential;
         _timeProvider = timeProvider;
         _lifetime = lifetime;
@@ -90,6 +92,11 @@ internal sealed partial class AccessTokenCache
 
             // Not tied to one caller's token: the exchange serves every waiter, and each waiter can stop waiting on its own.
             var token = await _credential.GetTokenAsync(replacing, CancellationToken.None).ConfigureAwait(false);
+            if (!token.FromStore)
+            {
+                _metrics?.Logins.Add(1);
+            }
+
             // A token shared by other processes (a fleet-wide token store) may have been issued well before this
             // exchange: its end follows its issue. A token past its lifetime (a fixed one from elsewhere) counts as new.
             var issuedAt = token.IssuedAt < startedAt && token.IssuedAt > startedAt - _lifetime ? token.IssuedAt : startedAt;

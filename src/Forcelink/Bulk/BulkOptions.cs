@@ -3,6 +3,9 @@ namespace Forcelink.Bulk;
 /// <summary>Settings of Bulk API 2.0 work (<see cref="SalesforceClientOptions.Bulk"/>). Validated with the client's options.</summary>
 public sealed class BulkOptions
 {
+    // 150 MB (150 x 2^20 bytes) after base64, which turns 3 bytes into 4.
+    private const long MaxCsvBytesPerJob = 150L * 1024 * 1024 * 3 / 4;
+
     /// <summary>The most bytes of CSV sent to one job; larger input is split into several jobs. Salesforce takes 150 MB per job after
     /// base64 encoding, about 100 MB of CSV.</summary>
     /// <value>The default is 100,000,000 bytes.</value>
@@ -26,31 +29,31 @@ public sealed class BulkOptions
     /// <value>The default (<see langword="null"/>) never uses Bulk API 2.0, so nothing changes for existing callers.</value>
     public int? CollectionThreshold { get; set; }
 
-    internal void Validate(List<string> errors)
+    internal void Validate(List<Configuration.OptionProblem> errors)
     {
-        if (MaxUploadBytes is < 1_000 or > 150_000_000)
+        if (MaxUploadBytes is < 1_000 or > MaxCsvBytesPerJob)
         {
-            errors.Add($"Bulk.MaxUploadBytes {MaxUploadBytes:N0} is out of range: use 1,000 to 150,000,000 bytes (Salesforce takes 150 MB per job after base64, about 100 MB of CSV).");
+            errors.Add(new("Bulk.MaxUploadBytes", $"{MaxUploadBytes:N0} is out of range: use 1,000 to {MaxCsvBytesPerJob:N0} bytes (Salesforce takes 150 MB per job after base64 encoding, which is that much CSV)."));
         }
 
         if (MaxJobsInFlight is < 1 or > 100)
         {
-            errors.Add($"Bulk.MaxJobsInFlight {MaxJobsInFlight} is out of range: use 1 to 100.");
+            errors.Add(new("Bulk.MaxJobsInFlight", $"{MaxJobsInFlight} is out of range: use 1 to 100."));
         }
 
         if (PollInterval <= TimeSpan.Zero || PollInterval > MaxPollInterval)
         {
-            errors.Add($"Bulk.PollInterval {PollInterval} must be above zero and at most Bulk.MaxPollInterval {MaxPollInterval}.");
+            errors.Add(new("Bulk.PollInterval", $"{PollInterval} must be above zero and at most Bulk.MaxPollInterval {MaxPollInterval}."));
         }
 
         if (MaxPollInterval > TimeSpan.FromMinutes(10))
         {
-            errors.Add($"Bulk.MaxPollInterval {MaxPollInterval} is out of range: use at most 10 minutes.");
+            errors.Add(new("Bulk.MaxPollInterval", $"{MaxPollInterval} is out of range: use at most 10 minutes."));
         }
 
         if (CollectionThreshold is < 1)
         {
-            errors.Add($"Bulk.CollectionThreshold {CollectionThreshold} must be at least 1, or null to keep collections.");
+            errors.Add(new("Bulk.CollectionThreshold", $"{CollectionThreshold} must be at least 1, or null to keep collections."));
         }
     }
 }

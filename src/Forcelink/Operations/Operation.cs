@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Forcelink.Operations;
 
-/// <summary>A validated operation: every name checked against the policy, every id well-formed. Created by <see cref="OperationRequest.Validate"/>.</summary>
+/// <summary>A validated operation: every name checked against the policy, every id well-formed. Created by <see cref="OperationRequest.TryValidate"/>.</summary>
 public abstract record Operation(OperationKind Kind, string ObjectName);
 
 /// <summary>Creates a record.</summary>
@@ -42,6 +42,16 @@ public sealed record UpsertOperation(string ObjectName, string ExternalIdField, 
 /// <param name="Id">The record id.</param>
 public sealed record DeleteOperation(string ObjectName, string Id) : Operation(OperationKind.Delete, ObjectName);
 
+/// <summary>Uploads a file (a ContentVersion) and links it to a record, such as a screenshot on a Case.</summary>
+/// <param name="ObjectName">The sObject of the record.</param>
+/// <param name="Id">The record id.</param>
+/// <param name="FileName">The file's name with its extension, such as <c>screenshot.png</c>.</param>
+/// <param name="Content">The file's bytes, at most <see cref="OperationRequest.MaxAttachmentBytes"/>.</param>
+/// <param name="Title">The title shown in Salesforce; the file name without its extension when null.</param>
+/// <param name="Description">An optional description.</param>
+public sealed record AttachOperation(string ObjectName, string Id, string FileName, ReadOnlyMemory<byte> Content, string? Title, string? Description)
+    : Operation(OperationKind.Attach, ObjectName);
+
 /// <summary>What an operation does.</summary>
 public enum OperationKind
 {
@@ -62,4 +72,7 @@ public enum OperationKind
 
     /// <summary>Delete a record.</summary>
     Delete,
+
+    /// <summary>Upload a file and link it to a record.</summary>
+    Attach,
 }

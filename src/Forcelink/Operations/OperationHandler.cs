@@ -70,15 +70,13 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     public async Task<OperationResult> HandleAsync(OperationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (operation, error) = request.Validate(Policy);
-        return operation is null ? error! : await ExecuteAsync(operation, cancellationToken).ConfigureAwait(false);
+        return request.TryValidate(Policy, out var operation, out var error) ? await ExecuteAsync(operation, cancellationToken).ConfigureAwait(false) : error;
     }
 
     /// <summary>Validates and runs one request given as JSON.</summary>
     public async Task<OperationResult> HandleAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken = default)
     {
-        var (request, error) = OperationRequest.Parse(json.Span);
-        return request is null ? error! : await HandleAsync(request, cancellationToken).ConfigureAwait(false);
+        return OperationRequest.TryParse(json.Span, out var request, out var error) ? await HandleAsync(request, cancellationToken).ConfigureAwait(false) : error;
     }
 
     /// <summary>Runs a validated operation.</summary>
@@ -95,6 +93,7 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
                 UpdateOperation update => await UpdateAsync(update, cancellationToken).ConfigureAwait(false),
                 UpsertOperation upsert => await UpsertAsync(upsert, cancellationToken).ConfigureAwait(false),
                 DeleteOperation delete => await DeleteAsync(delete, cancellationToken).ConfigureAwait(false),
+                AttachOperation attach => await AttachAsync(attach, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentException($"Unknown operation {operation.GetType().Name}.", nameof(operation)),
             };
         }
@@ -108,36 +107,30 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     /// Validates and runs many requests, writing creates, updates, upserts and deletes of the same object together in
     /// sObject Collections calls of 200 (one API call each) instead of one call per record. Results come in input order.
     /// </summary>
-    public async Task<IReadOnlyList<OperationResult>> HandleBatchAsync(IReadOnlyList<OperationRequest> requests, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<OperationResult>> HandleBatchAsync(IReadOnlyList<OperationRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var results = new OperationResult?[requests.Count];
-        var valid = new List<Operation>(requests.Count);
-        var positions = new List<int>(requests.Count);
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var (operation, error) = requests[i].Validate(Policy);
-            if (operation is null)
+        return BatchAnswers.RunAsync(requests, (OperationRequest request, out Operation? operation) => request.TryValidate(Policy, out operation, out var error) ? null : error, ExecuteBatchAsync, cancellationToken);
+    }
+
+    /// <summary>Validates and runs many requests given as JSON (an <c>invoke</c> file's items); one that cannot be read is answered as such, in its place.</summary>
+    public Task<IReadOnlyList<OperationResult>> HandleBatchAsync(IReadOnlyList<ReadOnlyMemory<byte>> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        return BatchAnswers.RunAsync(
+            requests,
+            (ReadOnlyMemory<byte> json, out Operation? operation) =>
             {
-                results[i] = error;
-                continue;
-            }
-
-            valid.Add(operation);
-            positions.Add(i);
-        }
-
-        var ran = await ExecuteBatchAsync(valid, cancellationToken).ConfigureAwait(false);
-        for (var j = 0; j < ran.Count; j++)
-        {
-            results[positions[j]] = ran[j];
-        }
-
-        return results!;
+                operation = null;
+                return !OperationRequest.TryParse(json.Span, out var request, out var error) ? error
+                    : request.TryValidate(Policy, out operation, out error) ? null : error;
+            },
+            ExecuteBatchAsync,
+            cancellationToken);
     }
 
     /// <summary>
-    /// Runs many validated operations (from <see cref="OperationRequest.Validate"/>), writing creates, updates, upserts
+    /// Runs many validated operations (from <see cref="OperationRequest.TryValidate"/>), writing creates, updates, upserts
     /// and deletes of the same object together in sObject Collections calls of 200, as
     /// <see cref="HandleBatchAsync(IReadOnlyList{OperationRequest}, CancellationToken)"/> does for requests. Results come
     /// in input order.
@@ -254,6 +247,8 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
             CreateOperation => OperationResult.Failure(504, OperationResult.OutcomeUnknown,
                 $"The create was sent but its answer was lost ({reason}), so the record may or may not exist. It was not sent again: check Salesforce before repeating it, or give the object an idempotency field so repeats are safe."),
             GetOperation or FindOperation => OperationResult.Transient(503, "SALESFORCE_UNAVAILABLE", $"The read failed ({reason}). Send it again."),
+            AttachOperation attach => OperationResult.Failure(504, OperationResult.OutcomeUnknown,
+                $"The file was sent but its answer was lost ({reason}), so {attach.ObjectName} {attach.Id} may or may not have it. It was not sent again: list the record's files ('forcelink file list {attach.Id}') before repeating it."),
             _ => OperationResult.Transient(504, OperationResult.OutcomeUnknown,
                 $"The {operation.Kind.ToString().ToLowerInvariant()} was sent but its answer was lost ({reason}); repeating it is safe."),
         };
@@ -348,6 +343,22 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     {
         await _client.DeleteAsync(delete.ObjectName, delete.Id, cancellationToken).ConfigureAwait(false);
         return OperationResult.Success(200, delete.Id);
+    }
+
+    private async Task<OperationResult> AttachAsync(AttachOperation attach, CancellationToken cancellationToken)
+    {
+        using var content = new MemoryStream(attach.Content.ToArray(), writable: false);
+        var file = await _client.UploadFileAsync(
+            new Rest.FileUpload(attach.FileName, content) { RecordId = attach.Id, Title = attach.Title, Description = attach.Description },
+            cancellationToken).ConfigureAwait(false);
+        return OperationResult.WithRecord(file.ContentDocumentId, new JsonObject
+        {
+            ["contentDocumentId"] = file.ContentDocumentId,
+            ["contentVersionId"] = file.ContentVersionId,
+            ["title"] = file.Title,
+            ["contentSize"] = file.ContentSize,
+            ["linkedEntityId"] = attach.Id,
+        }, statusCode: 201);
     }
 
     private async Task<IReadOnlyList<OperationResult>> WriteGroupAsync(List<Operation> operations, CancellationToken cancellationToken)

@@ -5,14 +5,19 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Text.Unicode;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
 
 namespace Forcelink.Operations;
 
 /// <summary>
 /// An operation as a caller sends it (a Lambda event, an SQS message body, a CLI <c>invoke</c> file), before validation:
-/// <c>{"operation":"create","object":"Lead","fields":{"LastName":"Doe","Company":"Acme"}}</c>.
+/// <c>{"operation":"create","object":"Lead","fields":{"LastName":"Doe","Company":"Acme"}}</c>. Immutable: adapters build
+/// one with an object initializer or change one with <c>with { ... }</c>; <see cref="TryValidate"/> turns it into an
+/// <see cref="Operation"/>. Members whose JSON type varies by operation (<c>fields</c> is an object for writes, a list
+/// for reads) are <see cref="JsonNode"/>s, checked by <see cref="TryValidate"/>.
 /// </summary>
-public sealed partial class OperationRequest
+public sealed partial record OperationRequest
 {
     /// <summary>The largest request accepted, in bytes.</summary>
     public const int MaxSize = 256 * 1024;
@@ -23,45 +28,99 @@ public sealed partial class OperationRequest
     /// <summary>The records a <c>find</c> returns when it names no limit.</summary>
     public const int DefaultLimit = 100;
 
-    private OperationRequest(JsonObject json) => Json = json;
+    /// <summary><c>operation</c>: create, get, find, update, upsert or delete (any case).</summary>
+    [JsonPropertyName("operation")]
+    public string? OperationName { get; init; }
 
-    /// <summary>The request's JSON.</summary>
-    public JsonObject Json { get; }
+    /// <summary><c>object</c>: the sObject's API name, such as <c>Lead</c>.</summary>
+    [JsonPropertyName("object")]
+    public string? ObjectName { get; init; }
 
-    /// <summary>The <c>operation</c> as sent.</summary>
-    public string? OperationName => Json["operation"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    /// <summary><c>id</c>: the record id of a get, update or delete.</summary>
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
 
-    /// <summary>The <c>object</c> as sent.</summary>
-    public string? ObjectName => Json["object"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    /// <summary><c>fields</c>: field values (an object) for create, update and upsert; field names (a list) for get and find.</summary>
+    [JsonPropertyName("fields")]
+    public JsonNode? Fields { get; init; }
 
-    /// <summary>The <c>idempotencyKey</c> as sent.</summary>
-    public string? IdempotencyKey => Json["idempotencyKey"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    /// <summary><c>externalIdField</c>: the external id field of an upsert.</summary>
+    [JsonPropertyName("externalIdField")]
+    public string? ExternalIdField { get; init; }
 
-    /// <summary>Reads a request from JSON bytes, refusing what is not a JSON object or is larger than <see cref="MaxSize"/>.</summary>
-    /// <returns>The request, or a 400 result saying what is wrong.</returns>
-    public static (OperationRequest? Request, OperationResult? Error) Parse(ReadOnlySpan<byte> json)
+    /// <summary><c>externalId</c>: the external id value of an upsert, a string or a number.</summary>
+    [JsonPropertyName("externalId")]
+    public JsonNode? ExternalId { get; init; }
+
+    /// <summary><c>where</c>: the field values a find matches (an object; a list value means any of).</summary>
+    [JsonPropertyName("where")]
+    public JsonNode? Where { get; init; }
+
+    /// <summary><c>limit</c>: the most records a find returns; <see cref="DefaultLimit"/> when absent.</summary>
+    [JsonPropertyName("limit")]
+    public JsonNode? Limit { get; init; }
+
+    /// <summary><c>file</c>: the file an attach uploads, <c>{"name":"screenshot.png","content":"&lt;base64&gt;","title":...,"description":...}</c>.</summary>
+    [JsonPropertyName("file")]
+    public JsonNode? File { get; init; }
+
+    /// <summary>The largest file an <c>attach</c> uploads, in bytes: its base64 must fit in a request of <see cref="MaxSize"/>,
+    /// the one limit of every event source. Larger files go through <see cref="SalesforceClient.UploadFileAsync"/>.</summary>
+    public const int MaxAttachmentBytes = 190 * 1024;
+
+    /// <summary><c>idempotencyKey</c>: a create's key (1 to 256 characters), so that a repeat is answered instead of run again.</summary>
+    [JsonPropertyName("idempotencyKey")]
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// Reads a request from JSON bytes: the one way in for text, refusing what is larger than <see cref="MaxSize"/>, not a
+    /// JSON object, malformed (<see cref="FindJsonProblem"/>) or has a member of the wrong type.
+    /// </summary>
+    /// <returns>True with the request; false with a 400 result saying what is wrong.</returns>
+    public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out OperationRequest? request, [NotNullWhen(false)] out OperationResult? error)
     {
+        request = null;
         if (json.Length > MaxSize)
         {
-            return (null, OperationResult.Invalid($"The request has {json.Length:N0} bytes; at most {MaxSize:N0} are accepted. Split it into several operations."));
+            error = OperationResult.Invalid($"The request has {json.Length:N0} bytes; at most {MaxSize:N0} are accepted. Split it into several operations.");
+            return false;
         }
 
         if (FindJsonProblem(json) is { } problem)
         {
-            return (null, OperationResult.Invalid($"The request is not valid JSON: {problem}"));
+            error = OperationResult.Invalid($"The request is not valid JSON: {problem}");
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            error = OperationResult.Invalid("The request must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}.");
+            return false;
         }
 
         try
         {
-            return JsonNode.Parse(json, documentOptions: StrictDocument) is JsonObject obj
-                ? (new OperationRequest(obj), null)
-                : (null, OperationResult.Invalid("The request must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
+            request = JsonSerializer.Deserialize(json, OperationJsonContext.Default.OperationRequest)!;
+            error = null;
+            return true;
         }
         catch (JsonException e)
         {
-            return (null, OperationResult.Invalid($"The request is not valid JSON: {e.Message}"));
+            // Only a member of the wrong type gets here (the bytes were checked above): say which, as validation would.
+            var member = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+            error = OperationResult.Invalid(member switch
+            {
+                "idempotencyKey" => "'idempotencyKey' must be a string of 1 to 256 characters.",
+                "operation" or "object" or "id" or "externalIdField" => $"'{member}' must be a non-empty string.",
+                _ => $"The request is not valid: {e.Message}",
+            });
+            return false;
         }
     }
+
+    /// <summary>The request as JSON, as a caller would send it.</summary>
+    public string ToJsonString() => JsonSerializer.Serialize(this, OperationJsonContext.Default.OperationRequest);
 
     /// <summary>
     /// What makes JSON bytes unfit to read as a request or an event, checked before anything reads them: malformed JSON,
@@ -160,31 +219,30 @@ public sealed partial class OperationRequest
         }
     }
 
-    /// <summary>Wraps an already parsed JSON object.</summary>
-    public static OperationRequest FromJson(JsonObject json)
+    /// <summary>Checks the request against Salesforce's shapes and the policy, reporting every problem together.</summary>
+    /// <returns>True with the operation; false with a result with status 400 (malformed) or 403 (not allowed by the policy).</returns>
+    public bool TryValidate(OperationPolicy policy, [NotNullWhen(true)] out Operation? operation, [NotNullWhen(false)] out OperationResult? error)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        return new OperationRequest(json);
+        (operation, error) = Validate(policy);
+        return operation is not null;
     }
 
-    /// <summary>Checks the request against Salesforce's shapes and the policy, reporting every problem together.</summary>
-    /// <returns>The operation, or a result with status 400 (malformed) or 403 (not allowed by the policy).</returns>
-    public (Operation? Operation, OperationResult? Error) Validate(OperationPolicy policy)
+    private (Operation? Operation, OperationResult? Error) Validate(OperationPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var errors = new List<string>();
         var fieldsInError = new List<string>();
         var forbidden = new Refusals();
 
-        var kindText = RequiredString("operation", errors);
+        var kindText = RequiredString(OperationName, "operation", errors);
         OperationKind kind = default;
         if (kindText is not null && !TryParseKind(kindText, out kind))
         {
-            errors.Add($"'operation' is '{kindText}'; use one of create, get, find, update, upsert, delete.");
+            errors.Add($"'operation' is '{kindText}'; use one of create, get, find, update, upsert, delete, attach.");
             kindText = null;
         }
 
-        var objectText = RequiredString("object", errors);
+        var objectText = RequiredString(ObjectName, "object", errors);
         OperationPolicy.ObjectRule? rule = null;
         if (objectText is not null)
         {
@@ -216,12 +274,13 @@ public sealed partial class OperationRequest
         var shape = rule ?? new OperationPolicy.ObjectRule(objectText, [], [], AnyField: true);
         Operation? operation = kind switch
         {
-            OperationKind.Create => Fields(shape, errors, forbidden, fieldsInError) is { } f ? new CreateOperation(shape.Name, f, OptionalString("idempotencyKey", errors)) : null,
-            OperationKind.Get => Id(errors) is { } id ? new GetOperation(shape.Name, id, FieldList(shape, errors, forbidden, required: false)) : null,
-            OperationKind.Update => (Id(errors), Fields(shape, errors, forbidden, fieldsInError)) is ({ } id, { } f) ? new UpdateOperation(shape.Name, id, f) : null,
-            OperationKind.Delete => Id(errors) is { } id ? new DeleteOperation(shape.Name, id) : null,
+            OperationKind.Create => ValidFields(shape, errors, forbidden, fieldsInError) is { } f ? new CreateOperation(shape.Name, f, OptionalString(IdempotencyKey, "idempotencyKey", errors)) : null,
+            OperationKind.Get => ValidId(errors) is { } id ? new GetOperation(shape.Name, id, FieldList(shape, errors, forbidden, required: false)) : null,
+            OperationKind.Update => (ValidId(errors), ValidFields(shape, errors, forbidden, fieldsInError)) is ({ } id, { } f) ? new UpdateOperation(shape.Name, id, f) : null,
+            OperationKind.Delete => ValidId(errors) is { } id ? new DeleteOperation(shape.Name, id) : null,
             OperationKind.Upsert => Upsert(shape, errors, forbidden, fieldsInError),
             OperationKind.Find => Find(shape, errors, forbidden),
+            OperationKind.Attach => (ValidId(errors), Attachment(errors)) is ({ } id, { } file) ? new AttachOperation(shape.Name, id, file.Name, file.Content, file.Title, file.Description) : null,
             _ => null,
         };
 
@@ -263,14 +322,14 @@ public sealed partial class OperationRequest
         }
     }
 
-    private string? RequiredString(string name, List<string> errors)
+    private static string? RequiredString(string? value, string name, List<string> errors)
     {
-        switch (Json[name])
+        switch (value)
         {
             case null:
                 errors.Add($"'{name}' is required.");
                 return null;
-            case JsonValue v when v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s):
+            case var s when !string.IsNullOrWhiteSpace(s):
                 return s;
             default:
                 errors.Add($"'{name}' must be a non-empty string.");
@@ -278,23 +337,23 @@ public sealed partial class OperationRequest
         }
     }
 
-    private string? OptionalString(string name, List<string> errors)
+    private static string? OptionalString(string? value, string name, List<string> errors)
     {
-        switch (Json[name])
+        switch (value)
         {
             case null:
                 return null;
-            case JsonValue v when v.TryGetValue<string>(out var s) && s.Length is > 0 and <= 256:
-                return s;
+            case { Length: > 0 and <= 256 }:
+                return value;
             default:
                 errors.Add($"'{name}' must be a string of 1 to 256 characters.");
                 return null;
         }
     }
 
-    private string? Id(List<string> errors)
+    private string? ValidId(List<string> errors)
     {
-        var id = RequiredString("id", errors);
+        var id = RequiredString(Id, "id", errors);
         if (id is not null && !IdPattern().IsMatch(id))
         {
             errors.Add($"'id' is '{Truncate(id)}', which is not a Salesforce record id (15 or 18 letters and digits, such as 00Q5e00000AbCdEEAV).");
@@ -304,11 +363,11 @@ public sealed partial class OperationRequest
         return id;
     }
 
-    private JsonObject? Fields(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden, List<string> fieldsInError)
+    private JsonObject? ValidFields(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden, List<string> fieldsInError)
     {
-        if (Json["fields"] is not JsonObject fields)
+        if (Fields is not JsonObject fields)
         {
-            errors.Add(Json["fields"] is null
+            errors.Add(Fields is null
                 ? "'fields' is required: an object of field names and values, such as {\"LastName\":\"Doe\"}."
                 : "'fields' must be an object of field names and values, such as {\"LastName\":\"Doe\"}.");
             return null;
@@ -365,12 +424,12 @@ public sealed partial class OperationRequest
 
     private List<string>? FieldList(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden, bool required)
     {
-        if (Json["fields"] is null)
+        if (Fields is null)
         {
             return required ? [.. rule.ReadableFields] : rule.AnyField ? null : [.. rule.ReadableFields];
         }
 
-        if (Json["fields"] is not JsonArray array || array.Count == 0)
+        if (Fields is not JsonArray array || array.Count == 0)
         {
             errors.Add("'fields' must be a non-empty list of field names, such as [\"Id\",\"Name\",\"Email\"].");
             return null;
@@ -398,7 +457,7 @@ public sealed partial class OperationRequest
 
     private UpsertOperation? Upsert(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden, List<string> fieldsInError)
     {
-        var field = RequiredString("externalIdField", errors);
+        var field = RequiredString(ExternalIdField, "externalIdField", errors);
         if (field is not null && !IsFieldName(field))
         {
             errors.Add($"'externalIdField' is '{Truncate(field)}', which is not a field API name.");
@@ -409,14 +468,14 @@ public sealed partial class OperationRequest
             forbidden.Field(rule, field);
         }
 
-        string? value = Json["externalId"] switch
+        string? value = ExternalId switch
         {
             JsonValue v when v.TryGetValue<string>(out var s) && s.Length > 0 => s,
             JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString(),
             null => null,
             _ => null,
         };
-        if (NumberOutOfRange(Json["externalId"], "externalId") is { } outOfRange)
+        if (NumberOutOfRange(ExternalId, "externalId") is { } outOfRange)
         {
             errors.Add(outOfRange);
             value = null;
@@ -426,14 +485,76 @@ public sealed partial class OperationRequest
             errors.Add("'externalId' is required: the external id value, as a string or number.");
         }
 
-        var fields = Fields(rule, errors, forbidden, fieldsInError);
+        var fields = ValidFields(rule, errors, forbidden, fieldsInError);
         return field is not null && value is not null && fields is not null ? new UpsertOperation(rule.Name, field, value, fields) : null;
+    }
+
+    private (string Name, byte[] Content, string? Title, string? Description)? Attachment(List<string> errors)
+    {
+        const string Shape = "{\"name\":\"screenshot.png\",\"content\":\"<the file's bytes in base64>\"}";
+        if (File is not JsonObject file)
+        {
+            errors.Add($"'file' is required: an object such as {Shape}.");
+            return null;
+        }
+
+        string? Text(string name, int maxLength, bool required)
+        {
+            switch (file[name])
+            {
+                case null when !required:
+                    return null;
+                case JsonValue v when v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s) && s.Length <= maxLength:
+                    return s;
+                default:
+                    errors.Add($"'file.{name}' must be a non-empty string of at most {maxLength:N0} characters{(required ? $", as in {Shape}" : "")}.");
+                    return null;
+            }
+        }
+
+        var name = Text("name", 255, required: true);
+        if (name is not null && (name.IndexOfAny(['/', '\\']) >= 0 || name is "." or ".."))
+        {
+            errors.Add($"'file.name' is '{Truncate(name)}': give the file's name without a directory, such as screenshot.png.");
+            name = null;
+        }
+
+        var title = Text("title", 255, required: false);
+        var description = Text("description", 1000, required: false);
+        byte[]? content = null;
+        if (file["content"] is JsonValue c && c.TryGetValue<string>(out var base64))
+        {
+            var buffer = new byte[base64.Length / 4 * 3 + 3];
+            if (base64.AsSpan().IndexOfAny(" \t\r\n") >= 0 || !Convert.TryFromBase64String(base64, buffer, out var length))
+            {
+                errors.Add("'file.content' is not base64: send the file's bytes base64-encoded (RFC 4648, with padding, no line breaks).");
+            }
+            else if (length == 0)
+            {
+                errors.Add("'file.content' is empty: Salesforce keeps no empty files.");
+            }
+            else if (length > MaxAttachmentBytes)
+            {
+                errors.Add($"'file.content' holds {length:N0} bytes; an attach takes at most {MaxAttachmentBytes:N0} (its base64 must fit in a {MaxSize:N0}-byte event). " +
+                    "Upload larger files with 'forcelink file upload' or SalesforceClient.UploadFileAsync, which stream files of any size.");
+            }
+            else
+            {
+                content = buffer[..length];
+            }
+        }
+        else
+        {
+            errors.Add($"'file.content' is required: the file's bytes in base64, as in {Shape}.");
+        }
+
+        return name is not null && content is not null && !errors.Any(e => e.StartsWith("'file.", StringComparison.Ordinal)) ? (name, content, title, description) : null;
     }
 
     private FindOperation? Find(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden)
     {
         var where = new Dictionary<string, JsonNode?>(StringComparer.OrdinalIgnoreCase);
-        if (Json["where"] is not JsonObject conditions || conditions.Count == 0)
+        if (Where is not JsonObject conditions || conditions.Count == 0)
         {
             errors.Add("'where' is required: an object of field names and the values they must equal, such as {\"Email\":\"doe@example.com\"}.");
         }
@@ -471,7 +592,7 @@ public sealed partial class OperationRequest
         }
 
         var limit = DefaultLimit;
-        if (Json["limit"] is { } limitNode)
+        if (Limit is { } limitNode)
         {
             // A whole number written with a fraction or exponent (10.0, 1e3) is one: JSON Schema's integer says so too.
             if (limitNode is JsonValue v && v.GetValueKind() == JsonValueKind.Number

@@ -60,8 +60,8 @@ public sealed class OperationResult
     /// <summary>A success carrying an id.</summary>
     public static OperationResult Success(int statusCode, string? id = null, bool? created = null) => new(true, statusCode) { Id = id, Created = created };
 
-    /// <summary>A successful get.</summary>
-    public static OperationResult WithRecord(string? id, JsonObject record) => new(true, 200) { Id = id, Record = record };
+    /// <summary>A successful get (200), or a successful write that answers with what it made (such as an attach's file, 201).</summary>
+    public static OperationResult WithRecord(string? id, JsonObject record, int statusCode = 200) => new(true, statusCode) { Id = id, Record = record };
 
     /// <summary>A successful find.</summary>
     public static OperationResult WithRecords(JsonArray records) => new(true, 200) { Records = records, TotalSize = records.Count };

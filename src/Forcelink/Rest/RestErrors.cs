@@ -75,6 +75,9 @@ internal static class RestErrors
         "API_DISABLED_FOR_ORG" => "The org's edition or the user's profile has no API access: enable 'API Enabled' on the profile or a permission set",
         "INSUFFICIENT_ACCESS_OR_READONLY" or "INSUFFICIENT_ACCESS" =>
             "The integration user lacks permission: grant the object permission (read, create, edit or delete) on its profile or a permission set",
+        "INVALID_REPLICATION_DATE" =>
+            "Changes since a time are kept for 30 days (deletions for 15): start the window within the last 30 days and at least one whole minute before its end, " +
+            "or, for older changes, query by SystemModstamp (queryAll for deleted records)",
         _ => null,
     };
 }

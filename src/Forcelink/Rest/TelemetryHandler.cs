@@ -6,7 +6,7 @@ namespace Forcelink.Rest;
 
 /// <summary>Observes every response on the wire: logs it (path only, never the query string or headers) and records
 /// the <c>Sforce-Limit-Info</c> API usage.</summary>
-internal sealed partial class TelemetryHandler(ILogger logger, TimeProvider timeProvider, Action<ApiUsage> onApiUsage, HttpMessageHandler innerHandler)
+internal sealed partial class TelemetryHandler(ILogger logger, TimeProvider timeProvider, ForcelinkMetrics metrics, Action<ApiUsage> onApiUsage, HttpMessageHandler innerHandler)
     : DelegatingHandler(innerHandler)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -15,9 +15,11 @@ internal sealed partial class TelemetryHandler(ILogger logger, TimeProvider time
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var elapsed = timeProvider.GetElapsedTime(started);
         LogResponse(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode, elapsed.TotalMilliseconds);
+        metrics.RecordRequest(request.Method.Method, (int)response.StatusCode);
         if (response.Headers.TryGetValues("Sforce-Limit-Info", out var values) && TryParseApiUsage(values.FirstOrDefault(), out var usage))
         {
             onApiUsage(usage);
+            metrics.RecordApiUsage(usage);
         }
 
         Activity.Current?.SetTag("http.response.status_code", (int)response.StatusCode);

@@ -34,6 +34,8 @@ public sealed partial class CliDocExamplesTests
         ["00Q5g00000AbCdEEAV"] = "00Q",
         ["5005g00000AbCdEAAV"] = "500",
         ["7505g00000AbCdEAAV"] = "750",
+        ["0685g00000AbCdEAAV"] = "068",
+        ["0695g00000AbCdEAAV"] = "069",
     };
 
     /// <summary>
@@ -292,6 +294,6 @@ public sealed partial class CliDocExamplesTests
     [GeneratedRegex(@"^export (\w+)=(.*)$")]
     private static partial Regex ExportLine();
 
-    [GeneratedRegex(@"\b(00Q|500|750)[A-Za-z0-9]{15}\b")]
+    [GeneratedRegex(@"\b(00Q|500|750|068|069)[A-Za-z0-9]{15}\b")]
     private static partial Regex RecordId();
 }

@@ -32,8 +32,7 @@ public sealed class ConfigurationTests
         var run = await session.RunAsync("login");
 
         Assert.Equal(ExitCodes.ConfigInvalid, run.ExitCode);
-        Assert.Contains("1 problem", run.Error);
-        Assert.Contains($"{variable} is the function's setting; the CLI does not read AWS", run.Error);
+        Assert.Contains($"{variable} is valid for the function, which reads the key from AWS; the CLI does not read AWS", run.Error);
         Assert.Contains(command, run.Error);
     }
 
@@ -56,7 +55,7 @@ public sealed class ConfigurationTests
         Assert.Contains("FORCELINK_POLICY is not a valid policy", run.Error);
         Assert.Contains("Lightning URL", run.Error);
         Assert.Contains("not a Salesforce username", run.Error);
-        Assert.Contains("keep only one", run.Error);
+        Assert.Contains("The private key is configured 2 times (FORCELINK_PRIVATE_KEY, FORCELINK_PRIVATE_KEY_FILE): keep exactly one", run.Error);
         Assert.Contains("62.0", run.Error);
     }
 

@@ -235,8 +235,8 @@ public sealed class DoctorCommandTests
 
         var run = await org.RunAsync("doctor");
 
-        AssertFailedAt(run, DoctorCommand.ConfigurationCheck, "No client secret: set FORCELINK_CLIENT_SECRET_FILE");
-        Assert.Contains("FORCELINK_PRIVATE_KEY_FILE belongs to the JWT bearer flow (auth jwt)", run.Output);
+        AssertFailedAt(run, DoctorCommand.ConfigurationCheck, "The client secret is not configured: set exactly one of FORCELINK_CLIENT_SECRET_SECRET_ID");
+        Assert.Contains("FORCELINK_PRIVATE_KEY_FILE belongs to the JWT bearer flow (FORCELINK_AUTH=jwt)", run.Output);
         Assert.Contains("2 problems", run.Output);
     }
 

@@ -62,7 +62,7 @@ public sealed class SampleEventTests
         var metrics = new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time, new CurrentInvocation());
         var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
             new OperationHandler(fixture.Client), null, "forcelink", TimeSpan.FromHours(1), fixture.Emulator.Time, NullLogger.Instance);
-        return new FunctionHandler(fixture.Client, operations, metrics, fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
+        return new FunctionHandler(operations, metrics, fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
     }
 
     private static async Task<JsonNode> InvokeAsync(FunctionHandler sut, ClientFixture fixture, string file)

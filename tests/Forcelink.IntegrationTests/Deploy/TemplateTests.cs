@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Forcelink.Lambda.Configuration;
@@ -15,17 +16,18 @@ public sealed partial class TemplateTests
     /// <summary>Variables the function reads that the template leaves out, and why.</summary>
     private static readonly Dictionary<string, string> DeliberatelyOmitted = new()
     {
-        [EnvironmentVariables.PrivateKey] = "a key in the function's configuration is readable by anyone allowed lambda:GetFunctionConfiguration",
-        [EnvironmentVariables.PrivateKeyFile] = "the package holds no key file",
-        [EnvironmentVariables.PrivateKeyPassphrase] = "an encrypted key's passphrase goes into the secret's JSON ({\"privateKey\",\"passphrase\"})",
+        [SettingNames.PrivateKey] = "a key in the function's configuration is readable by anyone allowed lambda:GetFunctionConfiguration",
+        [SettingNames.PrivateKeyFile] = "the package holds no key file",
+        [SettingNames.PrivateKeyPassphrase] = "an encrypted key's passphrase goes into the secret's JSON ({\"privateKey\",\"passphrase\"})",
 
         // The template deploys the JWT bearer flow; docs/authentication.md says which variables switch a stack to client credentials.
-        [EnvironmentVariables.Auth] = "the JWT bearer flow is the template's default; client credentials is set by hand",
-        [EnvironmentVariables.ClientSecret] = "a secret in the function's configuration is readable by anyone allowed lambda:GetFunctionConfiguration",
-        [EnvironmentVariables.ClientSecretFile] = "the package holds no secret file",
-        [EnvironmentVariables.ClientSecretSecretId] = "client credentials only, set by hand with FORCELINK_AUTH",
-        [EnvironmentVariables.ClientSecretParameter] = "client credentials only, set by hand with FORCELINK_AUTH",
-        [EnvironmentVariables.ClientSecretInBody] = "client credentials only; its default suits Salesforce",
+        [SettingNames.Auth] = "the JWT bearer flow is the template's default; client credentials is set by hand",
+        [SettingNames.ClientSecret] = "a secret in the function's configuration is readable by anyone allowed lambda:GetFunctionConfiguration",
+        [SettingNames.ClientSecretFile] = "the package holds no secret file",
+        [SettingNames.ClientSecretSecretId] = "client credentials only, set by hand with FORCELINK_AUTH",
+        [SettingNames.ClientSecretParameter] = "client credentials only, set by hand with FORCELINK_AUTH",
+        [SettingNames.ClientSecretInBody] = "client credentials only; its default suits Salesforce",
+        [SettingNames.CertificateFile] = "read by forcelink doctor only: the function reads the certificate stored with the key",
     };
 
     /// <summary>Everything the execution role may do besides writing its logs.</summary>
@@ -150,6 +152,7 @@ public sealed partial class TemplateTests
         var reads = typeof(EnvironmentVariables).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Select(f => (string)f.GetRawConstantValue()!)
             .Where(v => v.StartsWith("FORCELINK_", StringComparison.Ordinal))
+            .Concat(SettingNames.All)
             .ToHashSet();
         var set = Names((YamlMappingNode)Map(Map(Function, "Environment"), "Variables"));
 
@@ -220,8 +223,8 @@ public sealed partial class TemplateTests
     public void KeySource_EachChoice_GetsItsVariableAndOnlyItsPermissions()
     {
         var variables = (YamlMappingNode)Map(Map(Function, "Environment"), "Variables");
-        Assert.Equal("KeyInSecretsManager", IfCondition(variables.Children[new YamlScalarNode(EnvironmentVariables.PrivateKeySecretId)]));
-        Assert.Equal("KeyInSsm", IfCondition(variables.Children[new YamlScalarNode(EnvironmentVariables.PrivateKeyParameter)]));
+        Assert.Equal("KeyInSecretsManager", IfCondition(variables.Children[new YamlScalarNode(SettingNames.PrivateKeySecretId)]));
+        Assert.Equal("KeyInSsm", IfCondition(variables.Children[new YamlScalarNode(SettingNames.PrivateKeyParameter)]));
 
         var policies = ((YamlSequenceNode)Function.Children[new YamlScalarNode("Policies")]).Children.Select(Unwrap).ToList();
         var byCondition = policies.Where(p => p.Condition is not null).ToDictionary(p => p.Condition!, p => p.Content!.ToString());

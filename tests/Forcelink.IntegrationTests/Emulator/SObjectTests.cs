@@ -46,7 +46,7 @@ public sealed class SObjectTests
         var (status, body, _) = await emulator.CallAsync(HttpMethod.Get, "sobjects", token);
         Assert.Equal(200, status);
         var names = body!["sobjects"]!.AsArray().Select(o => o!["name"]!.GetValue<string>()).ToList();
-        Assert.Equal(["Account", "Case", "Contact", "Invoice__c", "Lead", "Organization", "User"], names);
+        Assert.Equal(["Account", "Case", "Contact", "ContentDocument", "ContentDocumentLink", "ContentVersion", "Invoice__c", "Lead", "Organization", "User"], names);
         var lead = body["sobjects"]!.AsArray().Single(o => o!["name"]!.GetValue<string>() == "Lead")!;
         Assert.Equal("00Q", lead["keyPrefix"]!.GetValue<string>());
         Assert.Equal("/services/data/v62.0/sobjects/Lead/describe", lead["urls"]!["describe"]!.GetValue<string>());

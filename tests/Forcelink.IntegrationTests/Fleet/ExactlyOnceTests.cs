@@ -1,3 +1,4 @@
+using Forcelink.Tests.TestDoubles;
 using System.Text;
 using System.Text.Json.Nodes;
 using Forcelink.Emulator.Hosting;
@@ -206,7 +207,7 @@ public sealed class ExactlyOnceTests(DynamoDbFixture dynamoDb) : IClassFixture<D
         var client = lose is null ? _fixture.Client : _fixture.CreateClient(o => o.Transport = lose);
         var idempotency = table ? new IdempotencyTable(dynamoDb.Client, await dynamoDb.CreateIdempotencyTableAsync()) : null;
         var metrics = new EmbeddedMetrics(new StringWriter(), _fixture.Emulator.Time, new CurrentInvocation());
-        return new FunctionHandler(client, Idempotent(idempotency, keyField, client), metrics, _fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
+        return new FunctionHandler(Idempotent(idempotency, keyField, client), metrics, _fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
     }
 
     private async Task<JsonNode> InvokeAsync(FunctionHandler sut, JsonObject json, TimeSpan? remaining = null)

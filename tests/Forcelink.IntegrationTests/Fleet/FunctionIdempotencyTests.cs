@@ -50,7 +50,7 @@ public sealed class FunctionIdempotencyTests(DynamoDbFixture dynamoDb) : IClassF
         var operations = new IdempotentOperationHandler(
             new OperationHandler(_fixture.Client), table, "forcelink-test", TimeSpan.FromHours(1), _fixture.Emulator.Time, NullLogger.Instance);
         var metrics = new EmbeddedMetrics(new StringWriter(), _fixture.Emulator.Time, new CurrentInvocation());
-        return new FunctionHandler(_fixture.Client, operations, metrics, _fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
+        return new FunctionHandler(operations, metrics, _fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
     }
 
     private async Task<JsonNode> InvokeAsync(FunctionHandler sut, JsonObject json)

@@ -1,3 +1,4 @@
+using Forcelink.Tests.TestDoubles;
 using System.Text.Json.Nodes;
 using Forcelink.IntegrationTests.Library;
 using Forcelink.Lambda.Fleet;

@@ -427,7 +427,7 @@ internal sealed class SoakRun : IAsyncDisposable
             _time,
             NullLogger.Instance);
         var logs = new NotStartedCounter();
-        var function = new FunctionHandler(client, operations, new EmbeddedMetrics(TextWriter.Null, _time, new CurrentInvocation()), _time, logs);
+        var function = new FunctionHandler(operations, new EmbeddedMetrics(TextWriter.Null, _time, new CurrentInvocation()), _time, logs);
         return new Container(killSwitch, credential, client, dynamoDb, tokenHttp, function, logs);
     }
 

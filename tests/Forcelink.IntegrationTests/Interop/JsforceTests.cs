@@ -136,6 +136,29 @@ public sealed class JsforceTests
         Assert.Equal(0, emulator.Host.LoginCount(EmulatorFixture.Username));
     }
 
+    [InteropFact]
+    public async Task RestScript_DescribeGlobalChangesAndApexRest_BehaveAsSalesforce()
+    {
+        await using var emulator = await InteropTools.StartEmulatorAsync(Library.RawCallTests.AddApexServices);
+        using var workspace = new InteropWorkspace();
+
+        var result = await RunScriptAsync("jsforce-rest.mjs", emulator, workspace);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        var json = InteropTools.ParseJson(result);
+        Assert.Equal(200, (int?)json["global"]!["maxBatchSize"]);
+        Assert.Equal("00Q", (string?)json["global"]!["lead"]!["keyPrefix"]);
+        Assert.Contains("ContentVersion", json["global"]!["names"]!.AsArray().Select(n => (string?)n));
+        Assert.Contains((string?)json["kept"], json["updated"]!["ids"]!.AsArray().Select(i => (string?)i));
+        Assert.DoesNotContain((string?)json["doomed"], json["updated"]!["ids"]!.AsArray().Select(i => (string?)i));
+        Assert.NotNull((string?)json["updated"]!["latestDateCovered"]);
+        Assert.Equal((string?)json["doomed"], (string?)json["deleted"]!["deletedRecords"]![0]!["id"]);
+        Assert.NotNull((string?)json["deleted"]!["earliestDateAvailable"]);
+        Assert.Equal(("GET", "/LeadIntake/web", "jsforce"), ((string?)json["echoGet"]!["httpMethod"], (string?)json["echoGet"]!["requestURI"], (string?)json["echoGet"]!["params"]!["source"]));
+        Assert.Equal("doe@example.com", (string?)json["echoPost"]!["requestBody"]!["email"]);
+        Assert.Equal("NOT_FOUND", (string?)json["unmapped"]);
+    }
+
     private static void AssertDeletedEverywhere(EmulatorFixture emulator, JsonNode lifecycle, string keyPrefix)
     {
         var id = (string)lifecycle["id"]!;

@@ -179,6 +179,31 @@ public sealed class SalesforceCliTests
         Assert.Equal([Sf.DevHubProbe], sf.FailedRequests);
     }
 
+    [InteropFact]
+    public async Task ApiRequestRestAndSObjectList_ReachTheEmulatorsRestAndApexServices()
+    {
+        await using var emulator = await InteropTools.StartEmulatorAsync(Library.RawCallTests.AddApexServices);
+        using var workspace = new InteropWorkspace();
+        var sf = new Sf(emulator, workspace);
+        await sf.LoginAsync();
+
+        var objects = await sf.RunAsync("sobject", "list", "--sobject", "all", "--target-org", "emu");
+        var custom = await sf.RunAsync("sobject", "list", "--sobject", "custom", "--target-org", "emu");
+        var limits = await sf.RunAsync("api", "request", "rest", "/services/data/v62.0/limits", "--target-org", "emu");
+        var echo = await sf.RunAsync("api", "request", "rest", "services/apexrest/LeadIntake/sf?source=cli", "--method", "POST",
+            "--body", """{"email":"doe@example.com"}""", "--target-org", "emu");
+
+        Assert.Contains("Lead", objects.AsArray().Select(o => (string?)o));
+        Assert.Contains("ContentDocumentLink", objects.AsArray().Select(o => (string?)o));
+        Assert.Empty(custom.AsArray());
+        Assert.Equal(200, (int?)limits["statusCode"]);
+        Assert.NotNull(limits["body"]!["DailyApiRequests"]);
+        Assert.Equal(200, (int?)echo["statusCode"]);
+        Assert.Equal(("/LeadIntake/sf", "cli", "doe@example.com"),
+            ((string?)echo["body"]!["requestURI"], (string?)echo["body"]!["params"]!["source"], (string?)echo["body"]!["requestBody"]!["email"]));
+        Assert.Equal([Sf.DevHubProbe], sf.FailedRequests);
+    }
+
     /// <summary>Runs <c>sf ... --json</c> with the Node 22 binary in the workspace's home and returns <c>result</c>.</summary>
     private sealed class Sf(EmulatorFixture emulator, InteropWorkspace workspace)
     {

@@ -157,7 +157,7 @@ public sealed class ClientCredentialsFunctionTests : IAsyncLifetime, IDisposable
         var operations = new IdempotentOperationHandler(
             new OperationHandler(client, options.Policy), null, "forcelink", IdempotentOperationHandler.DefaultExpiry, time, NullLogger.Instance);
         var metrics = new EmbeddedMetrics(TextWriter.Null, time, new CurrentInvocation());
-        return (new FunctionHandler(client, operations, metrics, time, loggerFactory.CreateLogger<FunctionHandler>()), client);
+        return (new FunctionHandler(operations, metrics, time, loggerFactory.CreateLogger<FunctionHandler>()), client);
     }
 
     private async Task<JsonNode> InvokeAsync(FunctionHandler function, string json)

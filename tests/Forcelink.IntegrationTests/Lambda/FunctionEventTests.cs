@@ -203,7 +203,7 @@ public sealed class FunctionEventTests
         var metrics = new EmbeddedMetrics(output, fixture.Emulator.Time, new CurrentInvocation());
         var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
             new OperationHandler(fixture.Client, policy), null, "forcelink", TimeSpan.FromHours(1), fixture.Emulator.Time, NullLogger.Instance);
-        return new FunctionHandler(fixture.Client, operations, metrics, fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
+        return new FunctionHandler(operations, metrics, fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
     }
 
     private static async Task<JsonNode> InvokeAsync(FunctionHandler sut, ClientFixture fixture, string json)

@@ -169,7 +169,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
         Assert.Equal((PostKind.InitError, "FunctionConfigurationException", "application/vnd.aws.lambda.error+json"), (post.Kind, post.ErrorType, post.ContentType));
         using var body = JsonDocument.Parse(post.Body);
         var message = body.RootElement.GetProperty("errorMessage").GetString();
-        Assert.StartsWith("The Forcelink function is misconfigured (4 problems): 1. FORCELINK_LOGIN_URL is required", message, StringComparison.Ordinal);
+        Assert.StartsWith("The Forcelink function is misconfigured (3 problems): 1. FORCELINK_CONSUMER_KEY is not set", message, StringComparison.Ordinal);
         Assert.Contains("FORCELINK_PRIVATE_KEY_SECRET_ID", message, StringComparison.Ordinal);
         Assert.Equal(0, _api.NextCalls);
         Assert.Contains("\"level\":\"FATAL\",\"message\":\"Initialization failed", _output.ToString(), StringComparison.Ordinal);
@@ -300,7 +300,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
     {
         await using var fixture = await ClientFixture.StartAsync();
         var operations = new IdempotentOperationHandler(new OperationHandler(fixture.Client), null, "forcelink", TimeSpan.FromHours(1), fixture.Emulator.Time, NullLogger.Instance);
-        var function = new FunctionHandler(fixture.Client, operations, new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time, new CurrentInvocation()), fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
+        var function = new FunctionHandler(operations, new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time, new CurrentInvocation()), fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
         var random = new Random(20261208);
         var events = Enumerable.Range(0, 300).Select(_ => EventFuzzer.Generate(random)).ToList();
         var requestIds = events.Select(e => _api.Enqueue(e, Start)).ToList();

@@ -196,7 +196,7 @@ public sealed class PoisonMessageTests : IAsyncLifetime
                 "forcelink",
                 time,
                 NullLogger<FailureQueue>.Instance);
-        return new FunctionHandler(_fixture.Client, operations, metrics, time, NullLogger<FunctionHandler>.Instance, failureQueue: queue);
+        return new FunctionHandler(operations, metrics, time, NullLogger<FunctionHandler>.Instance, failureQueue: queue);
     }
 
     private async Task<JsonNode> InvokeAsync(FunctionHandler sut, JsonObject json)

@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.Threading.Channels;
 using Forcelink.Authentication;
 using Forcelink.Lambda.Configuration;

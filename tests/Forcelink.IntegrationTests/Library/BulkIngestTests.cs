@@ -107,15 +107,16 @@ public sealed class BulkIngestTests
         var reports = new List<BulkIngestProgress>();
         using var stopped = new CancellationTokenSource();
         var first = fixture.Client.Bulk.IngestAsync(BulkIngestRequest.Insert<Lead>(), ToAsync(Leads(30)), new SyncProgress<BulkIngestProgress>(reports), stopped.Token);
-        while (reports.Count == 0 || reports[^1].RecordsSent == 0)
+        while (Last(reports) is not { RecordsSent: > 0 })
         {
+            Assert.False(first.IsCompleted, "the ingest ended before its job was uploaded");
             await Task.WhenAny(first, Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System));
         }
 
         // The first process ends before the job does.
         await stopped.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first.WaitAsync(Timeout));
-        var id = reports[^1].JobIds.Single();
+        var id = Last(reports)!.JobIds.Single();
 
         using var other = fixture.CreateClient();
         var resumed = await TimePump.RunAsync(other.Bulk.ResumeAsync([id]), fixture.Emulator.Time, TimeSpan.FromSeconds(1));
@@ -135,6 +136,7 @@ public sealed class BulkIngestTests
         BulkJobInfo? job = null;
         while (job is null)
         {
+            Assert.False(running.IsCompleted, "the ingest ended before its job was listed");
             await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(5), TimeProvider.System));
             job = await bulk.ListJobsAsync(BulkJobKind.Ingest).FirstOrDefaultAsync(j => j.State == BulkJobState.InProgress).AsTask().WaitAsync(Timeout);
         }
@@ -168,6 +170,15 @@ public sealed class BulkIngestTests
         }
 
         Assert.Contains(fixture.Emulator.Host.Org.RequestLog, r => r.Path.Contains("/jobs/ingest", StringComparison.Ordinal));
+    }
+
+    private static T? Last<T>(List<T> reports)
+        where T : class
+    {
+        lock (reports)
+        {
+            return reports.Count == 0 ? null : reports[^1];
+        }
     }
 
     internal static List<Lead> Leads(int count) =>

@@ -63,26 +63,4 @@ public sealed class EmbeddedMetricsTests : IDisposable
 
         Assert.Equal(first, _output.ToString());
     }
-
-    [Fact]
-    public void RecordApiUsage_Usage_RecordsUsedAndMax()
-    {
-        var sut = CreateSut();
-
-        sut.RecordApiUsage(new Forcelink.Rest.ApiUsage(25, 15000));
-        sut.Flush();
-
-        Assert.Contains("\"ApiUsageUsed\":25,\"ApiUsageMax\":15000", _output.ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void RecordApiUsage_Unknown_RecordsNothing()
-    {
-        var sut = CreateSut();
-
-        sut.RecordApiUsage(null);
-        sut.Flush();
-
-        Assert.Equal(string.Empty, _output.ToString());
-    }
 }

@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using System.Text.Json;
 using Forcelink.Lambda;
 using Forcelink.Lambda.Configuration;

@@ -1,3 +1,4 @@
+using Forcelink.Tests.TestDoubles;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Forcelink.Operations;

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Forcelink.Tests.Lambda;
 
-public sealed class FunctionHandlerTests
+public sealed class FunctionHandlerTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
@@ -102,6 +102,52 @@ public sealed class FunctionHandlerTests
     }
 
     private EmbeddedMetrics? _metrics;
+    private FunctionMeterFactory? _meters;
+    private ClientMetricsListener? _listener;
+
+    public void Dispose()
+    {
+        _listener?.Dispose();
+        _meters?.Dispose();
+    }
+
+    [Fact]
+    public async Task HandleAsync_GetAfterALogin_RecordsItAndTheApiUsageFromTheMeter()
+    {
+        var (sut, transport, output) = CreateSut();
+        var record = StubHttpHandler.Json(System.Net.HttpStatusCode.OK, """{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA"}""");
+        record.Headers.Add("Sforce-Limit-Info", "api-usage=25/15000");
+        transport.On(HttpMethod.Get, "/services/data/v62.0/sobjects/Lead/", _ => record);
+
+        await sut.HandleCheckedAsync("""{"operation":"get","object":"Lead","id":"00Q000000000001AAA"}"""u8.ToArray(), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+        _metrics!.Flush();
+        await sut.HandleCheckedAsync("{}"u8.ToArray(), Context()).WaitAsync(TimeSpan.FromSeconds(30));
+        _metrics.Flush();
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var first = Assert.Single(lines, l => l.Contains("\"Logins\":1", StringComparison.Ordinal));
+        Assert.Contains("\"Retries\":0", first, StringComparison.Ordinal);
+        Assert.Contains("\"ApiUsageUsed\":25,\"ApiUsageMax\":15000", first, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("\"Logins\":0", StringComparison.Ordinal) && l.Contains("\"Retries\":0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ClientMetricsListener_AnotherScopesMeter_IsNotHeard()
+    {
+        using var mine = new FunctionMeterFactory();
+        using var other = new FunctionMeterFactory();
+        using var listener = new ClientMetricsListener(mine);
+        var output = new StringWriter();
+        var metrics = new EmbeddedMetrics(output, new FakeTimeProvider(Now), new CurrentInvocation()) { Client = listener };
+
+        other.Create(new System.Diagnostics.Metrics.MeterOptions(SalesforceClient.MeterName)).CreateCounter<long>(SalesforceClient.LoginsInstrument).Add(5);
+        var meter = mine.Create(new System.Diagnostics.Metrics.MeterOptions(SalesforceClient.MeterName));
+        meter.CreateCounter<long>(SalesforceClient.LoginsInstrument).Add(2);
+        meter.CreateCounter<long>(SalesforceClient.RetriesInstrument).Add(3);
+        metrics.Flush();
+
+        Assert.Contains("\"Logins\":2,\"Retries\":3", output.ToString(), StringComparison.Ordinal);
+    }
 
     private static InvocationContext Context() => new("req-9", Now.AddSeconds(10), null, null, new FakeTimeProvider(Now));
 
@@ -109,12 +155,16 @@ public sealed class FunctionHandlerTests
     {
         var time = new FakeTimeProvider(Now);
         var output = new StringWriter();
-        _metrics = new EmbeddedMetrics(output, time, new CurrentInvocation());
+        _meters?.Dispose();
+        _listener?.Dispose();
+        _meters = new FunctionMeterFactory();
+        _listener = new ClientMetricsListener(_meters);
+        _metrics = new EmbeddedMetrics(output, time, new CurrentInvocation()) { Client = _listener };
         var transport = new StubHttpHandler();
-        var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time, Transport = transport, ApiVersion = "62.0" });
+        var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time, Transport = transport, ApiVersion = "62.0", MeterFactory = _meters });
         var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
             new Forcelink.Operations.OperationHandler(client), null, "forcelink", TimeSpan.FromHours(1), time, NullLogger.Instance);
-        return (new FunctionHandler(client, operations, _metrics, time, NullLogger<FunctionHandler>.Instance), transport, output);
+        return (new FunctionHandler(operations, _metrics, time, NullLogger<FunctionHandler>.Instance), transport, output);
     }
 
     [Theory]

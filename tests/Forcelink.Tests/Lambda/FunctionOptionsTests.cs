@@ -1,3 +1,4 @@
+using Forcelink.Configuration;
 using Forcelink.Lambda.Configuration;
 using Forcelink.Tests.TestDoubles;
 
@@ -161,17 +162,24 @@ public sealed class FunctionOptionsTests
 
         Assert.Collection(
             exception.Errors,
-            e => Assert.StartsWith("FORCELINK_LOGIN_URL is required: https://login.salesforce.com", e, StringComparison.Ordinal),
-            e => Assert.StartsWith("FORCELINK_CONSUMER_KEY: ConsumerKey is required: copy the Consumer Key", e, StringComparison.Ordinal),
-            e => Assert.StartsWith("FORCELINK_USERNAME: Username is required", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_CONSUMER_KEY is not set: copy the Consumer Key", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_USERNAME is not set", e, StringComparison.Ordinal),
             e => Assert.StartsWith("The private key is not configured: set exactly one of FORCELINK_PRIVATE_KEY_SECRET_ID", e, StringComparison.Ordinal));
-        Assert.StartsWith("The Forcelink function is misconfigured (4 problems): 1. FORCELINK_LOGIN_URL is required", exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The Forcelink function is misconfigured (3 problems): 1. FORCELINK_CONSUMER_KEY is not set", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromEnvironment_LoginUrlUnset_JwtUsesTheProductionLoginHost()
+    {
+        var environment = ValidEnvironment();
+        environment.Remove("FORCELINK_LOGIN_URL");
+
+        Assert.Equal(new Uri("https://login.salesforce.com"), Read(environment).LoginUrl);
     }
 
     [Theory]
-    [InlineData("FORCELINK_LOGIN_URL", "FORCELINK_LOGIN_URL is required")]
-    [InlineData("FORCELINK_CONSUMER_KEY", "FORCELINK_CONSUMER_KEY: ConsumerKey is required")]
-    [InlineData("FORCELINK_USERNAME", "FORCELINK_USERNAME: Username is required")]
+    [InlineData("FORCELINK_CONSUMER_KEY", "FORCELINK_CONSUMER_KEY is not set")]
+    [InlineData("FORCELINK_USERNAME", "FORCELINK_USERNAME is not set")]
     [InlineData("FORCELINK_PRIVATE_KEY_SECRET_ID", "The private key is not configured")]
     public void FromEnvironment_RequiredVariableMissing_NamesIt(string variable, string expected)
     {
@@ -185,13 +193,13 @@ public sealed class FunctionOptionsTests
 
     [Theory]
     [InlineData("FORCELINK_LOGIN_URL", "login.salesforce.com", "FORCELINK_LOGIN_URL 'login.salesforce.com' is not an absolute URL")]
-    [InlineData("FORCELINK_LOGIN_URL", "http://login.salesforce.com", "FORCELINK_LOGIN_URL: LoginUrl 'http://login.salesforce.com/' must use https")]
-    [InlineData("FORCELINK_LOGIN_URL", "https://acme.lightning.force.com", "FORCELINK_LOGIN_URL: LoginUrl 'https://acme.lightning.force.com/' is a Lightning URL")]
-    [InlineData("FORCELINK_USERNAME", "integration", "FORCELINK_USERNAME: Username 'integration' is not a Salesforce username")]
-    [InlineData("FORCELINK_API_VERSION", "v62", "FORCELINK_API_VERSION: ApiVersion 'v62' is not a REST API version")]
+    [InlineData("FORCELINK_LOGIN_URL", "http://login.salesforce.com", "FORCELINK_LOGIN_URL 'http://login.salesforce.com/' must use https")]
+    [InlineData("FORCELINK_LOGIN_URL", "https://acme.lightning.force.com", "FORCELINK_LOGIN_URL 'https://acme.lightning.force.com/' is a Lightning URL")]
+    [InlineData("FORCELINK_USERNAME", "integration", "FORCELINK_USERNAME 'integration' is not a Salesforce username")]
+    [InlineData("FORCELINK_API_VERSION", "v62", "FORCELINK_API_VERSION 'v62' is not a REST API version")]
     [InlineData("FORCELINK_TOKEN_LIFETIME_MINUTES", "fifteen", "FORCELINK_TOKEN_LIFETIME_MINUTES 'fifteen' is not a whole number of minutes")]
     [InlineData("FORCELINK_TOKEN_LIFETIME_MINUTES", "0", "FORCELINK_TOKEN_LIFETIME_MINUTES '0' is not a whole number of minutes")]
-    [InlineData("FORCELINK_TOKEN_LIFETIME_MINUTES", "2000", "FORCELINK_TOKEN_LIFETIME_MINUTES: TokenLifetime 1.09:20:00 is out of range")]
+    [InlineData("FORCELINK_TOKEN_LIFETIME_MINUTES", "2000", "FORCELINK_TOKEN_LIFETIME_MINUTES '2000' is not a whole number of minutes from 1 to 1440")]
     [InlineData("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "70000", "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT '70000' is not a TCP port")]
     public void FromEnvironment_InvalidValue_ExplainsTheFix(string variable, string value, string expected)
     {
@@ -397,7 +405,7 @@ public sealed class FunctionOptionsTests
 
         var error = Assert.Single(Errors(environment));
 
-        Assert.StartsWith($"FORCELINK_LOGIN_URL: LoginUrl '{loginUrl}", error, StringComparison.Ordinal);
+        Assert.StartsWith($"FORCELINK_LOGIN_URL '{loginUrl}", error, StringComparison.Ordinal);
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.Contains("https://<mydomain>.my.salesforce.com (Setup > My Domain shows it)", error, StringComparison.Ordinal);
     }
@@ -409,9 +417,9 @@ public sealed class FunctionOptionsTests
 
         Assert.Collection(
             errors,
-            e => Assert.StartsWith("FORCELINK_LOGIN_URL is required: the client credentials flow works only on the org's My Domain", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_LOGIN_URL is not set: the client credentials flow works only on the org's My Domain", e, StringComparison.Ordinal),
             e => Assert.StartsWith("FORCELINK_CLIENT_SECRET_IN_BODY 'yes' is not true or false", e, StringComparison.Ordinal),
-            e => Assert.StartsWith("FORCELINK_CONSUMER_KEY: ConsumerKey is required", e, StringComparison.Ordinal),
+            e => Assert.StartsWith("FORCELINK_CONSUMER_KEY is not set", e, StringComparison.Ordinal),
             e => Assert.StartsWith("The client secret is not configured", e, StringComparison.Ordinal));
     }
 

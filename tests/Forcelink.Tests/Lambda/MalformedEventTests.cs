@@ -205,6 +205,6 @@ public sealed class MalformedEventTests
         var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time, Transport = transport, ApiVersion = "62.0" });
         var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
             new Forcelink.Operations.OperationHandler(client), null, "forcelink", TimeSpan.FromHours(1), time, NullLogger.Instance);
-        return (new FunctionHandler(client, operations, metrics, time, NullLogger<FunctionHandler>.Instance), transport);
+        return (new FunctionHandler(operations, metrics, time, NullLogger<FunctionHandler>.Instance), transport);
     }
 }

@@ -1,3 +1,4 @@
+using Forcelink.Tests.TestDoubles;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -74,7 +75,7 @@ public sealed class SqsEventTests
         var message = Assert.Single(SqsEvent.ReadMessages(json, ref cursor, 10));
 
         Assert.Equal("Zoë \"Quote\" O'Brien", message.Request!.Json["fields"]!["LastName"]!.GetValue<string>());
-        Assert.Equal("Ünïcode \\ Ltd", message.Request.Json["fields"]!["Company"]!.GetValue<string>());
+        Assert.Equal("Ünïcode \\ Ltd", message.Request!.Json["fields"]!["Company"]!.GetValue<string>());
     }
 
     [Fact]

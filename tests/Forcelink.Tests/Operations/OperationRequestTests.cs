@@ -1,3 +1,4 @@
+using Forcelink.Tests.TestDoubles;
 using System.Text;
 using Forcelink.Operations;
 
@@ -49,8 +50,14 @@ public sealed class OperationRequestTests
     [InlineData("""{"operation":"find","object":"Lead","where":{"Email":[]}}""", "non-empty list")]
     public void Validate_BadRequest_Is400WithTheReason(string json, string expected)
     {
-        var (operation, error) = Parse(json).Validate(OperationPolicy.Default);
-        Assert.Null(operation);
+        // A member of the wrong type is refused by the parse, the rest by validation: the caller sees one 400 either way.
+        var (request, error) = OperationRequest.Parse(Encoding.UTF8.GetBytes(json));
+        if (request is not null)
+        {
+            (var operation, error) = request.Validate(OperationPolicy.Default);
+            Assert.Null(operation);
+        }
+
         Assert.Equal(400, error!.StatusCode);
         Assert.Equal("INVALID_REQUEST", error.ErrorCode);
         Assert.Contains(expected, error.ErrorMessage, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using Forcelink.Tests.TestDoubles;
 using System.Text;
 using Forcelink.Operations;
 

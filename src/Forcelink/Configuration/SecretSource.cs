@@ -1,4 +1,4 @@
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Configuration;
 
 /// <summary>
 /// Where a secret's text comes from (the JWT signing key, the client secret): inline in a variable, a file, a Secrets
@@ -9,19 +9,19 @@ internal sealed record SecretSource(SecretSourceKind Kind, string Value, string 
     /// <summary>One of the four <c>FORCELINK_PRIVATE_KEY*</c> variables.</summary>
     public static SecretSource PrivateKey(SecretSourceKind kind, string value) => new(kind, value, kind switch
     {
-        SecretSourceKind.Text => EnvironmentVariables.PrivateKey,
-        SecretSourceKind.File => EnvironmentVariables.PrivateKeyFile,
-        SecretSourceKind.Secret => EnvironmentVariables.PrivateKeySecretId,
-        _ => EnvironmentVariables.PrivateKeyParameter,
+        SecretSourceKind.Text => SettingNames.PrivateKey,
+        SecretSourceKind.File => SettingNames.PrivateKeyFile,
+        SecretSourceKind.Secret => SettingNames.PrivateKeySecretId,
+        _ => SettingNames.PrivateKeyParameter,
     });
 
     /// <summary>One of the four <c>FORCELINK_CLIENT_SECRET*</c> variables.</summary>
     public static SecretSource ClientSecret(SecretSourceKind kind, string value) => new(kind, value, kind switch
     {
-        SecretSourceKind.Text => EnvironmentVariables.ClientSecret,
-        SecretSourceKind.File => EnvironmentVariables.ClientSecretFile,
-        SecretSourceKind.Secret => EnvironmentVariables.ClientSecretSecretId,
-        _ => EnvironmentVariables.ClientSecretParameter,
+        SecretSourceKind.Text => SettingNames.ClientSecret,
+        SecretSourceKind.File => SettingNames.ClientSecretFile,
+        SecretSourceKind.Secret => SettingNames.ClientSecretSecretId,
+        _ => SettingNames.ClientSecretParameter,
     });
 
     /// <summary>Says where the secret comes from without showing it: inline text is described by its length only.</summary>

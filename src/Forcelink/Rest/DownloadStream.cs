@@ -1,0 +1,58 @@
+namespace Forcelink.Rest;
+
+/// <summary>A response body handed to the caller: reading it reads the connection, and disposing it releases the response
+/// (and so the connection) that the body belongs to.</summary>
+internal sealed class DownloadStream(HttpResponseMessage response, Stream body) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => response.Content.Headers.ContentLength ?? throw new NotSupportedException("The download's length is not known in advance.");
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => body.Read(buffer, offset, count);
+
+    public override int Read(Span<byte> buffer) => body.Read(buffer);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        body.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        body.ReadAsync(buffer, cancellationToken);
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            body.Dispose();
+            response.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await body.DisposeAsync().ConfigureAwait(false);
+        response.Dispose();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
