@@ -119,14 +119,70 @@ if (options.Runs("stream"))
     }
 }
 
-// 4. Warm overhead: a get through the function's handler vs a bare HttpClient GET of the same record (baseline).
+// 4. Bulk API 2.0: an upsert of N Leads by external id (create, upload, close, poll, all three result sets) at two sizes,
+// and a query job read page by page at N and 2N. The emulator does a job's work inside the request that closes an
+// ingest job or creates a query job; Salesforce does it in the background while the client polls, so rows also show
+// each side's time without it (JobMs), work that is the same for both clients. The sides alternate, after a warm-up
+// of the emulator's bulk paths; times are medians, memory the highest peak. A jsforce run that fails (out of memory,
+// say) is reported as failed and not run again at that size.
+if (options.Runs("bulk2"))
+{
+    var ingestSizes = options.Quick ? new[] { (Rows: 10_000, Runs: 3), (Rows: 50_000, Runs: 1) } : [(100_000, 3), (1_000_000, 1)];
+    await Child.RunAsync(emulator, options.Client, ["bulk2", "1000", "warm2-"], environment);
+    foreach (var (n, times) in ingestSizes)
+    {
+        var count = n.ToString(CultureInfo.InvariantCulture);
+        var (ours, theirs) = await AlternateAsync($"bulk2 {n:N0}", times,
+            run => Child.RunAsync(emulator, options.Client, ["bulk2", count, $"b2fl{n}-{run}-"], environment, n),
+            run => Child.TryRunAsync(emulator, options.Node, [Path.Combine(options.Jsforce, "bulk2.mjs"), count, $"b2js{n}-{run}-"], environment, n));
+        var what = $"Bulk API 2.0 upsert {n:N0} Leads";
+        AddRows(ours, theirs, ($"{what}: wall time (ms{(times > 1 ? ", median" : "")})", r => r.WallMs, Ms));
+        AddRows(ours, theirs, ($"{what}: wall time less the emulator's job processing (ms)", r => r.WallMs - r.JobMs, Ms));
+        AddRows(ours, theirs, ($"{what}: API calls incl. login and polls (target 8)", r => r.ApiCalls, v => $"{v}"));
+        AddPeakRow(ours, theirs, $"{what}: peak memory (MB{(times > 1 ? ", highest" : "")})");
+    }
+
+    var query = options.Quick ? 100_000 : 500_000;
+    await Seed.LeadsAsync(emulator, "BulkQuery", query * 2);
+    var select = "SELECT Id, LastName, Company, Email, Status FROM Lead WHERE Company = 'BulkQuery' LIMIT ";
+    await Child.RunAsync(emulator, options.Client, ["bulkquery", select + "1000"], environment, 1_000);
+    foreach (var n in new[] { query, query * 2 })
+    {
+        var soql = select + n.ToString(CultureInfo.InvariantCulture);
+        var (ours, theirs) = await AlternateAsync($"bulk query {n:N0}", 3,
+            _ => Child.RunAsync(emulator, options.Client, ["bulkquery", soql], environment, n),
+            _ => Child.TryRunAsync(emulator, options.Node, [Path.Combine(options.Jsforce, "bulk2query.mjs"), soql], environment, n));
+        var what = $"Bulk API 2.0 query {n:N0} records";
+
+        // Rates: the ratio is Forcelink's over jsforce's, so above 1 is faster.
+        AddRows(ours, theirs, ($"{what}: records/s (median)", r => r.Count / (r.WallMs / 1000), Rate));
+        AddRows(ours, theirs, ($"{what}: records/s less the emulator's query run", r => r.Count / ((r.WallMs - r.JobMs) / 1000), Rate));
+        AddRows(ours, theirs, ($"{what}: API calls incl. login and polls", r => r.ApiCalls, v => $"{v}"));
+        AddPeakRow(ours, theirs, $"{what}: peak memory (MB, highest)");
+    }
+
+    void AddRows(List<ChildResult> ours, List<ChildResult> theirs, (string Metric, Func<ChildResult, double> Value, Func<double, string> Format) row)
+    {
+        var mine = row.Value(ChildResult.Median(ours));
+        var baseline = theirs.Count == 0 ? (double?)null : row.Value(ChildResult.Median(theirs));
+        table.Add((row.Metric, row.Format(mine), baseline is { } b ? row.Format(b) : "failed", baseline is { } v ? Ratio(mine, v) : "n/a"));
+    }
+
+    void AddPeakRow(List<ChildResult> ours, List<ChildResult> theirs, string metric)
+    {
+        var mine = ours.Max(r => r.PeakRss);
+        table.Add((metric, Mb(mine), theirs.Count == 0 ? "failed" : Mb(theirs.Max(r => r.PeakRss)), theirs.Count == 0 ? "n/a" : Ratio(mine, theirs.Max(r => r.PeakRss))));
+    }
+}
+
+// 5. Warm overhead: a get through the function's handler vs a bare HttpClient GET of the same record (baseline).
 if (options.Runs("warm"))
 {
     var warm = await Warm.MeasureAsync(emulator, environment, options.Quick ? 200 : 1_000);
     table.Add(("warm get: Lambda handler vs bare HttpClient (µs, median)", Us(warm.Handler), Us(warm.Bare), Ratio(warm.Handler, warm.Bare)));
 }
 
-// 5. Micro-benchmarks (BenchmarkDotNet, run by run.sh before this program): each Forcelink method against its class's baseline.
+// 6. Micro-benchmarks (BenchmarkDotNet, run by run.sh before this program): each Forcelink method against its class's baseline.
 if (options.Micro is { } micro && options.Runs("micro"))
 {
     table.AddRange(MicroResults.Read(micro));
@@ -147,12 +203,40 @@ static string Us(double value) => value.ToString("N0", CultureInfo.InvariantCult
 static string Mb(double bytes) => (bytes / 1024 / 1024).ToString("N1", CultureInfo.InvariantCulture);
 static string Ratio(double ours, double baseline) => baseline <= 0 ? "n/a" : (ours / baseline).ToString("0.00", CultureInfo.InvariantCulture);
 static string PerSecond(ChildResult r) => (r.Count / (r.WallMs / 1000)).ToString("N0", CultureInfo.InvariantCulture);
+static string Rate(double perSecond) => perSecond.ToString("N0", CultureInfo.InvariantCulture);
+
+// Runs ours and theirs alternately; a failed baseline run ends the baseline's runs (its list is then shorter or empty).
+static async Task<(List<ChildResult> Ours, List<ChildResult> Theirs)> AlternateAsync(
+    string label, int runs, Func<int, Task<ChildResult>> ours, Func<int, Task<ChildResult?>> theirs)
+{
+    var oursRuns = new List<ChildResult>();
+    var theirsRuns = new List<ChildResult>();
+    var theirsFailed = false;
+    for (var run = 1; run <= runs; run++)
+    {
+        var mine = await ours(run);
+        oursRuns.Add(mine);
+        var baseline = theirsFailed ? null : await theirs(run);
+        theirsFailed |= baseline is null;
+        if (baseline is not null)
+        {
+            theirsRuns.Add(baseline);
+        }
+
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bench: {label} run {run}: forcelink {mine.WallMs:F0} ms ({mine.JobMs:F0} in the emulator's job work), {Mb(mine.PeakRss)} MB, {mine.ApiCalls} calls; ") +
+            (baseline is null ? "jsforce failed" : string.Create(CultureInfo.InvariantCulture,
+                $"jsforce {baseline.WallMs:F0} ms ({baseline.JobMs:F0}), {Mb(baseline.PeakRss)} MB, {baseline.ApiCalls} calls")));
+    }
+
+    return (oursRuns, theirsRuns);
+}
 
 namespace Forcelink.Bench
 {
     internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro, string? Only)
     {
-        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "warm", "micro"];
+        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "warm", "micro"];
 
         /// <summary>
         /// Whether this run includes the scenario: all of them unless --only names one. The function's SQS batch is part
@@ -178,7 +262,9 @@ namespace Forcelink.Bench
         }
     }
 
-    internal sealed record ChildResult(long Count, double WallMs, long PeakRss, int ApiCalls, double ServerMs)
+    /// <summary>One client run. <c>JobMs</c>, Bulk API 2.0 only: the emulator's time running the job's work (in the close of an
+    /// ingest job, the creation of a query job), which Salesforce does in the background while the client polls.</summary>
+    internal sealed record ChildResult(long Count, double WallMs, long PeakRss, int ApiCalls, double ServerMs, double JobMs = 0)
     {
         /// <summary>Wall time not spent inside the emulator: the client's own cost, which the emulator's share cannot hide.</summary>
         public double ClientMs => WallMs - ServerMs;
@@ -338,7 +424,22 @@ namespace Forcelink.Bench
             return start;
         }
 
-        public static async Task<ChildResult> RunAsync(EmulatorHost emulator, string fileName, string[] arguments, Dictionary<string, string> environment)
+        /// <summary>As <see cref="RunAsync"/>, but a run that fails (a baseline out of memory, say) is reported on stderr and gives <see langword="null"/>.</summary>
+        public static async Task<ChildResult?> TryRunAsync(EmulatorHost emulator, string fileName, string[] arguments, Dictionary<string, string> environment, long? expected = null)
+        {
+            try
+            {
+                return await RunAsync(emulator, fileName, arguments, environment, expected);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"bench: {Path.GetFileName(arguments.FirstOrDefault() ?? fileName)} failed: {e.Message}");
+                return null;
+            }
+        }
+
+        /// <summary>Runs a client to its exit and reads its JSON line; with <c>expected</c>, it must report exactly that many records.</summary>
+        public static async Task<ChildResult> RunAsync(EmulatorHost emulator, string fileName, string[] arguments, Dictionary<string, string> environment, long? expected = null)
         {
             var callsBefore = emulator.Org.ApiUsed;
             var startedAt = emulator.TimeProvider.GetUtcNow();
@@ -349,7 +450,16 @@ namespace Forcelink.Bench
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
+            try
+            {
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
+            }
+            catch (TimeoutException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
             var wall = stopwatch.Elapsed.TotalMilliseconds;
             var output = (await stdout).Trim().Split('\n')[^1];
             if (process.ExitCode != 0)
@@ -359,9 +469,22 @@ namespace Forcelink.Bench
 
             var json = JsonNode.Parse(output)!;
             var calls = emulator.Org.ApiUsed - callsBefore + (emulator.LoginCount("bench@example.com") - loginsBefore);
-            var serverMs = emulator.Org.RequestLog.Where(r => r.At >= startedAt).Sum(r => r.DurationMilliseconds);
-            return new ChildResult(json["count"]!.GetValue<long>(), wall, json["peakRssBytes"]!.GetValue<long>(), calls, serverMs);
+            var requests = emulator.Org.RequestLog.Where(r => r.At >= startedAt).ToList();
+            var serverMs = requests.Sum(r => r.DurationMilliseconds);
+            var jobMs = requests.Where(r => IsJobWork(r.Method, r.Path)).Sum(r => r.DurationMilliseconds);
+            var count = json["count"]!.GetValue<long>();
+            if (expected is { } n && count != n)
+            {
+                throw new InvalidOperationException($"{fileName} {string.Join(' ', arguments)} reported {count:N0} records, not {n:N0}: {output}");
+            }
+
+            return new ChildResult(count, wall, json["peakRssBytes"]!.GetValue<long>(), calls, serverMs, jobMs);
         }
+
+        /// <summary>The requests in which the emulator runs a Bulk API 2.0 job: an ingest job's close, a query job's creation.</summary>
+        private static bool IsJobWork(string method, string path) =>
+            (method == "PATCH" && path.Contains("/jobs/ingest/", StringComparison.Ordinal))
+            || (method == "POST" && path.TrimEnd('/').EndsWith("/jobs/query", StringComparison.Ordinal));
     }
 
     internal static class MicroResults

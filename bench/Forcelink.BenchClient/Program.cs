@@ -2,11 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using Forcelink;
 using Forcelink.Authentication;
+using Forcelink.Bulk;
 using Forcelink.Records;
 using Forcelink.Soql;
 
 // bulk N [P]    : upsert N Leads by Ext_Id__c (P0, P1, ...; P defaults to "fl-") through collections of 200, streaming.
 // stream SOQL   : read every record of a query page by page without keeping them.
+// bulk2 N [P]   : upsert N Leads by Ext_Id__c through Bulk API 2.0 (records streamed onto the upload), then read every
+//                 row's outcome as it streams back; "failed" counts rows that did not succeed.
+// bulkquery SOQL: run a Bulk API 2.0 query job and read its records page by page without keeping them.
 // Prints one JSON line: {"count","failed","ms","peakRssBytes","logins"}. Configuration: the FORCELINK_* variables.
 var mode = args.Length > 0 ? args[0] : "";
 var variable = (string name) => Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set.");
@@ -37,8 +41,25 @@ switch (mode)
         }
 
         break;
+    case "bulk2":
+        var rows = int.Parse(args[1], CultureInfo.InvariantCulture);
+        var ingest = await client.Bulk.IngestAsync(BulkIngestRequest.Upsert("Lead", "Ext_Id__c"), Leads(rows, args.Length > 2 ? args[2] : "fl-"));
+        await foreach (var row in client.Bulk.GetResultsAsync(ingest))
+        {
+            count++;
+            failed += row.Kind == BulkResultKind.Successful ? 0 : 1;
+        }
+
+        break;
+    case "bulkquery":
+        await foreach (var _ in client.Bulk.QueryAsync(SoqlQuery.Raw(args[1])))
+        {
+            count++;
+        }
+
+        break;
     default:
-        await Console.Error.WriteLineAsync("usage: Forcelink.BenchClient bulk N [PREFIX] | stream SOQL");
+        await Console.Error.WriteLineAsync("usage: Forcelink.BenchClient bulk N [PREFIX] | stream SOQL | bulk2 N [PREFIX] | bulkquery SOQL");
         return 2;
 }
 

@@ -62,7 +62,8 @@ public partial class BulkClient
 
     /// <summary>Streams the outcome of every row of an ingest's jobs as Salesforce returns it (in no set order): written rows, then failed
     /// ones, then unprocessed ones, each with the columns it was uploaded with. Reads one row at a time, whatever the size. At the end of
-    /// each job, checks that every row sent has an outcome.</summary>
+    /// each job, checks that every row sent has an outcome. The failed or unprocessed rows of a completed job whose counts show none
+    /// are not requested.</summary>
     /// <exception cref="SalesforceException">A job's results do not account for every row it was sent (<c>BULK_RESULTS_INCOMPLETE</c>):
     /// the message says how many have no outcome.</exception>
     public virtual async IAsyncEnumerable<BulkResultRow> GetResultsAsync(BulkIngestResult result, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -197,6 +198,15 @@ public partial class BulkClient
         var counts = new long[3];
         foreach (var kind in ResultKinds)
         {
+            // A completed job's counts are final: a result set they show empty would answer its header alone, and each
+            // request counts against the org's daily API limit.
+            if (job.State == BulkJobState.JobComplete
+                && ((kind == BulkResultKind.Failed && job.RecordsFailed == 0)
+                    || (kind == BulkResultKind.Unprocessed && (sent is null || sent == job.RecordsProcessed))))
+            {
+                continue;
+            }
+
             var resource = kind switch
             {
                 BulkResultKind.Successful => "successfulResults",

@@ -252,6 +252,32 @@ public sealed class BulkIngestTests : IDisposable
     }
 
     [Fact]
+    public async Task GetResultsAsync_CompletedJobWithNoFailures_RequestsOnlyTheSuccessfulRows()
+    {
+        var result = await RunAsync(_sut.Bulk.IngestAsync(BulkIngestRequest.Insert<Lead>(), Leads(4).ToAsyncEnumerable()));
+        var before = _api.Requests.Count;
+
+        var rows = await RunAsync(_sut.Bulk.GetResultsAsync(result).ToListAsync().AsTask());
+
+        Assert.Equal(4, rows.Count(r => r.Kind == BulkResultKind.Successful));
+        var read = Assert.Single(_api.Requests.Skip(before));
+        Assert.EndsWith("/successfulResults", read.Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetResultsAsync_CompletedJobWithAFailure_RequestsTheFailedRowsButNotTheUnprocessed()
+    {
+        var leads = Leads(3);
+        leads[1].LastName = "";
+        var result = await RunAsync(_sut.Bulk.IngestAsync(BulkIngestRequest.Insert<Lead>(), leads.ToAsyncEnumerable()));
+        var before = _api.Requests.Count;
+
+        await RunAsync(_sut.Bulk.GetResultsAsync(result).ToListAsync().AsTask());
+
+        Assert.Equal(["successfulResults", "failedResults"], _api.Requests.Skip(before).Select(r => r.Path.Split('/')[^1]));
+    }
+
+    [Fact]
     public async Task GetResultsAsync_ARowWithNoOutcome_ThrowsSayingHowMany()
     {
         _api.DropSuccessfulResults = 1;
