@@ -16,7 +16,7 @@ public sealed class BulkOptions
     public int MaxJobsInFlight { get; set; } = 5;
 
     /// <summary>The wait before a job's state is first read again.</summary>
-    /// <value>The default is 1 second; each further wait is 1.5 times longer, up to <see cref="MaxPollInterval"/>.</value>
+    /// <value>The default is 1 second (the state is read first at once, then after this wait); each further wait is 1.5 times longer, up to <see cref="MaxPollInterval"/>.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest wait between two reads of a job's state.</summary>
