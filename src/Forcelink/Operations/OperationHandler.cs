@@ -347,7 +347,10 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
 
     private async Task<OperationResult> AttachAsync(AttachOperation attach, CancellationToken cancellationToken)
     {
-        using var content = new MemoryStream(attach.Content.ToArray(), writable: false);
+        // The decoded file is read where it lies: an attach holds its bytes once.
+        using var content = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(attach.Content, out var bytes)
+            ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false)
+            : new MemoryStream(attach.Content.ToArray(), writable: false);
         var file = await _client.UploadFileAsync(
             new Rest.FileUpload(attach.FileName, content) { RecordId = attach.Id, Title = attach.Title, Description = attach.Description },
             cancellationToken).ConfigureAwait(false);

@@ -489,8 +489,9 @@ public sealed partial record OperationRequest
         return field is not null && value is not null && fields is not null ? new UpsertOperation(rule.Name, field, value, fields) : null;
     }
 
-    private (string Name, byte[] Content, string? Title, string? Description)? Attachment(List<string> errors)
+    private (string Name, ReadOnlyMemory<byte> Content, string? Title, string? Description)? Attachment(List<string> errors)
     {
+        var before = errors.Count;
         const string Shape = "{\"name\":\"screenshot.png\",\"content\":\"<the file's bytes in base64>\"}";
         if (File is not JsonObject file)
         {
@@ -521,7 +522,7 @@ public sealed partial record OperationRequest
 
         var title = Text("title", 255, required: false);
         var description = Text("description", 1000, required: false);
-        byte[]? content = null;
+        ReadOnlyMemory<byte>? content = null;
         if (file["content"] is JsonValue c && c.TryGetValue<string>(out var base64))
         {
             var buffer = new byte[base64.Length / 4 * 3 + 3];
@@ -540,7 +541,7 @@ public sealed partial record OperationRequest
             }
             else
             {
-                content = buffer[..length];
+                content = buffer.AsMemory(0, length);
             }
         }
         else
@@ -548,7 +549,7 @@ public sealed partial record OperationRequest
             errors.Add($"'file.content' is required: the file's bytes in base64, as in {Shape}.");
         }
 
-        return name is not null && content is not null && !errors.Any(e => e.StartsWith("'file.", StringComparison.Ordinal)) ? (name, content, title, description) : null;
+        return errors.Count == before ? (name!, content!.Value, title, description) : null;
     }
 
     private FindOperation? Find(OperationPolicy.ObjectRule rule, List<string> errors, Refusals forbidden)
