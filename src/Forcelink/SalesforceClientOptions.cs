@@ -79,47 +79,47 @@ public sealed class SalesforceClientOptions
             && !(decimal.TryParse(version, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
                  && version.Contains('.', StringComparison.Ordinal) && number >= 20m))
         {
-            errors.Add(new("ApiVersion", $"'{version}' is not a REST API version: write it as major.minor without 'v', such as 62.0."));
+            errors.Add(new("ApiVersion", $"'{version}' is not a REST API version", $"write it as major.minor without 'v', such as 62.0."));
         }
 
         if (TokenLifetime < TimeSpan.FromMinutes(1) || TokenLifetime > TimeSpan.FromHours(24))
         {
-            errors.Add(new("TokenLifetime", $"{TokenLifetime} is out of range: use the session timeout of the app or org, between 1 minute and 24 hours."));
+            errors.Add(new("TokenLifetime", $"{TokenLifetime} is out of range", $"use the session timeout of the app or org, between 1 minute and 24 hours."));
         }
 
         if (TokenRefreshMargin < TimeSpan.Zero || TokenRefreshMargin >= TokenLifetime)
         {
-            errors.Add(new("TokenRefreshMargin", $"{TokenRefreshMargin} must be at least zero and shorter than TokenLifetime {TokenLifetime}."));
+            errors.Add(new("TokenRefreshMargin", $"{TokenRefreshMargin} must be at least zero and shorter than TokenLifetime {TokenLifetime}.", ""));
         }
 
         if (MaxRetries is < 0 or > 10)
         {
-            errors.Add(new("MaxRetries", $"{MaxRetries} is out of range: use 0 (no retries) to 10."));
+            errors.Add(new("MaxRetries", $"{MaxRetries} is out of range", $"use 0 (no retries) to 10."));
         }
 
         if (RetryDelay < TimeSpan.Zero || RetryDelay > TimeSpan.FromMinutes(1))
         {
-            errors.Add(new("RetryDelay", $"{RetryDelay} is out of range: use 0 to 1 minute."));
+            errors.Add(new("RetryDelay", $"{RetryDelay} is out of range", $"use 0 to 1 minute."));
         }
 
         if (MaxRetryDuration < TimeSpan.Zero)
         {
-            errors.Add(new("MaxRetryDuration", $"{MaxRetryDuration} must not be negative."));
+            errors.Add(new("MaxRetryDuration", $"{MaxRetryDuration} must not be negative.", ""));
         }
 
         if (RequestTimeout < TimeSpan.FromSeconds(1) || RequestTimeout > TimeSpan.FromMinutes(10))
         {
-            errors.Add(new("RequestTimeout", $"{RequestTimeout} is out of range: use 1 second to 10 minutes (Salesforce's own limit)."));
+            errors.Add(new("RequestTimeout", $"{RequestTimeout} is out of range", $"use 1 second to 10 minutes (Salesforce's own limit)."));
         }
 
         if (MaxApiUsageShare is { } share && (share <= 0 || share > 1 || double.IsNaN(share)))
         {
-            errors.Add(new("MaxApiUsageShare", $"{share} is out of range: use a share above 0 and at most 1, such as 0.9."));
+            errors.Add(new("MaxApiUsageShare", $"{share} is out of range", $"use a share above 0 and at most 1, such as 0.9."));
         }
 
         if (Bulk is null)
         {
-            errors.Add(new("Bulk", "is required: leave it at its default unless tuning Bulk API 2.0."));
+            errors.Add(new("Bulk", "is required", "leave it at its default unless tuning Bulk API 2.0."));
         }
         else
         {
@@ -128,7 +128,7 @@ public sealed class SalesforceClientOptions
 
         if (TimeProvider is null)
         {
-            errors.Add(new("TimeProvider", "is required: leave it at TimeProvider.System unless testing."));
+            errors.Add(new("TimeProvider", "is required", "leave it at TimeProvider.System unless testing."));
         }
 
         return errors;

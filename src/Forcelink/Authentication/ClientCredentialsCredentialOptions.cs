@@ -47,26 +47,26 @@ public sealed class ClientCredentialsCredentialOptions
         ValidateLoginUrl(LoginUrl, errors);
         if (string.IsNullOrWhiteSpace(ConsumerKey))
         {
-            errors.Add(new("ConsumerKey", "is required: copy the Consumer Key from Setup > App Manager > your app > View > Manage Consumer Details."));
+            errors.Add(new("ConsumerKey", "is required", "copy the Consumer Key from Setup > App Manager > your app > View > Manage Consumer Details."));
         }
 
         if (string.IsNullOrWhiteSpace(ConsumerSecret))
         {
-            errors.Add(new("ConsumerSecret", "is required: copy the Consumer Secret from Setup > App Manager > your app > View > Manage Consumer Details."));
+            errors.Add(new("ConsumerSecret", "is required", "copy the Consumer Secret from Setup > App Manager > your app > View > Manage Consumer Details."));
         }
         else if (ConsumerSecret.Trim() != ConsumerSecret)
         {
-            errors.Add(new("ConsumerSecret", $"starts or ends with white space ({ConsumerSecret.Length} characters): Salesforce's secrets never do; remove it (a file holding the secret may end in a line break)."));
+            errors.Add(new("ConsumerSecret", $"starts or ends with white space ({ConsumerSecret.Length} characters)", $"Salesforce's secrets never do; remove it (a file holding the secret may end in a line break)."));
         }
 
         if (MaxLoginRetries is < 0 or > 10)
         {
-            errors.Add(new("MaxLoginRetries", $"{MaxLoginRetries} is out of range: use 0 (no retries) to 10."));
+            errors.Add(new("MaxLoginRetries", $"{MaxLoginRetries} is out of range", $"use 0 (no retries) to 10."));
         }
 
         if (MaxLoginRetryDuration < TimeSpan.Zero || MaxLoginRetryDuration > TimeSpan.FromMinutes(2))
         {
-            errors.Add(new("MaxLoginRetryDuration", $"{MaxLoginRetryDuration} is out of range: use 0 to 2 minutes."));
+            errors.Add(new("MaxLoginRetryDuration", $"{MaxLoginRetryDuration} is out of range", $"use 0 to 2 minutes."));
         }
 
         return errors;
@@ -80,38 +80,38 @@ public sealed class ClientCredentialsCredentialOptions
         const string Fix = "use your My Domain URL, https://<mydomain>.my.salesforce.com (Setup > My Domain shows it)";
         if (loginUrl is null)
         {
-            errors.Add(new("LoginUrl", $"is required: the client credentials flow works only on the org's My Domain; {Fix}."));
+            errors.Add(new("LoginUrl", $"is required", $"the client credentials flow works only on the org's My Domain; {Fix}."));
             return;
         }
 
         if (!loginUrl.IsAbsoluteUri)
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' is not an absolute URL: {Fix}."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' is not an absolute URL", $"{Fix}."));
             return;
         }
 
         if (!TransportSecurity.IsAllowed(loginUrl))
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' must use https (plain http is allowed only for a local emulator on 127.0.0.1 or localhost)."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' must use https (plain http is allowed only for a local emulator on 127.0.0.1 or localhost).", ""));
         }
 
         var host = loginUrl.Host.ToLowerInvariant();
         if (host is "login.salesforce.com" or "test.salesforce.com")
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' is the generic login host, which refuses the client credentials flow ('request not supported on this domain'): {Fix}."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' is the generic login host, which refuses the client credentials flow ('request not supported on this domain')", $"{Fix}."));
         }
         else if (host.EndsWith(".lightning.force.com", StringComparison.Ordinal))
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' is a Lightning URL, which has no OAuth endpoint: {Fix}."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' is a Lightning URL, which has no OAuth endpoint", $"{Fix}."));
         }
         else if (!TransportSecurity.IsLoopback(loginUrl) && !MyDomainSuffixes.Any(s => host.EndsWith(s, StringComparison.Ordinal)))
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' is not a My Domain host (*.my.salesforce.com), and the client credentials flow works only on the org's My Domain: {Fix}."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' is not a My Domain host (*.my.salesforce.com), and the client credentials flow works only on the org's My Domain", $"{Fix}."));
         }
 
         if (!string.IsNullOrEmpty(loginUrl.Query) || !string.IsNullOrEmpty(loginUrl.Fragment) || loginUrl.AbsolutePath.Trim('/').Length > 0)
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' has a path, query or fragment: give only the scheme and host, such as https://example.my.salesforce.com; Forcelink adds /services/oauth2/token."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' has a path, query or fragment", $"give only the scheme and host, such as https://example.my.salesforce.com; Forcelink adds /services/oauth2/token."));
         }
     }
 }

@@ -61,38 +61,38 @@ public sealed class JwtBearerCredentialOptions
         var errors = new List<OptionProblem>();
         if (string.IsNullOrWhiteSpace(ConsumerKey))
         {
-            errors.Add(new("ConsumerKey", "is required: copy the Consumer Key from Setup > App Manager > your app > View > Manage Consumer Details."));
+            errors.Add(new("ConsumerKey", "is required", "copy the Consumer Key from Setup > App Manager > your app > View > Manage Consumer Details."));
         }
 
         if (string.IsNullOrWhiteSpace(Username))
         {
-            errors.Add(new("Username", "is required: the username of the Salesforce integration user, such as integration@example.com."));
+            errors.Add(new("Username", "is required", "the username of the Salesforce integration user, such as integration@example.com."));
         }
         else if (!Username.Contains('@', StringComparison.Ordinal) || Username.Trim() != Username)
         {
-            errors.Add(new("Username", $"'{Username}' is not a Salesforce username: they have the form of an email address (name@domain), without spaces."));
+            errors.Add(new("Username", $"'{Username}' is not a Salesforce username", $"they have the form of an email address (name@domain), without spaces."));
         }
 
         ValidateLoginUrl(LoginUrl, errors);
 
         if (Audience is { } audience && string.IsNullOrWhiteSpace(audience))
         {
-            errors.Add(new("Audience", "is empty: leave it unset to derive it from LoginUrl, or set a URL such as https://login.salesforce.com."));
+            errors.Add(new("Audience", "is empty", "leave it unset to derive it from LoginUrl, or set a URL such as https://login.salesforce.com."));
         }
 
         if (AssertionLifetime < TimeSpan.FromSeconds(10) || AssertionLifetime > MaxAssertionLifetime)
         {
-            errors.Add(new("AssertionLifetime", $"{AssertionLifetime} is out of range: use 10 seconds to 3 minutes (Salesforce documents 'within 3 minutes')."));
+            errors.Add(new("AssertionLifetime", $"{AssertionLifetime} is out of range", $"use 10 seconds to 3 minutes (Salesforce documents 'within 3 minutes')."));
         }
 
         if (MaxLoginRetries is < 0 or > 10)
         {
-            errors.Add(new("MaxLoginRetries", $"{MaxLoginRetries} is out of range: use 0 (no retries) to 10."));
+            errors.Add(new("MaxLoginRetries", $"{MaxLoginRetries} is out of range", $"use 0 (no retries) to 10."));
         }
 
         if (MaxLoginRetryDuration < TimeSpan.Zero || MaxLoginRetryDuration > TimeSpan.FromMinutes(2))
         {
-            errors.Add(new("MaxLoginRetryDuration", $"{MaxLoginRetryDuration} is out of range: use 0 to 2 minutes."));
+            errors.Add(new("MaxLoginRetryDuration", $"{MaxLoginRetryDuration} is out of range", $"use 0 to 2 minutes."));
         }
 
         return errors;
@@ -105,34 +105,34 @@ public sealed class JwtBearerCredentialOptions
     {
         if (loginUrl is null)
         {
-            errors.Add(new("LoginUrl", "is required: https://login.salesforce.com for production, https://test.salesforce.com for sandboxes, or your My Domain URL."));
+            errors.Add(new("LoginUrl", "is required", "https://login.salesforce.com for production, https://test.salesforce.com for sandboxes, or your My Domain URL."));
             return;
         }
 
         if (!loginUrl.IsAbsoluteUri)
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' is not an absolute URL: write it with its scheme, such as https://login.salesforce.com."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' is not an absolute URL", $"write it with its scheme, such as https://login.salesforce.com."));
             return;
         }
 
         if (!TransportSecurity.IsAllowed(loginUrl))
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' must use https (plain http is allowed only for a local emulator on 127.0.0.1 or localhost)."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' must use https (plain http is allowed only for a local emulator on 127.0.0.1 or localhost).", ""));
         }
 
         if (loginUrl.Host.EndsWith(".lightning.force.com", StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' is a Lightning URL, which has no OAuth endpoint: use the My Domain URL instead (https://<mydomain>.my.salesforce.com; Setup > My Domain shows it)."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' is a Lightning URL, which has no OAuth endpoint", $"use the My Domain URL instead (https://<mydomain>.my.salesforce.com; Setup > My Domain shows it)."));
         }
 
         if (!string.IsNullOrEmpty(loginUrl.Query) || !string.IsNullOrEmpty(loginUrl.Fragment))
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' has a query or fragment: give only the scheme, host and (for Experience Cloud sites) the site path."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' has a query or fragment", $"give only the scheme, host and (for Experience Cloud sites) the site path."));
         }
 
         if (loginUrl.AbsolutePath.Contains("/services/", StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add(new("LoginUrl", $"'{loginUrl}' includes a path under /services/: give only the host, such as https://login.salesforce.com; Forcelink adds /services/oauth2/token."));
+            errors.Add(new("LoginUrl", $"'{loginUrl}' includes a path under /services/", $"give only the host, such as https://login.salesforce.com; Forcelink adds /services/oauth2/token."));
         }
     }
 }

@@ -33,27 +33,27 @@ public sealed class BulkOptions
     {
         if (MaxUploadBytes is < 1_000 or > MaxCsvBytesPerJob)
         {
-            errors.Add(new("Bulk.MaxUploadBytes", $"{MaxUploadBytes:N0} is out of range: use 1,000 to {MaxCsvBytesPerJob:N0} bytes (Salesforce takes 150 MB per job after base64 encoding, which is that much CSV)."));
+            errors.Add(new("Bulk.MaxUploadBytes", $"{MaxUploadBytes:N0} is out of range", $"use 1,000 to {MaxCsvBytesPerJob:N0} bytes (Salesforce takes 150 MB per job after base64 encoding, which is that much CSV)."));
         }
 
         if (MaxJobsInFlight is < 1 or > 100)
         {
-            errors.Add(new("Bulk.MaxJobsInFlight", $"{MaxJobsInFlight} is out of range: use 1 to 100."));
+            errors.Add(new("Bulk.MaxJobsInFlight", $"{MaxJobsInFlight} is out of range", $"use 1 to 100."));
         }
 
         if (PollInterval <= TimeSpan.Zero || PollInterval > MaxPollInterval)
         {
-            errors.Add(new("Bulk.PollInterval", $"{PollInterval} must be above zero and at most Bulk.MaxPollInterval {MaxPollInterval}."));
+            errors.Add(new("Bulk.PollInterval", $"{PollInterval} must be above zero and at most Bulk.MaxPollInterval {MaxPollInterval}.", ""));
         }
 
         if (MaxPollInterval > TimeSpan.FromMinutes(10))
         {
-            errors.Add(new("Bulk.MaxPollInterval", $"{MaxPollInterval} is out of range: use at most 10 minutes."));
+            errors.Add(new("Bulk.MaxPollInterval", $"{MaxPollInterval} is out of range", $"use at most 10 minutes."));
         }
 
         if (CollectionThreshold is < 1)
         {
-            errors.Add(new("Bulk.CollectionThreshold", $"{CollectionThreshold} must be at least 1, or null to keep collections."));
+            errors.Add(new("Bulk.CollectionThreshold", $"{CollectionThreshold} must be at least 1, or null to keep collections.", ""));
         }
     }
 }

@@ -182,10 +182,10 @@ internal sealed class ForcelinkSettings
             {
                 // Every property a setting fills is in the table; the others keep their defaults, which are valid.
                 var setting = PropertySettings.GetValueOrDefault(problem.Property, problem.Property);
-                var split = problem.Detail.IndexOf(": ", StringComparison.Ordinal);
-                var (what, fix) = split < 0 ? (problem.Detail, "") : (problem.Detail[..split], problem.Detail[(split + 2)..]);
-                var named = what.StartsWith("is required", StringComparison.Ordinal) ? "is not set" + what["is required".Length..] : what;
-                Add(setting, $"{N(setting)} {named}", fix);
+
+                // A library user sets a property ("is required"); a host's user leaves a setting unset.
+                var named = problem.Problem == "is required" ? "is not set" : problem.Problem;
+                Add(setting, $"{N(setting)} {named}", problem.Fix);
             }
         }
 

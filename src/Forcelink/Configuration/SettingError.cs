@@ -6,5 +6,5 @@ namespace Forcelink.Configuration;
 /// </summary>
 internal sealed record SettingError(string Setting, string Problem, string Fix)
 {
-    public override string ToString() => $"{Problem}: {Fix}";
+    public override string ToString() => Fix.Length == 0 ? Problem : $"{Problem}: {Fix}";
 }
