@@ -95,9 +95,9 @@ public partial class SalesforceClient
             // Counted once and enumerated once, whichever way the records are then written.
             var list = records as IReadOnlyList<SObject> ?? [.. records];
             records = list;
-            if (list.Count >= threshold && list.All(r => r is not null && r.ObjectType == list[0].ObjectType))
+            if (list.Count >= threshold && list.All(r => r is not null && r.ObjectName == list[0].ObjectName))
             {
-                using var activity = StartActivity(kind switch { CollectionWrite.Create => "createMany", CollectionWrite.Update => "updateMany", _ => "upsertMany" }, list[0].ObjectType);
+                using var activity = StartActivity(kind switch { CollectionWrite.Create => "createMany", CollectionWrite.Update => "updateMany", _ => "upsertMany" }, list[0].ObjectName);
                 var operation = kind switch { CollectionWrite.Create => BulkOperation.Insert, CollectionWrite.Update => BulkOperation.Update, _ => BulkOperation.Upsert };
                 return await Bulk.WriteManyAsync(list, operation, externalIdField, cancellationToken).ConfigureAwait(false);
             }
@@ -123,15 +123,15 @@ public partial class SalesforceClient
             foreach (var record in records)
             {
                 ArgumentNullException.ThrowIfNull(record, nameof(records));
-                CheckObjectName(record.ObjectType, nameof(records));
+                CheckObjectName(record.ObjectName, nameof(records));
                 string? id = null;
                 switch (kind)
                 {
                     case CollectionWrite.Update:
                         id = CheckId(record.Id ?? throw new ArgumentException($"A record to update has no Id ({record}).", nameof(records)), nameof(records));
                         break;
-                    case CollectionWrite.Upsert when records[0].ObjectType != record.ObjectType:
-                        throw new ArgumentException($"An upsert takes records of one object: found {records[0].ObjectType} and {record.ObjectType}.", nameof(records));
+                    case CollectionWrite.Upsert when records[0].ObjectName != record.ObjectName:
+                        throw new ArgumentException($"An upsert takes records of one object: found {records[0].ObjectName} and {record.ObjectName}.", nameof(records));
                     case CollectionWrite.Upsert when string.IsNullOrEmpty(record.GetString(externalIdField!)):
                         throw new ArgumentException($"A record to upsert has no value for {externalIdField} ({record}).", nameof(records));
                 }
@@ -143,8 +143,8 @@ public partial class SalesforceClient
             writer.WriteEndObject();
         }
 
-        var relative = kind == CollectionWrite.Upsert ? $"composite/sobjects/{records[0].ObjectType}/{externalIdField}" : "composite/sobjects";
-        using var activity = StartActivity(kind switch { CollectionWrite.Create => "createMany", CollectionWrite.Update => "updateMany", _ => "upsertMany" }, records[0].ObjectType);
+        var relative = kind == CollectionWrite.Upsert ? $"composite/sobjects/{records[0].ObjectName}/{externalIdField}" : "composite/sobjects";
+        using var activity = StartActivity(kind switch { CollectionWrite.Create => "createMany", CollectionWrite.Update => "updateMany", _ => "upsertMany" }, records[0].ObjectName);
         using var request = new HttpRequestMessage(kind == CollectionWrite.Create ? HttpMethod.Post : HttpMethod.Patch, await DataPathAsync(relative, cancellationToken).ConfigureAwait(false))
         {
             Content = JsonBody(body.WrittenMemory),

@@ -140,7 +140,7 @@ public partial class SalesforceClient
             yield break;
         }
 
-        using var activity = StartActivity("query", record.ObjectType);
+        using var activity = StartActivity("query", record.ObjectName);
         await foreach (var child in ReadPagesAsync(next.TrimStart('/'), null, SObject.FromJson, cancellationToken).ConfigureAwait(false))
         {
             yield return child;

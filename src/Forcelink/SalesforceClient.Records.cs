@@ -15,7 +15,7 @@ public partial class SalesforceClient
     public virtual async Task<string> CreateAsync(SObject record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var objectName = CheckObjectName(record.ObjectType);
+        var objectName = CheckObjectName(record.ObjectName);
         using var activity = StartActivity("create", objectName);
         using var request = new HttpRequestMessage(HttpMethod.Post, await DataPathAsync($"sobjects/{objectName}", cancellationToken).ConfigureAwait(false))
         {
@@ -68,7 +68,7 @@ public partial class SalesforceClient
     public virtual async Task UpdateAsync(SObject record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var objectName = CheckObjectName(record.ObjectType);
+        var objectName = CheckObjectName(record.ObjectName);
         var id = CheckId(record.Id ?? throw new ArgumentException("The record to update has no Id.", nameof(record)), nameof(record));
         using var activity = StartActivity("update", objectName);
         using var request = new HttpRequestMessage(HttpMethod.Patch, await DataPathAsync($"sobjects/{objectName}/{id}", cancellationToken).ConfigureAwait(false))
@@ -100,7 +100,7 @@ public partial class SalesforceClient
     public virtual async Task<UpsertResult> UpsertAsync(SObject record, string externalIdField, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var objectName = CheckObjectName(record.ObjectType);
+        var objectName = CheckObjectName(record.ObjectName);
         CheckObjectName(externalIdField);
         var value = record.GetString(externalIdField);
         if (string.IsNullOrEmpty(value))

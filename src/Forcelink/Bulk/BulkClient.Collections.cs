@@ -13,7 +13,7 @@ public partial class BulkClient
     /// </summary>
     internal async Task<IReadOnlyList<SaveResult>> WriteManyAsync(IReadOnlyList<SObject> records, BulkOperation operation, string? externalIdField, CancellationToken cancellationToken)
     {
-        var request = new BulkIngestRequest(records[0].ObjectType, operation, externalIdField)
+        var request = new BulkIngestRequest(records[0].ObjectName, operation, externalIdField)
         {
             Columns = [.. records.SelectMany(r => r.Fields.Where(f => f.Value is not System.Text.Json.Nodes.JsonObject).Select(f => f.Key)).Distinct(StringComparer.OrdinalIgnoreCase)],
         };

@@ -11,15 +11,10 @@ public sealed class Case : SObject, ISObjectType
     {
     }
 
-    /// <inheritdoc/>
-    public static string ObjectName => "Case";
+    static string ISObjectType.ObjectName => "Case";
 
     /// <summary>The case number, set on insert. Read-only.</summary>
-    public string? CaseNumber
-    {
-        get => GetString("CaseNumber");
-        set => Set("CaseNumber", value);
-    }
+    public string? CaseNumber => GetString("CaseNumber");
 
     /// <summary>Subject (up to 255 characters).</summary>
     public string? Subject
@@ -106,18 +101,10 @@ public sealed class Case : SObject, ISObjectType
     }
 
     /// <summary>Whether the status is a closed status. Read-only.</summary>
-    public bool? IsClosed
-    {
-        get => GetBoolean("IsClosed");
-        set => Set("IsClosed", value);
-    }
+    public bool? IsClosed => GetBoolean("IsClosed");
 
     /// <summary>When the case was closed. Read-only.</summary>
-    public DateTimeOffset? ClosedDate
-    {
-        get => GetDateTime("ClosedDate");
-        set => Set("ClosedDate", value);
-    }
+    public DateTimeOffset? ClosedDate => GetDateTime("ClosedDate");
 
     /// <summary>Web-to-case: the submitter's name.</summary>
     public string? SuppliedName

@@ -10,8 +10,7 @@ public sealed class Lead : SObject, ISObjectType
     {
     }
 
-    /// <inheritdoc/>
-    public static string ObjectName => "Lead";
+    static string ISObjectType.ObjectName => "Lead";
 
     /// <summary>The salutation, such as Mr. or Ms. (picklist).</summary>
     public string? Salutation
@@ -35,11 +34,7 @@ public sealed class Lead : SObject, ISObjectType
     }
 
     /// <summary>Full name, computed from first and last name. Read-only.</summary>
-    public string? Name
-    {
-        get => GetString("Name");
-        set => Set("Name", value);
-    }
+    public string? Name => GetString("Name");
 
     /// <summary>Job title (up to 128 characters).</summary>
     public string? Title
@@ -182,39 +177,19 @@ public sealed class Lead : SObject, ISObjectType
     }
 
     /// <summary>Whether the lead was converted. Read-only.</summary>
-    public bool? IsConverted
-    {
-        get => GetBoolean("IsConverted");
-        set => Set("IsConverted", value);
-    }
+    public bool? IsConverted => GetBoolean("IsConverted");
 
     /// <summary>The account created on conversion. Read-only.</summary>
-    public string? ConvertedAccountId
-    {
-        get => GetString("ConvertedAccountId");
-        set => Set("ConvertedAccountId", value);
-    }
+    public string? ConvertedAccountId => GetString("ConvertedAccountId");
 
     /// <summary>The contact created on conversion. Read-only.</summary>
-    public string? ConvertedContactId
-    {
-        get => GetString("ConvertedContactId");
-        set => Set("ConvertedContactId", value);
-    }
+    public string? ConvertedContactId => GetString("ConvertedContactId");
 
     /// <summary>The opportunity created on conversion. Read-only.</summary>
-    public string? ConvertedOpportunityId
-    {
-        get => GetString("ConvertedOpportunityId");
-        set => Set("ConvertedOpportunityId", value);
-    }
+    public string? ConvertedOpportunityId => GetString("ConvertedOpportunityId");
 
     /// <summary>When the lead was converted. Read-only.</summary>
-    public DateOnly? ConvertedDate
-    {
-        get => GetDate("ConvertedDate");
-        set => Set("ConvertedDate", value);
-    }
+    public DateOnly? ConvertedDate => GetDate("ConvertedDate");
 
     /// <summary>Whether the owner has not viewed the lead yet.</summary>
     public bool? IsUnreadByOwner

@@ -20,12 +20,12 @@ public class SObject
     public SObject(string objectName)
     {
         ArgumentException.ThrowIfNullOrEmpty(objectName);
-        ObjectType = objectName;
+        ObjectName = objectName;
         _fields = [];
     }
 
     /// <summary>The sObject's API name.</summary>
-    public string ObjectType { get; private set; }
+    public string ObjectName { get; private set; }
 
     /// <summary>The record id (18 characters as Salesforce returns it); <see langword="null"/> before it is created.</summary>
     public string? Id
@@ -176,7 +176,7 @@ public class SObject
     public string ToJson() => _fields.ToJsonString();
 
     /// <summary>A short description: type and id only, since field values may be personal data.</summary>
-    public override string ToString() => $"{ObjectType} {Id ?? "(new)"} ({_fields.Count} fields)";
+    public override string ToString() => $"{ObjectName} {Id ?? "(new)"} ({_fields.Count} fields)";
 
     /// <summary>Reads a record from Salesforce JSON, taking the type from <c>attributes.type</c>.</summary>
     /// <exception cref="ArgumentException">The JSON has no <c>attributes.type</c>.</exception>
@@ -214,7 +214,7 @@ public class SObject
     {
         if (json["attributes"] is JsonObject attributes && attributes["type"]?.GetValue<string>() is { Length: > 0 } type)
         {
-            ObjectType = type;
+            ObjectName = type;
         }
 
         json.Remove("attributes");
@@ -227,7 +227,7 @@ public class SObject
         var body = new JsonObject();
         if (withAttributes)
         {
-            body["attributes"] = new JsonObject { ["type"] = ObjectType };
+            body["attributes"] = new JsonObject { ["type"] = ObjectName };
         }
 
         foreach (var (name, value) in _fields)
@@ -251,7 +251,7 @@ public class SObject
         if (withAttributes)
         {
             writer.WriteStartObject("attributes");
-            writer.WriteString("type", ObjectType);
+            writer.WriteString("type", ObjectName);
             writer.WriteEndObject();
         }
 
@@ -285,7 +285,7 @@ public class SObject
     {
         writer.WriteStartObject();
         writer.WriteStartObject("attributes");
-        writer.WriteString("type", ObjectType);
+        writer.WriteString("type", ObjectName);
         writer.WriteEndObject();
         foreach (var (name, value) in _fields)
         {
@@ -302,30 +302,4 @@ public class SObject
 
         writer.WriteEndObject();
     }
-}
-
-/// <summary>Reads and writes records in Salesforce's JSON shape, without reflection.</summary>
-internal sealed class SObjectJsonConverter : JsonConverter<SObject>
-{
-    public override SObject? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (JsonNode.Parse(ref reader) is not JsonObject json)
-        {
-            return null;
-        }
-
-        return SObject.FromJson(json);
-    }
-
-    public override void Write(Utf8JsonWriter writer, SObject value, JsonSerializerOptions options) => value.WriteTo(writer);
-}
-
-/// <summary>Reads and writes a typed record in Salesforce's JSON shape, without reflection.</summary>
-internal sealed class SObjectJsonConverter<T> : JsonConverter<T>
-    where T : SObject, new()
-{
-    public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        JsonNode.Parse(ref reader) is JsonObject json ? SObject.FromJson<T>(json) : null;
-
-    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => value.WriteTo(writer);
 }

@@ -99,14 +99,14 @@ public sealed record CompositeSubrequest(string ReferenceId, string Method, stri
     internal static CompositeSubrequest ForCreate(string referenceId, SObject record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return new(referenceId, "POST", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}", record.ToWriteBody());
+        return new(referenceId, "POST", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectName)}", record.ToWriteBody());
     }
 
     internal static CompositeSubrequest ForUpdate(string referenceId, SObject record)
     {
         ArgumentNullException.ThrowIfNull(record);
         var id = record.Id ?? throw new ArgumentException("The record to update has no Id.", nameof(record));
-        return new(referenceId, "PATCH", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}/{id}", record.ToWriteBody());
+        return new(referenceId, "PATCH", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectName)}/{id}", record.ToWriteBody());
     }
 
     internal static CompositeSubrequest ForUpsert(string referenceId, SObject record, string externalIdField)
@@ -116,7 +116,7 @@ public sealed record CompositeSubrequest(string ReferenceId, string Method, stri
         return new(
             referenceId,
             "PATCH",
-            $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectType)}/{SalesforceClient.CheckObjectName(externalIdField)}/{Uri.EscapeDataString(value)}",
+            $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectName)}/{SalesforceClient.CheckObjectName(externalIdField)}/{Uri.EscapeDataString(value)}",
             record.ToWriteBody(exclude: externalIdField));
     }
 }

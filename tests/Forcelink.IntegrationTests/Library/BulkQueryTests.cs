@@ -42,7 +42,7 @@ public sealed class BulkQueryTests
         Assert.Equal(4, live.Count);
         Assert.Equal(5, all.Count);
         Assert.True(all.Single(r => r.Id == ids[0]).IsDeleted);
-        Assert.All(all, r => Assert.Equal("Lead", r.ObjectType));
+        Assert.All(all, r => Assert.Equal("Lead", r.ObjectName));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class BulkQueryTests : IDisposable
         var records = await FakeTimePump.RunAsync(
             _sut.Bulk.QueryAsync(SoqlQuery.Raw("SELECT Id FROM Lead"), new BulkQueryOptions { IncludeDeleted = true }).ToListAsync().AsTask(), _time);
 
-        Assert.All(records, r => Assert.Equal("Lead", r.ObjectType));
+        Assert.All(records, r => Assert.Equal("Lead", r.ObjectName));
         Assert.Equal("queryAll", _api.Jobs.Values.Single().Operation);
     }
 

@@ -98,7 +98,7 @@ public sealed class QueryConformanceTests : IDisposable
         var records = await _org.Client().QueryAsync(SoqlQuery.Raw("SELECT Id FROM Contact")).ToListAsync();
 
         Assert.Equal(pages.Sum(p => p["records"]!.AsArray().Count), records.Count);
-        Assert.All(records, r => Assert.Equal("Contact", r.ObjectType));
+        Assert.All(records, r => Assert.Equal("Contact", r.ObjectName));
         Assert.Equal(pages.Take(3).Select(p => p["nextRecordsUrl"]!.GetValue<string>()), _org.Paths.Skip(1));
     }
 
@@ -132,7 +132,7 @@ public sealed class QueryConformanceTests : IDisposable
 
         var records = await _org.Client().QueryAsync(SoqlQuery.Raw("SELECT CampaignId, SUM(Amount) FROM Opportunity GROUP BY CampaignId")).ToListAsync();
 
-        Assert.All(records, r => Assert.Equal("AggregateResult", r.ObjectType));
+        Assert.All(records, r => Assert.Equal("AggregateResult", r.ObjectName));
         Assert.Equal(page.Rows().Select(r => r!["expr0"]!.GetValue<decimal>()), records.Select(r => r.GetDecimal("expr0")!.Value));
         Assert.Equal(page.Rows().Select(r => r!["CampaignId"]?.GetValue<string>()), records.Select(r => r.GetString("CampaignId")));
     }
@@ -223,7 +223,7 @@ public sealed class QueryConformanceTests : IDisposable
                 case JsonObject parent when parent["attributes"] is JsonObject attributes:
                     var related = record.GetRelated(field);
                     Assert.NotNull(related);
-                    Assert.Equal(attributes["type"]!.GetValue<string>(), related.ObjectType);
+                    Assert.Equal(attributes["type"]!.GetValue<string>(), related.ObjectName);
                     await AssertRecordAsync(parent, related);
                     break;
                 case null:

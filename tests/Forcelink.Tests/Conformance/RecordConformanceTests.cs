@@ -245,7 +245,7 @@ public sealed class RecordConformanceTests : IDisposable
     /// <summary>The record holds every field of the recorded body with its JSON value, and its type from <c>attributes</c>.</summary>
     internal static void AssertHoldsEveryField(JsonObject expected, SObject record)
     {
-        Assert.Equal(expected["attributes"]!["type"]!.GetValue<string>(), record.ObjectType);
+        Assert.Equal(expected["attributes"]!["type"]!.GetValue<string>(), record.ObjectName);
         var fields = expected.Where(p => p.Key != "attributes").ToList();
         Assert.Equal(fields.Select(p => p.Key), record.FieldNames);
         foreach (var (field, value) in fields)
