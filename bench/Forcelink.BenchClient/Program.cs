@@ -30,7 +30,7 @@ switch (mode)
         await foreach (var result in client.UpsertManyAsync(Leads(total, prefix), "Ext_Id__c"))
         {
             count++;
-            failed += result.Success ? 0 : 1;
+            failed += result.IsSuccess ? 0 : 1;
         }
 
         break;

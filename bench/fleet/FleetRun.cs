@@ -214,7 +214,7 @@ internal sealed class FleetRun : IAsyncDisposable
                 {
                     _inProgress.Add((messageId, container.Index));
                 }
-                else if (!result.Ok)
+                else if (!result.IsSuccess)
                 {
                     Interlocked.Increment(ref _failed);
                 }

@@ -160,7 +160,7 @@ internal sealed partial class FunctionHandler(
 
             for (var i = 0; i < valid.Count; i++)
             {
-                if (!results[i].Ok)
+                if (!results[i].IsSuccess)
                 {
                     Fail(valid[i], results[i]);
                 }

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink;
 

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Forcelink.Bulk;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Serialization;
 
 namespace Forcelink;
@@ -160,7 +160,7 @@ public partial class SalesforceClient
         for (var i = 0; i < records.Length; i++)
         {
             results[i] = bodies[i].ToResult();
-            if (results[i].Success && results[i].Id is { } id)
+            if (results[i].IsSuccess && results[i].Id is { } id)
             {
                 records[i].Id = id;
             }

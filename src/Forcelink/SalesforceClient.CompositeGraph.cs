@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink;
 

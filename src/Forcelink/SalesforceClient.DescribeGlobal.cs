@@ -1,4 +1,4 @@
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Serialization;
 
 namespace Forcelink;

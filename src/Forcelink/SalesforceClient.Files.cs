@@ -3,7 +3,8 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Http;
+using Forcelink.Models;
 using Forcelink.Soql;
 
 namespace Forcelink;

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Forcelink.Rest;
+using Forcelink.Http;
+using Forcelink.Models;
 
 namespace Forcelink;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Serialization;
 
 namespace Forcelink;

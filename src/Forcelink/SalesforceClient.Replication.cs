@@ -1,5 +1,5 @@
 using System.Globalization;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Serialization;
 
 namespace Forcelink;

@@ -4,7 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Forcelink.Authentication;
-using Forcelink.Rest;
+using Forcelink.Http;
+using Forcelink.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -4,7 +4,7 @@ using Forcelink.Authentication;
 using Forcelink.Bulk;
 using Forcelink.Operations;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Soql;
 
 // Usage: Forcelink.AotSmoke <login url> <consumer key> <username> <key file>
@@ -37,7 +37,7 @@ await foreach (var found in client.QueryAsync<Lead>($"SELECT Id, LastName FROM L
 }
 
 var results = await client.CreateManyAsync([new Lead { LastName = "A", Company = "B" }]);
-Console.WriteLine(results[0].Success);
+Console.WriteLine(results[0].IsSuccess);
 var ingest = await client.Bulk.IngestAsync(BulkIngestRequest.Insert<Lead>(), new[] { new Lead { LastName = "Bulk", Company = "Aot" } }.ToAsyncEnumerable());
 await foreach (var row in client.Bulk.GetResultsAsync(ingest))
 {
@@ -49,7 +49,7 @@ await foreach (var found in client.Bulk.QueryAsync<Lead>($"SELECT Id FROM Lead W
     Console.WriteLine(found.Id);
 }
 
-return created.Ok ? 0 : 1;
+return created.IsSuccess ? 0 : 1;
 
 internal static partial class Program
 {

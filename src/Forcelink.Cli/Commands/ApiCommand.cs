@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forcelink.Cli.Configuration;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink.Cli.Commands;
 

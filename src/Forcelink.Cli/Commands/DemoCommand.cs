@@ -57,7 +57,7 @@ internal sealed class DemoCommand : CliCommand
             await Output.WriteLineAsync($"   event:  {CliJson.Write(request)}");
             var result = await connection.Handler.HandleAsync(System.Text.Encoding.UTF8.GetBytes(request.ToJsonString()), cancellationToken);
             await Output.WriteLineAsync($"   answer: {result}");
-            if (result.Ok != expectSuccess)
+            if (result.IsSuccess != expectSuccess)
             {
                 failures++;
             }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink.Cli.Commands;
 

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Cli.Csv;
 using Forcelink.Csv;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Spectre.Console;
 
 namespace Forcelink.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Forcelink.Csv;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink.Cli.Commands;
 
@@ -164,7 +164,7 @@ internal sealed class ImportRun(string objectName, string? externalIdField, IRea
 
     private async Task ResultAsync(CsvRow row, SaveResult result)
     {
-        if (result.Success)
+        if (result.IsSuccess)
         {
             if (result.Created ?? IsCreate)
             {

@@ -47,7 +47,7 @@ internal sealed class InvokeCommand : CliCommand
         {
             var results = await handler.HandleBatchAsync([.. batch.Select(item => (ReadOnlyMemory<byte>)System.Text.Encoding.UTF8.GetBytes(item?.ToJsonString() ?? "null"))], cancellationToken);
             var answer = "[" + string.Join(",", results.Select(r => r.ToString())) + "]";
-            return (answer, results.All(r => r.Ok) ? ExitCodes.Success : ExitCodes.PartialFailure);
+            return (answer, results.All(r => r.IsSuccess) ? ExitCodes.Success : ExitCodes.PartialFailure);
         }
 
         var result = await handler.HandleAsync(eventJson, cancellationToken);

@@ -236,7 +236,7 @@ internal static class OperationOutput
         {
             await context.Output.WriteLineAsync(result.ToString());
         }
-        else if (result.Ok)
+        else if (result.IsSuccess)
         {
             if (result.Records is { } records)
             {
@@ -252,7 +252,7 @@ internal static class OperationOutput
             }
         }
 
-        if (!result.Ok)
+        if (!result.IsSuccess)
         {
             await context.Error.WriteLineAsync($"error: {result.ErrorCode}: {result.ErrorMessage}" +
                 (result.ErrorFields.Count > 0 ? $" (fields: {string.Join(", ", result.ErrorFields)})" : ""));
@@ -263,7 +263,7 @@ internal static class OperationOutput
 
     public static int ExitCode(OperationResult result) => result switch
     {
-        { Ok: true } => ExitCodes.Success,
+        { IsSuccess: true } => ExitCodes.Success,
         { StatusCode: 404 } => ExitCodes.NotFound,
         { StatusCode: 401 } => ExitCodes.AuthFailed,
         _ => ExitCodes.Failure,

@@ -32,7 +32,7 @@ internal static class FailureClassifier
     public static FailureDisposition Classify(OperationResult failure)
     {
         ArgumentNullException.ThrowIfNull(failure);
-        if (failure.Ok)
+        if (failure.IsSuccess)
         {
             throw new ArgumentException("A successful operation has no failure to classify.", nameof(failure));
         }

@@ -172,7 +172,7 @@ internal sealed partial class IdempotentOperationHandler(
     {
         try
         {
-            if (result.Ok)
+            if (result.IsSuccess)
             {
                 await idempotency.CompleteAsync(claim.Id, Encoding.UTF8.GetString(result.ToJsonBytes()), timeProvider.GetUtcNow() + expiry, CancellationToken.None).ConfigureAwait(false);
             }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Forcelink.Rest;
+using Forcelink.Http;
 using Forcelink.Serialization;
 using Microsoft.Extensions.Logging;
 

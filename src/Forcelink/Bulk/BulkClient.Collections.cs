@@ -1,5 +1,5 @@
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink.Bulk;
 
@@ -51,7 +51,7 @@ public partial class BulkClient
         for (var i = 0; i < results.Length; i++)
         {
             results[i] ??= new SaveResult(null, false, [new SalesforceError("BULK_RESULT_MISSING", "The bulk job returned no result for this record: it may or may not have been written.", [])]);
-            if (results[i]!.Success && results[i]!.Id is { } id && operation != BulkOperation.Delete && operation != BulkOperation.HardDelete)
+            if (results[i]!.IsSuccess && results[i]!.Id is { } id && operation != BulkOperation.Delete && operation != BulkOperation.HardDelete)
             {
                 records[i].Id = id;
             }

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Soql;
 
 namespace Forcelink.Operations;
@@ -352,7 +352,7 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
             ? new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false)
             : new MemoryStream(attach.Content.ToArray(), writable: false);
         var file = await _client.UploadFileAsync(
-            new Rest.FileUpload(attach.FileName, content) { RecordId = attach.Id, Title = attach.Title, Description = attach.Description },
+            new Models.FileUpload(attach.FileName, content) { RecordId = attach.Id, Title = attach.Title, Description = attach.Description },
             cancellationToken).ConfigureAwait(false);
         return OperationResult.WithRecord(file.ContentDocumentId, new JsonObject
         {
@@ -372,11 +372,11 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
             case CreateOperation:
                 var creates = operations.Cast<CreateOperation>().ToList();
                 saved = await _client.CreateManyAsync(creates.Select(ToRecord), cancellationToken: cancellationToken).ConfigureAwait(false);
-                var repeats = creates.Where((c, i) => !saved[i].Success && IsRepeat(c, saved[i].Errors)).ToList();
+                var repeats = creates.Where((c, i) => !saved[i].IsSuccess && IsRepeat(c, saved[i].Errors)).ToList();
                 if (repeats.Count > 0)
                 {
                     var found = await FindCreatedAsync(repeats[0].ObjectName, repeats, cancellationToken).ConfigureAwait(false);
-                    return [.. creates.Select((c, i) => !saved[i].Success && IsRepeat(c, saved[i].Errors) && found.TryGetValue(c.IdempotencyKey!, out var id)
+                    return [.. creates.Select((c, i) => !saved[i].IsSuccess && IsRepeat(c, saved[i].Errors) && found.TryGetValue(c.IdempotencyKey!, out var id)
                         ? Repeated(id)
                         : ToResult(c, saved[i]))];
                 }
@@ -415,7 +415,7 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
 
     private static OperationResult ToResult(Operation operation, SaveResult saved)
     {
-        if (saved.Success)
+        if (saved.IsSuccess)
         {
             return operation switch
             {

@@ -11,10 +11,10 @@ namespace Forcelink.Operations;
 /// </summary>
 public sealed class OperationResult
 {
-    private OperationResult(bool ok, int statusCode) => (Ok, StatusCode) = (ok, statusCode);
+    private OperationResult(bool isSuccess, int statusCode) => (IsSuccess, StatusCode) = (isSuccess, statusCode);
 
     /// <summary>Whether the operation succeeded.</summary>
-    public bool Ok { get; }
+    public bool IsSuccess { get; }
 
     /// <summary>The HTTP-style status: 200, 201, 400, 403, 404, ...</summary>
     public int StatusCode { get; }
@@ -82,7 +82,7 @@ public sealed class OperationResult
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        writer.WriteBoolean("ok", Ok);
+        writer.WriteBoolean("ok", IsSuccess);
         writer.WriteNumber("statusCode", StatusCode);
         if (Id is not null)
         {
@@ -107,7 +107,7 @@ public sealed class OperationResult
             Records.WriteTo(writer);
         }
 
-        if (!Ok)
+        if (!IsSuccess)
         {
             writer.WriteStartObject("error");
             writer.WriteString("code", ErrorCode);

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using Forcelink.Authentication;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink.Serialization;
 

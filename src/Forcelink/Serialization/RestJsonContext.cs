@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink.Serialization;
 

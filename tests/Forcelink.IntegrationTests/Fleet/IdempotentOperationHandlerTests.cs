@@ -42,7 +42,7 @@ public sealed class IdempotentOperationHandlerTests(DynamoDbFixture dynamoDb) : 
 
         Assert.Equal(1, await CountAsync("Concurrent"));
         // Each duplicate either waited for nothing (409, SQS retries it) or arrived after the first finished and got its answer.
-        Assert.Single(results.Where(r => r.Ok).Select(r => r.Id).Distinct());
+        Assert.Single(results.Where(r => r.IsSuccess).Select(r => r.Id).Distinct());
         Assert.All(results, r => Assert.True(r.StatusCode == 201 || r.ErrorCode == "IDEMPOTENCY_IN_PROGRESS", r.ToString()));
     }
 
@@ -109,7 +109,7 @@ public sealed class IdempotentOperationHandlerTests(DynamoDbFixture dynamoDb) : 
         var first = await sut.HandleAsync(bad, Deadline).WaitAsync(TimePump.Timeout);
         var retry = await sut.HandleAsync(bad, Deadline).WaitAsync(TimePump.Timeout);
 
-        Assert.False(first.Ok);
+        Assert.False(first.IsSuccess);
         Assert.Equal(first.ErrorCode, retry.ErrorCode);
         Assert.NotEqual("IDEMPOTENCY_IN_PROGRESS", retry.ErrorCode);
     }

@@ -19,7 +19,7 @@ public sealed class AttachOperationTests
 
         var result = await sut.HandleAsync(Event(caseId, "screenshot.png", Convert.ToBase64String(bytes), title: "Login error")).WaitAsync(Timeout);
 
-        Assert.True(result.Ok, result.ToString());
+        Assert.True(result.IsSuccess, result.ToString());
         Assert.Equal(201, result.StatusCode);
         Assert.StartsWith("069", result.Id, StringComparison.Ordinal);
         Assert.Equal(caseId, (string?)result.Record!["linkedEntityId"]);

@@ -161,7 +161,7 @@ public sealed class BulkIngestTests
 
         var results = await fixture.Client.CreateManyAsync(leads).WaitAsync(Timeout);
 
-        Assert.Equal(299, results.Count(r => r.Success));
+        Assert.Equal(299, results.Count(r => r.IsSuccess));
         Assert.Equal("REQUIRED_FIELD_MISSING", results[5].Errors[0].ErrorCode);
         foreach (var i in new[] { 0, 6, 150, 299 })
         {

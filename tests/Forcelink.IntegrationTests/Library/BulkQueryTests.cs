@@ -86,7 +86,7 @@ public sealed class BulkQueryTests
             Description = i == 3 ? "line one\r\nline two | with a pipe" : null,
         }).ToList();
         var results = await fixture.Client.CreateManyAsync(leads).WaitAsync(Timeout);
-        Assert.All(results, r => Assert.True(r.Success));
+        Assert.All(results, r => Assert.True(r.IsSuccess));
         return [.. results.Select(r => r.Id!)];
     }
 }

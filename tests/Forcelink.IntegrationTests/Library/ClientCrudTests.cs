@@ -1,6 +1,6 @@
 using Forcelink.IntegrationTests.Emulator;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Soql;
 
 namespace Forcelink.IntegrationTests.Library;
@@ -102,7 +102,7 @@ public sealed class ClientCrudTests
         var client = fixture.Client;
         var leads = Enumerable.Range(0, 2_450).Select(i => new Lead { LastName = $"Page{i:D4}", Company = "Paging Inc" }).ToList();
         var results = await client.CreateManyAsync(leads).WaitAsync(Timeout);
-        Assert.All(results, r => Assert.True(r.Success));
+        Assert.All(results, r => Assert.True(r.IsSuccess));
 
         var count = 0;
         await foreach (var lead in client.QueryAsync<Lead>($"SELECT Id, LastName FROM Lead WHERE Company = {"Paging Inc"} ORDER BY LastName", new QueryOptions { BatchSize = 1000 }))
@@ -192,14 +192,14 @@ public sealed class ClientCrudTests
 
         var results = await client.CreateManyAsync(leads).WaitAsync(Timeout);
 
-        Assert.True(results[0].Success);
-        Assert.False(results[1].Success);
+        Assert.True(results[0].IsSuccess);
+        Assert.False(results[1].IsSuccess);
         Assert.Equal("REQUIRED_FIELD_MISSING", results[1].Errors[0].ErrorCode);
         Assert.Null(results[1].Id);
-        Assert.True(results[2].Success);
+        Assert.True(results[2].IsSuccess);
 
         var rolledBack = await client.CreateManyAsync(leads.Select(l => new Lead { LastName = l.LastName, Company = l.Company }), allOrNone: true).WaitAsync(Timeout);
-        Assert.All(rolledBack, r => Assert.False(r.Success));
+        Assert.All(rolledBack, r => Assert.False(r.IsSuccess));
         Assert.Equal("ALL_OR_NONE_OPERATION_ROLLED_BACK", rolledBack[0].Errors[0].ErrorCode);
 
         foreach (var lead in leads)
@@ -208,9 +208,9 @@ public sealed class ClientCrudTests
         }
 
         var updated = await client.UpdateManyAsync([leads[0], leads[2]]).WaitAsync(Timeout);
-        Assert.All(updated, r => Assert.True(r.Success));
+        Assert.All(updated, r => Assert.True(r.IsSuccess));
         var deleted = await client.DeleteManyAsync([leads[0].Id!, leads[2].Id!]).WaitAsync(Timeout);
-        Assert.All(deleted, r => Assert.True(r.Success));
+        Assert.All(deleted, r => Assert.True(r.IsSuccess));
     }
 
     [Fact]

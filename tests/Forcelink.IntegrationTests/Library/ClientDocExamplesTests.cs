@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Soql;
 
 namespace Forcelink.IntegrationTests.Library;

@@ -1,5 +1,5 @@
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink.IntegrationTests.Library;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 
 namespace Forcelink.IntegrationTests.Library;
 

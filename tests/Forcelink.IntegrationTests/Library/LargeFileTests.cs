@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Xunit.Abstractions;
 
 namespace Forcelink.IntegrationTests.Library;

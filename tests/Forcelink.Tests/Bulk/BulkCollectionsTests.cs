@@ -32,9 +32,9 @@ public sealed class BulkCollectionsTests : IDisposable
 
         Assert.True(_api.IngestJobs.Count() > 1);
         Assert.Equal(60, results.Count);
-        Assert.False(results[7].Success);
+        Assert.False(results[7].IsSuccess);
         Assert.Equal("REQUIRED_FIELD_MISSING", results[7].Errors[0].ErrorCode);
-        Assert.All(results.Where((_, i) => i != 7), r => Assert.True(r.Success));
+        Assert.All(results.Where((_, i) => i != 7), r => Assert.True(r.IsSuccess));
         // Each id went back to the record it was created from: the fake writes the uploaded row next to the id it gave.
         var created = _api.IngestJobs.SelectMany(j => j.Successful).ToDictionary(r => r[0], r => r[2]);
         Assert.All(leads.Where((_, i) => i != 7), l => Assert.Equal(l.LastName, created[l.Id!]));

@@ -20,7 +20,7 @@ public sealed class CollectionsConformanceTests : IDisposable
         var results = await _org.Client().CreateManyAsync(accounts);
 
         Assert.Equal(fixture.Select(r => r!["id"]!.GetValue<string>()), results.Select(r => r.Id));
-        Assert.All(results, r => Assert.True(r.Success));
+        Assert.All(results, r => Assert.True(r.IsSuccess));
         Assert.All(results, r => Assert.Empty(r.Errors));
         Assert.Equal(results.Select(r => r.Id), accounts.Select(a => a.Id));
     }
@@ -33,7 +33,7 @@ public sealed class CollectionsConformanceTests : IDisposable
 
         var results = await _org.Client().DeleteManyAsync(fixture.Select(_ => AccountId));
 
-        Assert.Equal(fixture.Select(r => (r!["id"]!.GetValue<string>(), r["success"]!.GetValue<bool>())), results.Select(r => (r.Id!, r.Success)));
+        Assert.Equal(fixture.Select(r => (r!["id"]!.GetValue<string>(), r["success"]!.GetValue<bool>())), results.Select(r => (r.Id!, r.IsSuccess)));
     }
 
     [ConformanceFact]

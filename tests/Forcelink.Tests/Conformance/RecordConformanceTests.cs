@@ -33,7 +33,7 @@ public sealed class RecordConformanceTests : IDisposable
 
         var result = await _org.Client().UpsertAsync(ExternalAccount(), "External__c");
 
-        Assert.Equal(new Forcelink.Rest.UpsertResult(fixture["id"]!.GetValue<string>(), Created: true), result);
+        Assert.Equal(new Forcelink.Models.UpsertResult(fixture["id"]!.GetValue<string>(), Created: true), result);
     }
 
     [ConformanceTheory]
@@ -48,7 +48,7 @@ public sealed class RecordConformanceTests : IDisposable
 
         var result = await _org.Client().UpsertAsync(account, "External__c");
 
-        Assert.Equal(new Forcelink.Rest.UpsertResult(existing["Id"]!.GetValue<string>(), Created: false), result);
+        Assert.Equal(new Forcelink.Models.UpsertResult(existing["Id"]!.GetValue<string>(), Created: false), result);
         Assert.Equal(result.Id, account.Id);
         Assert.Equal(RecordedOrg.Data + "sobjects/Account/External__c/foobar?fields=Id", _org.Paths[^1]);
     }

@@ -40,7 +40,7 @@ public sealed class OperationHandlerBatchTests : IDisposable
 
         var results = await new OperationHandler(_client).ExecuteBatchAsync([Create("A"), Find()]);
 
-        Assert.True(results[0].Ok);
+        Assert.True(results[0].IsSuccess);
         Assert.Equal("00Q000000000001AAA", results[0].Id);
         Assert.Equal("UNEXPECTED_ERROR", results[1].ErrorCode);
         Assert.False(results[1].Retryable);

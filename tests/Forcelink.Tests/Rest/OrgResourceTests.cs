@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 

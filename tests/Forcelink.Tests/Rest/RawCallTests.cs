@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Forcelink.Rest;
+using Forcelink.Models;
 using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Forcelink.Records;
-using Forcelink.Rest;
+using Forcelink.Http;
+using Forcelink.Models;
 using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Time.Testing;
 
@@ -184,7 +185,7 @@ public sealed class SalesforceClientTests : IDisposable
 
         Assert.Equal(3, _http.Requests.Count);
         Assert.Equal(450, results.Count);
-        Assert.False(results[200].Success);
+        Assert.False(results[200].IsSuccess);
         Assert.Equal("REQUIRED_FIELD_MISSING", results[200].Errors[0].ErrorCode);
         Assert.Null(leads[200].Id);
         Assert.Equal("00Q003000000049AAA", leads[449].Id);
@@ -204,7 +205,7 @@ public sealed class SalesforceClientTests : IDisposable
 
         var results = await sut.UpdateManyAsync([first, second], allOrNone: true);
 
-        Assert.All(results, r => Assert.True(r.Success));
+        Assert.All(results, r => Assert.True(r.IsSuccess));
         var body = JsonNode.Parse(_http.Requests[0].Body!)!;
         Assert.True(body["allOrNone"]!.GetValue<bool>());
         var records = body["records"]!.AsArray();

@@ -1,4 +1,5 @@
-namespace Forcelink.Rest;
+
+namespace Forcelink.Models;
 
 /// <summary>The permission a record link gives on a file (ContentDocumentLink <c>ShareType</c>).</summary>
 public enum FileShareType

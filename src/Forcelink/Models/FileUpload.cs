@@ -1,4 +1,5 @@
-namespace Forcelink.Rest;
+
+namespace Forcelink.Models;
 
 /// <summary>
 /// A file to store in Salesforce Files as a ContentVersion (<see cref="SalesforceClient.UploadFileAsync"/>). The content is

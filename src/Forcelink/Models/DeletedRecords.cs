@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Models;
 
 /// <summary>The records of one object deleted in a window (<c>GET /sobjects/{object}/deleted</c>).</summary>
 public sealed class DeletedRecords

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Models;
 
 /// <summary>The org's objects as the current user sees them (<c>GET /sobjects</c>, describe global): names, key prefixes and
 /// what the user may do with each.</summary>

@@ -1,4 +1,5 @@
-namespace Forcelink.Rest;
+
+namespace Forcelink.Http;
 
 /// <summary>The caller's stream as a request body: <see cref="StreamContent"/> disposes its stream with the request, and
 /// the stream is the caller's to close (it may be reused, or belong to a <c>using</c> of its own).</summary>

@@ -1,4 +1,5 @@
-namespace Forcelink.Rest;
+
+namespace Forcelink.Http;
 
 /// <summary>What the pipeline needs to know about a request beyond its HTTP shape.</summary>
 internal static class RequestOptionsKeys

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Models;
 
 /// <summary>One deleted record.</summary>
 public sealed class DeletedRecord

@@ -1,4 +1,5 @@
-namespace Forcelink.Rest;
+
+namespace Forcelink.Models;
 
 /// <summary>A file in Salesforce Files: the document and its latest version.</summary>
 /// <param name="ContentDocumentId">The file (<c>069...</c>), the id links and new versions refer to.</param>

@@ -1,4 +1,5 @@
-namespace Forcelink.Rest;
+
+namespace Forcelink.Http;
 
 /// <summary>A response body handed to the caller: reading it reads the connection, and disposing it releases the response
 /// (and so the connection) that the body belongs to.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Models;
 
 /// <summary>
 /// A call to any REST resource the client does not wrap, sent through the same pipeline as every other call (token cache,

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Models;
 
 /// <summary>The records of one object created or changed in a window (<c>GET /sobjects/{object}/updated</c>).</summary>
 public sealed class UpdatedRecords

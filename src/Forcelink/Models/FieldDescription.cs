@@ -1,46 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Forcelink.Rest;
-
-/// <summary>An object's describe: what it is and what the current user may do with it.</summary>
-public sealed class SObjectDescription
-{
-    /// <summary>The API name.</summary>
-    [JsonPropertyName("name")]
-    public string Name { get; set; } = "";
-
-    /// <summary>The label.</summary>
-    [JsonPropertyName("label")]
-    public string Label { get; set; } = "";
-
-    /// <summary>The first three characters of the object's record ids.</summary>
-    [JsonPropertyName("keyPrefix")]
-    public string? KeyPrefix { get; set; }
-
-    /// <summary>Whether the user may create records.</summary>
-    [JsonPropertyName("createable")]
-    public bool Createable { get; set; }
-
-    /// <summary>Whether the user may update records.</summary>
-    [JsonPropertyName("updateable")]
-    public bool Updateable { get; set; }
-
-    /// <summary>Whether the user may delete records.</summary>
-    [JsonPropertyName("deletable")]
-    public bool Deletable { get; set; }
-
-    /// <summary>Whether the user may query records.</summary>
-    [JsonPropertyName("queryable")]
-    public bool Queryable { get; set; }
-
-    /// <summary>Whether the object is custom.</summary>
-    [JsonPropertyName("custom")]
-    public bool Custom { get; set; }
-
-    /// <summary>The fields.</summary>
-    [JsonPropertyName("fields")]
-    public IReadOnlyList<FieldDescription> Fields { get; set; } = [];
-}
+namespace Forcelink.Models;
 
 /// <summary>One field of an object's describe.</summary>
 public sealed class FieldDescription
@@ -100,24 +60,4 @@ public sealed class FieldDescription
     /// <summary>Whether the field is required on create: not nillable, not defaulted, and createable.</summary>
     [JsonIgnore]
     public bool IsRequiredOnCreate => !Nillable && !DefaultedOnCreate && Createable && Type != "boolean";
-}
-
-/// <summary>One picklist value.</summary>
-public sealed class PicklistValue
-{
-    /// <summary>The API value.</summary>
-    [JsonPropertyName("value")]
-    public string Value { get; set; } = "";
-
-    /// <summary>The label.</summary>
-    [JsonPropertyName("label")]
-    public string? Label { get; set; }
-
-    /// <summary>Whether the value may be chosen.</summary>
-    [JsonPropertyName("active")]
-    public bool Active { get; set; }
-
-    /// <summary>Whether it is the default value.</summary>
-    [JsonPropertyName("defaultValue")]
-    public bool DefaultValue { get; set; }
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Models;
 
 /// <summary>
 /// The successful answer to a <see cref="RestRequest"/>, with its body still on the wire: read it once, as JSON or as a

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Forcelink.Records;
 using Forcelink.Soql;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Models;
 
 /// <summary>
 /// One graph of a <c>/composite/graph</c> call: up to 500 record operations (nodes) that succeed or fail together, where a

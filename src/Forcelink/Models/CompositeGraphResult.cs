@@ -1,4 +1,5 @@
-namespace Forcelink.Rest;
+
+namespace Forcelink.Models;
 
 /// <summary>The outcome of one graph of a <c>/composite/graph</c> call.</summary>
 /// <param name="GraphId">The graph's id.</param>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Forcelink.Serialization;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Http;
 
 /// <summary>The one mapping from a failed REST response to <see cref="SalesforceException"/>.</summary>
 internal static class RestErrors

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Forcelink.Models;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Http;
 
 /// <summary>Observes every response on the wire: logs it (path only, never the query string or headers) and records
 /// the <c>Sforce-Limit-Info</c> API usage.</summary>

@@ -1,9 +1,8 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Forcelink.Records;
 using Forcelink.Soql;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Models;
 
 /// <summary>
 /// Up to 25 subrequests sent as one <c>/composite</c> call, where later ones may use earlier results through
@@ -86,58 +85,4 @@ public sealed partial class CompositeRequest
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex ReferenceIdPattern();
-}
-
-/// <summary>One subrequest of a <see cref="CompositeRequest"/>.</summary>
-/// <param name="ReferenceId">Its name, for references from later subrequests.</param>
-/// <param name="Method">The HTTP method.</param>
-/// <param name="ResourcePath">The resource below <c>/services/data/vNN.N/</c>.</param>
-/// <param name="Body">The JSON body, if any.</param>
-public sealed record CompositeSubrequest(string ReferenceId, string Method, string ResourcePath, JsonObject? Body)
-{
-    // The sObject subrequests that composite requests and graphs both build.
-    internal static CompositeSubrequest ForCreate(string referenceId, SObject record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return new(referenceId, "POST", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectName)}", record.ToWriteBody());
-    }
-
-    internal static CompositeSubrequest ForUpdate(string referenceId, SObject record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var id = record.Id ?? throw new ArgumentException("The record to update has no Id.", nameof(record));
-        return new(referenceId, "PATCH", $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectName)}/{id}", record.ToWriteBody());
-    }
-
-    internal static CompositeSubrequest ForUpsert(string referenceId, SObject record, string externalIdField)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var value = record.GetString(externalIdField) ?? throw new ArgumentException($"The record has no value for {externalIdField}.", nameof(record));
-        return new(
-            referenceId,
-            "PATCH",
-            $"sobjects/{SalesforceClient.CheckObjectName(record.ObjectName)}/{SalesforceClient.CheckObjectName(externalIdField)}/{Uri.EscapeDataString(value)}",
-            record.ToWriteBody(exclude: externalIdField));
-    }
-}
-
-/// <summary>One subresponse of a composite call.</summary>
-/// <param name="ReferenceId">The subrequest's reference id.</param>
-/// <param name="StatusCode">Its HTTP status.</param>
-/// <param name="Body">Its body: a save result, a record, a query page, or an error array.</param>
-public sealed record CompositeSubresult(string ReferenceId, int StatusCode, JsonNode? Body)
-{
-    /// <summary>Whether the subrequest succeeded.</summary>
-    public bool IsSuccess => StatusCode is >= 200 and < 300;
-
-    /// <summary>The errors of a failed subrequest.</summary>
-    public IReadOnlyList<SalesforceError> Errors => IsSuccess || Body is not JsonArray array
-        ? []
-        : [.. array.OfType<JsonObject>().Select(e => new SalesforceError(
-            e["errorCode"]?.GetValue<string>() ?? e["statusCode"]?.GetValue<string>() ?? "UNKNOWN_ERROR",
-            e["message"]?.GetValue<string>() ?? "",
-            e["fields"] is JsonArray fields ? [.. fields.Select(f => f?.GetValue<string>() ?? "")] : []))];
-
-    /// <summary>The id a create or upsert subrequest returned.</summary>
-    public string? Id => (Body as JsonObject)?["id"]?.GetValue<string>();
 }

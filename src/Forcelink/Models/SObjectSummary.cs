@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Models;
 
 /// <summary>One object of <see cref="GlobalDescription"/>: its names, key prefix and the current user's capabilities on it.</summary>
 public sealed class SObjectSummary

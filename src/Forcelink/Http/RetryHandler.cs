@@ -4,7 +4,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace Forcelink.Rest;
+namespace Forcelink.Http;
 
 /// <summary>
 /// Retries transient failures with exponential backoff and jitter (Polly), bounded by count and by total time: 502, 503,
