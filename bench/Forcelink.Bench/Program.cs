@@ -582,7 +582,7 @@ namespace Forcelink.Bench
         public static async Task<(double Handler, double Bare)> MeasureAsync(EmulatorHost emulator, Dictionary<string, string> environment, int iterations)
         {
             using var key = await RsaSigningKey.LoadAsync(environment["FORCELINK_PRIVATE_KEY_FILE"]);
-            using var transport = Forcelink.SalesforceClient.CreateTransport();
+            using var transport = Forcelink.SalesforceClientOptions.CreateDefaultTransport();
             using var tokenHttp = new HttpClient(transport, disposeHandler: false);
             var credential = new JwtBearerCredential(
                 new JwtBearerCredentialOptions { LoginUrl = emulator.BaseUrl, ConsumerKey = environment["FORCELINK_CONSUMER_KEY"], Username = environment["FORCELINK_USERNAME"] }, key, tokenHttp);

@@ -40,7 +40,7 @@ internal sealed class FleetRun : IAsyncDisposable
         _time = time;
         _host = host;
         _key = key;
-        _transport = SalesforceClient.CreateTransport();
+        _transport = SalesforceClientOptions.CreateDefaultTransport();
         _tokenHttp = new HttpClient(_transport, disposeHandler: false);
     }
 

@@ -60,7 +60,7 @@ internal sealed partial class FunctionHandler(
         }
 
         // The document (pooled buffers over the event's own bytes) lives until the answer is written; a direct
-        // event is read again from its bytes, by the one parser of requests.
+        // event is read again from its bytes, by the one parser of requests, without checking them a second time.
         using (document)
         {
             var root = document.RootElement;
@@ -74,7 +74,7 @@ internal sealed partial class FunctionHandler(
             return kind switch
             {
                 EventKind.HttpApi => await HandleHttpAsync(root, context.Deadline, cancellationToken).ConfigureAwait(false),
-                _ => (OperationRequest.TryParse(eventJson.Span, out var request, out var invalid)
+                _ => (OperationRequest.TryParseChecked(eventJson.Span, out var request, out var invalid)
                     ? await HandleOneAsync(request, "direct", context.Deadline, cancellationToken).ConfigureAwait(false)
                     : invalid).ToJsonBytes(),
             };

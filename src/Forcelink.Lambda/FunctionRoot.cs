@@ -72,7 +72,7 @@ internal sealed partial class FunctionRoot : IDisposable
     private async Task BuildAsync(FunctionOptions options, HttpClient loopback, EmbeddedMetrics metrics, TimeProvider timeProvider, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var logger = loggerFactory.CreateLogger<FunctionRoot>();
-        var salesforceTransport = Own(SalesforceClient.CreateTransport());
+        var salesforceTransport = Own(SalesforceClientOptions.CreateDefaultTransport());
         var tokenHttpClient = Own(new HttpClient(salesforceTransport, disposeHandler: false));
 
         // The failure queue is called during invocations, so its client lives as long as the process; a call that does not

@@ -37,20 +37,62 @@ public partial class SalesforceClient
         var results = new List<SaveResult>();
         foreach (var chunk in ids.Chunk(CollectionLimit))
         {
-            foreach (var id in chunk)
-            {
-                CheckId(id, nameof(ids));
-            }
-
-            using var activity = StartActivity("deleteMany", null);
-            var path = await DataPathAsync($"composite/sobjects?ids={string.Join(",", chunk)}&allOrNone={(allOrNone ? "true" : "false")}", cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(HttpMethod.Delete, path);
-            using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
-            var bodies = await ReadAsync(response, ForcelinkJsonContext.Default.ListSaveResultBody, cancellationToken).ConfigureAwait(false);
-            results.AddRange(bodies.Select(b => b.ToResult()));
+            results.AddRange(await DeleteChunkAsync(chunk, allOrNone, cancellationToken).ConfigureAwait(false));
         }
 
         return results;
+    }
+
+    /// <summary>Streams ids through deletes of 200 per call, yielding each call's results as they come: memory stays at one chunk.</summary>
+    public virtual async IAsyncEnumerable<SaveResult> DeleteManyAsync(
+        IAsyncEnumerable<string> ids,
+        bool allOrNone = false,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        await foreach (var chunk in ids.Chunk(CollectionLimit).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var result in await DeleteChunkAsync(chunk, allOrNone, cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
+    }
+
+    /// <summary>Streams records through updates of 200 per call (each needs its id), yielding each call's results as they come.</summary>
+    public virtual async IAsyncEnumerable<SaveResult> UpdateManyAsync(
+        IAsyncEnumerable<SObject> records,
+        bool allOrNone = false,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        await foreach (var chunk in records.Chunk(CollectionLimit).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var result in await WriteChunkAsync(chunk, CollectionWrite.Update, null, allOrNone, cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<SaveResult>> DeleteChunkAsync(string[] chunk, bool allOrNone, CancellationToken cancellationToken)
+    {
+        foreach (var id in chunk)
+        {
+            CheckId(id, "ids");
+        }
+
+        using var activity = StartActivity("deleteMany", null);
+        var path = await DataPathAsync($"composite/sobjects?ids={string.Join(",", chunk)}&allOrNone={(allOrNone ? "true" : "false")}", cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Delete, path);
+        using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
+        var bodies = await ReadAsync(response, ForcelinkJsonContext.Default.ListSaveResultBody, cancellationToken).ConfigureAwait(false);
+        if (bodies.Count != chunk.Length)
+        {
+            throw new SalesforceException($"Salesforce answered {chunk.Length} deletes with {bodies.Count} results.", (int)response.StatusCode, "ERROR_HTTP_200");
+        }
+
+        return [.. bodies.Select(b => b.ToResult())];
     }
 
     /// <summary>Streams records through upserts of 200 per call, yielding each call's results as they come: memory stays at one chunk.</summary>

@@ -12,7 +12,7 @@ public partial class SalesforceClient
     /// <summary>Streams the records of a query as typed records, fetching the next page only when the previous one is consumed,
     /// so memory stays at one page (up to 2,000 records) whatever the total.</summary>
     public virtual IAsyncEnumerable<T> QueryAsync<T>(SoqlQuery query, QueryOptions? options = null, CancellationToken cancellationToken = default)
-        where T : SObject, new()
+        where T : SObject, ISObjectType, new()
     {
         ArgumentNullException.ThrowIfNull(query);
         return QueryCoreAsync(query.Text, "query", options, SObject.FromJson<T>, cancellationToken);
@@ -20,7 +20,7 @@ public partial class SalesforceClient
 
     /// <summary>Streams the records of a query whose holes are bound by type: <c>QueryAsync&lt;Lead&gt;($"SELECT Id FROM Lead WHERE Email = {email}")</c>.</summary>
     public IAsyncEnumerable<T> QueryAsync<T>(SoqlInterpolatedStringHandler query, QueryOptions? options = null, CancellationToken cancellationToken = default)
-        where T : SObject, new() =>
+        where T : SObject, ISObjectType, new() =>
         QueryAsync<T>(new SoqlQuery(query), options, cancellationToken);
 
     /// <summary>Streams the records of a query over any object.</summary>
@@ -32,11 +32,24 @@ public partial class SalesforceClient
 
     /// <summary>Streams the records of a query, including deleted records still in the Recycle Bin (<c>queryAll</c>).</summary>
     public virtual IAsyncEnumerable<T> QueryAllAsync<T>(SoqlQuery query, QueryOptions? options = null, CancellationToken cancellationToken = default)
-        where T : SObject, new()
+        where T : SObject, ISObjectType, new()
     {
         ArgumentNullException.ThrowIfNull(query);
         return QueryCoreAsync(query.Text, "queryAll", options, SObject.FromJson<T>, cancellationToken);
     }
+
+    /// <summary>Streams the records of a query over any object whose holes are bound by type: <c>QueryAsync($"SELECT Id FROM Contact WHERE Email = {email}")</c>.</summary>
+    public IAsyncEnumerable<SObject> QueryAsync(SoqlInterpolatedStringHandler query, QueryOptions? options = null, CancellationToken cancellationToken = default) =>
+        QueryAsync(new SoqlQuery(query), options, cancellationToken);
+
+    /// <summary>Streams the records of a bound query, deleted and archived ones included (<c>queryAll</c>).</summary>
+    public IAsyncEnumerable<T> QueryAllAsync<T>(SoqlInterpolatedStringHandler query, QueryOptions? options = null, CancellationToken cancellationToken = default)
+        where T : SObject, ISObjectType, new() =>
+        QueryAllAsync<T>(new SoqlQuery(query), options, cancellationToken);
+
+    /// <summary>Streams the records of a bound query over any object, deleted and archived ones included (<c>queryAll</c>).</summary>
+    public IAsyncEnumerable<SObject> QueryAllAsync(SoqlInterpolatedStringHandler query, QueryOptions? options = null, CancellationToken cancellationToken = default) =>
+        QueryAllAsync(new SoqlQuery(query), options, cancellationToken);
 
     /// <summary>Streams the records of a query over any object, including deleted records still in the Recycle Bin and archived records (<c>queryAll</c>).</summary>
     public virtual IAsyncEnumerable<SObject> QueryAllAsync(SoqlQuery query, QueryOptions? options = null, CancellationToken cancellationToken = default)
@@ -62,6 +75,10 @@ public partial class SalesforceClient
     /// <summary>Counts with a bound query: <c>CountAsync($"SELECT COUNT() FROM Lead WHERE Status = {status}")</c>.</summary>
     public Task<int> CountAsync(SoqlInterpolatedStringHandler query, CancellationToken cancellationToken = default) =>
         CountAsync(new SoqlQuery(query), cancellationToken);
+
+    /// <summary>Counts with a bound query, deleted and archived records included (<c>queryAll</c>).</summary>
+    public Task<int> CountAllAsync(SoqlInterpolatedStringHandler query, CancellationToken cancellationToken = default) =>
+        CountAllAsync(new SoqlQuery(query), cancellationToken);
 
     /// <summary>Runs a SOSL search and returns the matching records of every object, in Salesforce's order.</summary>
     public virtual async Task<IReadOnlyList<SObject>> SearchAsync(SoslSearch search, CancellationToken cancellationToken = default)

@@ -69,6 +69,11 @@ public partial class SalesforceClient : IDisposable
 
         Options = options;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        if (options.LoggerFactory is { } factory)
+        {
+            credential.UseLoggerFactory(factory);
+        }
+
         _logger = loggerFactory.CreateLogger<SalesforceClient>();
         if (options.ApiVersion is { } version)
         {
@@ -77,7 +82,7 @@ public partial class SalesforceClient : IDisposable
 
         var metrics = new ForcelinkMetrics(options.MeterFactory);
         _tokenCache = new AccessTokenCache(credential, options.TimeProvider, options.TokenLifetime, options.TokenRefreshMargin, _logger, metrics);
-        var transport = options.Transport ?? (_ownedTransport = CreateTransport());
+        var transport = options.Transport ?? (_ownedTransport = SalesforceClientOptions.CreateDefaultTransport());
         var telemetry = new TelemetryHandler(_logger, options.TimeProvider, metrics, usage => Volatile.Write(ref _apiUsage, usage), transport);
         var bearer = new BearerTokenHandler(_tokenCache, _logger, telemetry);
         var retry = new RetryHandler(options, _logger, () =>
@@ -132,14 +137,6 @@ public partial class SalesforceClient : IDisposable
         return task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Creates the default transport: pooled connections renewed every 5 minutes so DNS changes are seen.</summary>
-    public static SocketsHttpHandler CreateTransport() => new()
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AutomaticDecompression = System.Net.DecompressionMethods.All,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    };
-
     /// <inheritdoc/>
     public void Dispose()
     {
@@ -170,7 +167,7 @@ public partial class SalesforceClient : IDisposable
                 $"Refusing to start {request.Method} /{request.RequestUri?.OriginalString.Split('?')[0].TrimStart('/')}: the org has used {usage.Used:N0} of {usage.Max:N0} daily API requests " +
                 $"({usage.Share:P0}), past the configured MaxApiUsageShare of {share:P0}. Wait for the 24-hour window to move, or raise the share.",
                 0,
-                "API_USAGE_GUARD");
+                SalesforceException.ApiUsageGuardCode);
         }
 
         request.Options.Set(RequestOptionsKeys.Idempotent, idempotent);

@@ -64,6 +64,16 @@ public sealed class SalesforceClientOptions
     /// A handler given here is not disposed by the client.</value>
     public HttpMessageHandler? Transport { get; set; }
 
+    /// <summary>Creates the transport a client uses when <see cref="Transport"/> is <see langword="null"/>: pooled connections renewed
+    /// every 5 minutes so DNS changes are seen, 10-second connect timeout, compressed responses accepted. Create one to share it between
+    /// clients (or with a credential's <see cref="HttpClient"/>); you then own it and dispose it after them.</summary>
+    public static SocketsHttpHandler CreateDefaultTransport() => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AutomaticDecompression = System.Net.DecompressionMethods.All,
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+    };
+
     /// <summary>Settings of Bulk API 2.0 work (<see cref="SalesforceClient.Bulk"/>), and from what size the many-record writes use it.</summary>
     /// <value>The default is <see cref="BulkOptions"/>'s defaults: 100 MB per job, 5 jobs at once, collections for every size.</value>
     public BulkOptions Bulk { get; set; } = new();

@@ -48,6 +48,15 @@ public sealed class SalesforceException : Exception
     /// (HTTP 5xx, a lost connection, no answer) is not one: <see cref="StatusCode"/> then is the 5xx or 0.</summary>
     public bool IsLoginFailure { get; init; }
 
+    /// <summary>Whether the client refused to start the request because the org had used more of its daily API requests than
+    /// <see cref="SalesforceClientOptions.MaxApiUsageShare"/> allows (<see cref="ErrorCode"/> <c>API_USAGE_GUARD</c>, which is
+    /// Forcelink's, not Salesforce's): nothing was sent, and the same request may pass once the 24-hour window moves.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(ErrorCode))]
+    public bool IsApiUsageGuard => ErrorCode == ApiUsageGuardCode;
+
+    /// <summary>The error code of <see cref="IsApiUsageGuard"/>; the one place it is spelled.</summary>
+    internal const string ApiUsageGuardCode = "API_USAGE_GUARD";
+
     /// <summary>Raised by the token exchange, before the request that needed the token was sent: that request did nothing.</summary>
     internal bool DuringLogin { get; init; }
 

@@ -101,7 +101,7 @@ internal sealed class ImportRun(string objectName, string? externalIdField, IRea
                 await ChunkAsync(StatusNotSent, e.ErrorCode ?? "LOGIN_FAILED", $"Not sent: the login was refused. {e.Message}");
                 return;
             }
-            catch (SalesforceException e) when (e.ErrorCode == "API_USAGE_GUARD")
+            catch (SalesforceException e) when (e.IsApiUsageGuard)
             {
                 Stop = new ImportStop("limit", e.Message, ExitCodes.Failure);
                 await ChunkAsync(StatusNotSent, e.ErrorCode, $"Not sent: {e.Message}");

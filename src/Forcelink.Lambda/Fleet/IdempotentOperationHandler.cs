@@ -41,8 +41,31 @@ internal sealed partial class IdempotentOperationHandler(
     /// <summary>Validates and runs one request; <paramref name="deadline"/> bounds how long its claim counts as in progress.</summary>
     public async Task<OperationResult> HandleAsync(OperationRequest request, DateTimeOffset deadline, CancellationToken cancellationToken = default)
     {
-        var results = await HandleBatchAsync([request], deadline, cancellationToken).ConfigureAwait(false);
-        return results[0];
+        ArgumentNullException.ThrowIfNull(request);
+        if (!request.TryValidate(Policy, out var operation, out var error))
+        {
+            return error;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        using var window = new WorkWindow(StopAt(deadline), now, timeProvider, cancellationToken);
+        Claim? claim = null;
+        if (table is not null && !window.Token.IsCancellationRequested && operation is CreateOperation { IdempotencyKey: { } key } create)
+        {
+            (claim, var answer) = await ClaimAsync(table, create, key, now, InProgressUntil(deadline, now), cancellationToken).ConfigureAwait(false);
+            if (answer is not null)
+            {
+                return answer;
+            }
+        }
+
+        var result = window.Token.IsCancellationRequested ? NotStarted() : await inner.ExecuteToResultAsync(operation, window.Token).ConfigureAwait(false);
+        if (claim is not null)
+        {
+            await RecordAsync(table!, claim, result).ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     /// <summary>When work must stop so that what was done can still be recorded and answered before <paramref name="deadline"/>.</summary>
@@ -76,14 +99,11 @@ internal sealed partial class IdempotentOperationHandler(
         }
 
         var now = timeProvider.GetUtcNow();
-        var stopAt = StopAt(deadline);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var timer = new CancellationTokenSource(stopAt > now ? stopAt - now : TimeSpan.Zero, timeProvider);
-        using var link = timer.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), stop);
+        using var window = new WorkWindow(StopAt(deadline), now, timeProvider, cancellationToken);
         var claims = new Claim?[requests.Count];
-        if (table is not null && !stop.IsCancellationRequested)
+        if (table is not null && !window.Token.IsCancellationRequested)
         {
-            var inProgressUntil = deadline > now ? deadline : now + TimeSpan.FromSeconds(30);
+            var inProgressUntil = InProgressUntil(deadline, now);
             for (var i = 0; i < requests.Count; i++)
             {
                 if (operations[i] is CreateOperation { IdempotencyKey: { } key } create && results[i] is null)
@@ -94,9 +114,9 @@ internal sealed partial class IdempotentOperationHandler(
         }
 
         var pending = Enumerable.Range(0, requests.Count).Where(i => results[i] is null).ToList();
-        IReadOnlyList<OperationResult> ran = stop.IsCancellationRequested
+        IReadOnlyList<OperationResult> ran = window.Token.IsCancellationRequested
             ? [.. pending.Select(_ => NotStarted())]
-            : await inner.ExecuteBatchAsync([.. pending.Select(i => operations[i]!)], stop.Token).ConfigureAwait(false);
+            : await inner.ExecuteBatchAsync([.. pending.Select(i => operations[i]!)], window.Token).ConfigureAwait(false);
         var recordings = new List<(Claim Claim, OperationResult Result)>();
         for (var j = 0; j < pending.Count; j++)
         {
@@ -116,6 +136,34 @@ internal sealed partial class IdempotentOperationHandler(
     }
 
     private sealed record Claim(string Id, CreateOperation Create);
+
+    // A claim whose deadline has already passed (a clock or a test) still counts as running for a while.
+    private static DateTimeOffset InProgressUntil(DateTimeOffset deadline, DateTimeOffset now) =>
+        deadline > now ? deadline : now + TimeSpan.FromSeconds(30);
+
+    /// <summary>Cancelled by the caller or at the stop time, whichever comes first.</summary>
+    private sealed class WorkWindow : IDisposable
+    {
+        private readonly CancellationTokenSource _stop;
+        private readonly CancellationTokenSource _timer;
+        private readonly CancellationTokenRegistration _link;
+
+        public WorkWindow(DateTimeOffset stopAt, DateTimeOffset now, TimeProvider timeProvider, CancellationToken cancellationToken)
+        {
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _timer = new CancellationTokenSource(stopAt > now ? stopAt - now : TimeSpan.Zero, timeProvider);
+            _link = _timer.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stop);
+        }
+
+        public CancellationToken Token => _stop.Token;
+
+        public void Dispose()
+        {
+            _link.Dispose();
+            _timer.Dispose();
+            _stop.Dispose();
+        }
+    }
 
     private async Task<(Claim? Claim, OperationResult? Answer)> ClaimAsync(IdempotencyTable idempotency, CreateOperation create, string key, DateTimeOffset now, DateTimeOffset inProgressUntil, CancellationToken cancellationToken)
     {

@@ -57,6 +57,14 @@ public sealed class ClientCredentialsCredential : SalesforceCredential
             $"the Run As user of app {keyPrefix}");
     }
 
+    internal override void UseLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        if (_exchange.Logger == NullLogger.Instance)
+        {
+            _exchange.Logger = loggerFactory.CreateLogger<ClientCredentialsCredential>();
+        }
+    }
+
     /// <summary>The org's My Domain URL.</summary>
     public Uri LoginUrl { get; }
 

@@ -17,7 +17,7 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
 
     private readonly RsaSigningKey _key;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
+    private ILogger _logger;
     private readonly string _consumerKey;
     private readonly string _username;
     private readonly TimeSpan _assertionLifetime;
@@ -101,6 +101,15 @@ public sealed partial class JwtBearerCredential : SalesforceCredential
             TokenOutcome.Refused refused => throw refused.Exception,
             _ => throw new InvalidOperationException("Unreachable token outcome."),
         };
+    }
+
+    internal override void UseLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        if (_logger == NullLogger.Instance)
+        {
+            _logger = loggerFactory.CreateLogger<JwtBearerCredential>();
+            _exchange.Logger = _logger;
+        }
     }
 
     private Task<(TokenOutcome Outcome, DateTimeOffset? ServerDate)> ExchangeWithRetriesAsync(CancellationToken cancellationToken) =>

@@ -145,14 +145,16 @@ public sealed class RsaSigningKey : IDisposable
             now);
     }
 
+    // Key and certificate creation are setup jobs (forcelink keygen, demo), not something a function does.
+
     /// <summary>Exports the key as unencrypted PKCS#8 PEM (<c>-----BEGIN PRIVATE KEY-----</c>). The result is a secret.</summary>
-    public string ExportPkcs8Pem() => _rsa.ExportPkcs8PrivateKeyPem();
+    internal string ExportPkcs8Pem() => _rsa.ExportPkcs8PrivateKeyPem();
 
     /// <summary>Creates a self-signed certificate for this key, to upload to the connected app.</summary>
     /// <param name="subject">The distinguished name, such as <c>CN=forcelink</c>.</param>
     /// <param name="notBefore">Start of validity.</param>
     /// <param name="validity">How long the certificate is valid.</param>
-    public X509Certificate2 CreateSelfSignedCertificate(string subject, DateTimeOffset notBefore, TimeSpan validity)
+    internal X509Certificate2 CreateSelfSignedCertificate(string subject, DateTimeOffset notBefore, TimeSpan validity)
     {
         ArgumentException.ThrowIfNullOrEmpty(subject);
         var request = new CertificateRequest(subject, _rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

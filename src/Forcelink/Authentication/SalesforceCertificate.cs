@@ -74,7 +74,7 @@ public static class SalesforceCertificate
     }
 
     /// <summary>The certificate as PEM text, ready to upload.</summary>
-    public static string ExportPem(X509Certificate2 certificate)
+    internal static string ExportPem(X509Certificate2 certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         return certificate.ExportCertificatePem();

@@ -19,4 +19,11 @@ public abstract class SalesforceCredential
     /// <param name="cancellationToken">Cancels the acquisition.</param>
     public virtual ValueTask<AccessToken> GetTokenAsync(AccessToken? rejected, CancellationToken cancellationToken = default) =>
         GetTokenAsync(cancellationToken);
+
+    /// <summary>Gives a credential created without a logger the logger factory of the client that uses it
+    /// (<see cref="SalesforceClientOptions.LoggerFactory"/>), so login events reach the same logs as the client's requests.
+    /// A logger given to the credential's constructor wins.</summary>
+    internal virtual void UseLoggerFactory(Microsoft.Extensions.Logging.ILoggerFactory loggerFactory)
+    {
+    }
 }

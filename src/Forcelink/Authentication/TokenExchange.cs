@@ -22,7 +22,6 @@ internal sealed partial class TokenExchange
 
     private readonly HttpClient _httpClient;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
     private readonly int _maxRetries;
     private readonly TimeSpan _maxRetryDuration;
     private readonly TokenRequestFacts _facts;
@@ -33,12 +32,15 @@ internal sealed partial class TokenExchange
     {
         _httpClient = httpClient;
         _timeProvider = timeProvider;
-        _logger = logger;
+        Logger = logger;
         _maxRetries = maxRetries;
         _maxRetryDuration = maxRetryDuration;
         _facts = facts;
         _who = who;
     }
+
+    // Set once, before the first login, when the credential adopts its client's logger factory.
+    public ILogger Logger { get; set; }
 
     public static Uri TokenEndpointOf(Uri loginUrl) => new(loginUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/services/oauth2/token");
 
@@ -57,13 +59,13 @@ internal sealed partial class TokenExchange
             var elapsed = _timeProvider.GetElapsedTime(startedAt);
             if (attempt > _maxRetries || elapsed + delay > _maxRetryDuration)
             {
-                LogGaveUp(_logger, _who, failure.Reason, attempt);
+                LogGaveUp(Logger, _who, failure.Reason, attempt);
                 throw failure.ToException(attempt, elapsed, _facts);
             }
 
             // The wait starts before it is announced, so whoever reads the announcement can rely on the wait being under way.
             var backoff = Task.Delay(delay, _timeProvider, cancellationToken);
-            LogRetry(_logger, _who, failure.Reason, attempt, delay.TotalMilliseconds);
+            LogRetry(Logger, _who, failure.Reason, attempt, delay.TotalMilliseconds);
             await backoff.ConfigureAwait(false);
         }
     }
@@ -120,7 +122,7 @@ internal sealed partial class TokenExchange
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 var token = ParseSuccess(body, requestedAt);
-                LogLoggedIn(_logger, _who, token.InstanceUrl, token.OrganizationId ?? "?");
+                LogLoggedIn(Logger, _who, token.InstanceUrl, token.OrganizationId ?? "?");
                 return (new TokenOutcome.Granted(token), serverDate);
             }
 
@@ -130,7 +132,7 @@ internal sealed partial class TokenExchange
             }
 
             var refused = ParseFailure(statusCode, body, mediaType);
-            LogRefused(_logger, _who, statusCode, refused.ErrorCode ?? "?");
+            LogRefused(Logger, _who, statusCode, refused.ErrorCode ?? "?");
             var isExpired = refused.ErrorCode == "invalid_grant"
                 && refused.Description?.Contains("expired authorization code", StringComparison.OrdinalIgnoreCase) == true;
             return (new TokenOutcome.Refused(refused, isExpired), serverDate);

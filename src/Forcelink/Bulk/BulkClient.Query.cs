@@ -35,7 +35,7 @@ public partial class BulkClient
     /// read numbers, dates and checkboxes from it; an empty value is <see langword="null"/>; <c>Owner.Name</c> columns become related records.</summary>
     /// <exception cref="SalesforceException">Salesforce refused the query, or the job failed (<c>BULK_JOB_FAILED</c>).</exception>
     public virtual async IAsyncEnumerable<T> QueryAsync<T>(SoqlQuery query, BulkQueryOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        where T : SObject, new()
+        where T : SObject, ISObjectType, new()
     {
         var job = await RunQueryAsync(query, options, cancellationToken).ConfigureAwait(false);
         await foreach (var fields in ReadQueryPagesAsync(job, options?.MaxRecordsPerPage, cancellationToken).ConfigureAwait(false))
@@ -46,7 +46,7 @@ public partial class BulkClient
 
     /// <summary>Runs a query whose holes are bound by type as a bulk job: <c>QueryAsync&lt;Lead&gt;($"SELECT Id FROM Lead WHERE Company = {company}")</c>.</summary>
     public IAsyncEnumerable<T> QueryAsync<T>(SoqlInterpolatedStringHandler query, BulkQueryOptions? options = null, CancellationToken cancellationToken = default)
-        where T : SObject, new() =>
+        where T : SObject, ISObjectType, new() =>
         QueryAsync<T>(new SoqlQuery(query), options, cancellationToken);
 
     /// <summary>Runs a query over any object as a bulk job and streams its records, as <see cref="QueryAsync{T}(SoqlQuery, BulkQueryOptions?, CancellationToken)"/> does.</summary>
@@ -59,6 +59,10 @@ public partial class BulkClient
             yield return Record(objectName, fields);
         }
     }
+
+    /// <summary>Runs a query over any object whose holes are bound by type as a bulk job: <c>QueryAsync($"SELECT Id FROM Contact WHERE Email = {email}")</c>.</summary>
+    public IAsyncEnumerable<SObject> QueryAsync(SoqlInterpolatedStringHandler query, BulkQueryOptions? options = null, CancellationToken cancellationToken = default) =>
+        QueryAsync(new SoqlQuery(query), options, cancellationToken);
 
     /// <summary>Streams the records of a finished query job, for example one started by an earlier process.</summary>
     public virtual async IAsyncEnumerable<SObject> ReadQueryResultsAsync(string jobId, int? maxRecordsPerPage = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -6,14 +6,28 @@ using Forcelink.Models;
 namespace Forcelink.Http;
 
 /// <summary>Observes every response on the wire: logs it (path only, never the query string or headers) and records
-/// the <c>Sforce-Limit-Info</c> API usage.</summary>
-internal sealed partial class TelemetryHandler(ILogger logger, TimeProvider timeProvider, ForcelinkMetrics metrics, Action<ApiUsage> onApiUsage, HttpMessageHandler innerHandler)
-    : DelegatingHandler(innerHandler)
+/// the <c>Sforce-Limit-Info</c> API usage. The last handler of the pipeline, in front of the transport.</summary>
+/// <remarks>Not a <see cref="DelegatingHandler"/>, which disposes its inner handler: a transport the user gave
+/// (<see cref="SalesforceClientOptions.Transport"/>) is theirs to dispose, and the client disposes the one it created.</remarks>
+internal sealed partial class TelemetryHandler(ILogger logger, TimeProvider timeProvider, ForcelinkMetrics metrics, Action<ApiUsage> onApiUsage, HttpMessageHandler transport)
+    : HttpMessageHandler
 {
+    private readonly HttpMessageInvoker _transport = new(transport, disposeHandler: false);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _transport.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var started = timeProvider.GetTimestamp();
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var elapsed = timeProvider.GetElapsedTime(started);
         LogResponse(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode, elapsed.TotalMilliseconds);
         metrics.RecordRequest(request.Method.Method, (int)response.StatusCode);

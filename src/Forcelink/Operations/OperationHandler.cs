@@ -181,23 +181,34 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
                 continue;
             }
 
-            if (cancellationToken.IsCancellationRequested)
-            {
-                results[i] = NotStarted();
-                continue;
-            }
-
-            try
-            {
-                results[i] = await ExecuteAsync(operations[i], cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
-            {
-                results[i] = Unfinished(operations[i], e);
-            }
+            results[i] = await ExecuteToResultAsync(operations[i], cancellationToken).ConfigureAwait(false);
         }
 
         return results!;
+    }
+
+    /// <summary>
+    /// Runs a validated operation and answers with a result whatever happens on the way, as each operation of
+    /// <see cref="ExecuteBatchAsync"/> is answered: where <see cref="ExecuteAsync"/> would throw (Salesforce unavailable after
+    /// its retries, a lost connection, <paramref name="cancellationToken"/> cancelled), the result says whether the operation
+    /// may have been applied (<see cref="OperationResult.OutcomeUnknown"/>) or was not (<see cref="OperationResult.NotStarted"/>).
+    /// </summary>
+    public async Task<OperationResult> ExecuteToResultAsync(Operation operation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return NotStarted();
+        }
+
+        try
+        {
+            return await ExecuteAsync(operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+        {
+            return Unfinished(operation, e);
+        }
     }
 
     private static OperationResult NotStarted() =>
@@ -519,18 +530,19 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     }
 
     private static bool IsExpected(SalesforceException e) =>
-        !e.IsLoginFailure && (e.StatusCode is >= 400 and < 500 || e.ErrorCode == "API_USAGE_GUARD");
+        !e.IsLoginFailure && (e.StatusCode is >= 400 and < 500 || e.IsApiUsageGuard);
 
     private static OperationResult ToResult(SalesforceException e)
     {
         var code = e.ErrorCode ?? $"ERROR_HTTP_{e.StatusCode}";
-        var status = code == "API_USAGE_GUARD" ? 429 : e.StatusCode;
-        return IsTransientCode(code) || e.StatusCode == 429
+        // The guard answered for Salesforce, which would have refused with 429 once the limit was reached.
+        var status = e.IsApiUsageGuard ? 429 : e.StatusCode;
+        return e.IsApiUsageGuard || IsTransientCode(code) || e.StatusCode == 429
             ? OperationResult.Transient(status, code, e.Description ?? e.Message, e.Fields)
             : OperationResult.Failure(status, code, e.Description ?? e.Message, e.Fields);
     }
 
     // Refusals that say "not now" rather than "not this": nothing was written, and the same request may pass later.
     private static bool IsTransientCode(string code) =>
-        code is "UNABLE_TO_LOCK_ROW" or "REQUEST_LIMIT_EXCEEDED" or "API_USAGE_GUARD" or "SERVER_UNAVAILABLE";
+        code is "UNABLE_TO_LOCK_ROW" or "REQUEST_LIMIT_EXCEEDED" or "SERVER_UNAVAILABLE";
 }

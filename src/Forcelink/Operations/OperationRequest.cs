@@ -92,6 +92,20 @@ public sealed partial record OperationRequest
             return false;
         }
 
+        return TryParseChecked(json, out request, out error);
+    }
+
+    /// <summary>As <see cref="TryParse"/>, for bytes <see cref="FindJsonProblem"/> already found nothing wrong with (the function
+    /// checks a whole event once, before it knows the event is a request).</summary>
+    internal static bool TryParseChecked(ReadOnlySpan<byte> json, [NotNullWhen(true)] out OperationRequest? request, [NotNullWhen(false)] out OperationResult? error)
+    {
+        request = null;
+        if (json.Length > MaxSize)
+        {
+            error = OperationResult.Invalid($"The request has {json.Length:N0} bytes; at most {MaxSize:N0} are accepted. Split it into several operations.");
+            return false;
+        }
+
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {

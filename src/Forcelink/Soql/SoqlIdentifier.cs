@@ -51,15 +51,3 @@ public sealed partial class SoqlIdentifier
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }
-
-/// <summary>Validated field names, written comma-separated.</summary>
-public sealed class SoqlIdentifierList
-{
-    internal SoqlIdentifierList(IReadOnlyList<string> names) => Names = names;
-
-    /// <summary>The names.</summary>
-    public IReadOnlyList<string> Names { get; }
-
-    /// <inheritdoc/>
-    public override string ToString() => string.Join(", ", Names);
-}

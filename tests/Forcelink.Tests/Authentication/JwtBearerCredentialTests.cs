@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Text.Json;
 using Forcelink.Authentication;
@@ -239,6 +240,42 @@ public sealed class JwtBearerCredentialTests : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    [Fact]
+    public async Task Login_CredentialWithoutLogger_LogsThroughTheClientsLoggerFactory()
+    {
+        using var key = TestKeys.PrimarySigningKey();
+        _http.On(HttpMethod.Post, "/services/oauth2/token", _ => StubHttpHandler.Json(HttpStatusCode.OK, SuccessBody));
+        var credential = CreateSut(key);
+        using var provider = new RecordingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(provider));
+        using var client = new SalesforceClient(credential, new SalesforceClientOptions { TimeProvider = _time, LoggerFactory = loggerFactory, Transport = _http });
+
+        await credential.GetTokenAsync();
+
+        var line = Assert.Single(provider.Lines, l => l.Category == typeof(JwtBearerCredential).FullName);
+        Assert.Contains(Username, line.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(AccessTokenValue, line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Login_CredentialWithItsOwnLogger_KeepsIt()
+    {
+        using var key = TestKeys.PrimarySigningKey();
+        _http.On(HttpMethod.Post, "/services/oauth2/token", _ => StubHttpHandler.Json(HttpStatusCode.OK, SuccessBody));
+        using var own = new RecordingLoggerProvider();
+        using var ownFactory = LoggerFactory.Create(b => b.AddProvider(own));
+        var credential = new JwtBearerCredential(
+            new JwtBearerCredentialOptions { ConsumerKey = ConsumerKey, Username = Username }, key, new HttpClient(_http), _time, ownFactory.CreateLogger<JwtBearerCredential>());
+        using var clients = new RecordingLoggerProvider();
+        using var clientFactory = LoggerFactory.Create(b => b.AddProvider(clients));
+        using var client = new SalesforceClient(credential, new SalesforceClientOptions { TimeProvider = _time, LoggerFactory = clientFactory, Transport = _http });
+
+        await credential.GetTokenAsync();
+
+        Assert.Single(own.Lines);
+        Assert.Empty(clients.Lines);
+    }
 
     private static void AssertNoSecrets(string message)
     {

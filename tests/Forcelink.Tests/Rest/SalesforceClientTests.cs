@@ -323,6 +323,23 @@ public sealed class SalesforceClientTests : IDisposable
         return page.ToJsonString();
     }
 
+    [Fact]
+    public async Task Dispose_TransportGivenInOptions_StaysUsable()
+    {
+        _http.On(HttpMethod.Get, Data + "sobjects/Lead/", _ => StubHttpHandler.Json(HttpStatusCode.OK, """{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","LastName":"Doe"}"""));
+        using (var first = CreateSut())
+        {
+            await first.GetAsync<Lead>("00Q000000000001AAA");
+        }
+
+        // A disposed handler throws ObjectDisposedException on its next request; the user's transport must outlive the client.
+        using var second = CreateSut();
+        var lead = await second.GetAsync<Lead>("00Q000000000001AAA");
+
+        Assert.Equal("Doe", lead.LastName);
+        Assert.False(_http.IsDisposed);
+    }
+
     private SalesforceClient CreateSut(Action<SalesforceClientOptions>? configure = null)
     {
         var options = new SalesforceClientOptions { ApiVersion = "62.0", TimeProvider = _time, Transport = _http, RetryDelay = TimeSpan.Zero };

@@ -35,8 +35,18 @@ public sealed class StubHttpHandler : HttpMessageHandler
         return response;
     }
 
+    /// <summary>Whether something disposed this handler; like SocketsHttpHandler, it then refuses requests.</summary>
+    public bool IsDisposed { get; private set; }
+
+    protected override void Dispose(bool disposing)
+    {
+        IsDisposed = true;
+        base.Dispose(disposing);
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
         lock (_lock)
         {
