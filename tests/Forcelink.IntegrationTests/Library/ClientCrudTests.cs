@@ -228,6 +228,37 @@ public sealed class ClientCrudTests
     }
 
     [Fact]
+    public async Task UpdateManyAndDeleteManyAsync_Streaming_AnswerEveryRecordAcrossCalls()
+    {
+        await using var fixture = await ClientFixture.StartAsync();
+        var client = fixture.Client;
+        var created = await ToListAsync(client.UpsertManyAsync(Invoices(450), "Number__c"));
+        var ids = created.Select(r => r.Id!).ToList();
+
+        var updated = await ToListAsync(client.UpdateManyAsync(Stream(ids.Select(id => new SObject("Invoice__c") { Id = id, ["Amount__c"] = 1234.5m }))));
+        var paid = await client.CountAsync($"SELECT COUNT() FROM Invoice__c WHERE Amount__c = {1234.5m}").WaitAsync(Timeout);
+        var deleted = await ToListAsync(client.DeleteManyAsync(Stream(ids.Append("a00000000000000AAA"))));
+
+        Assert.Equal(450, updated.Count);
+        Assert.All(updated, r => Assert.True(r.IsSuccess));
+        Assert.Equal(450, paid);
+        Assert.Equal(451, deleted.Count);
+        Assert.All(deleted.Take(450), r => Assert.True(r.IsSuccess));
+        Assert.False(deleted[450].IsSuccess);
+        Assert.Equal(ids, deleted.Take(450).Select(r => r.Id));
+        Assert.Equal(0, await client.CountAsync($"SELECT COUNT() FROM Invoice__c").WaitAsync(Timeout));
+    }
+
+    private static async IAsyncEnumerable<T> Stream<T>(IEnumerable<T> items)
+    {
+        foreach (var item in items)
+        {
+            await Task.Yield();
+            yield return item;
+        }
+    }
+
+    [Fact]
     public async Task SendCompositeAsync_ReferencesBetweenSubrequests()
     {
         await using var fixture = await ClientFixture.StartAsync();

@@ -235,6 +235,7 @@ public sealed class SalesforceClientTests : IDisposable
 
         var error = await Assert.ThrowsAsync<SalesforceException>(() => sut.GetAsync<Lead>("00Q000000000001AAA"));
         Assert.Equal("API_USAGE_GUARD", error.ErrorCode);
+        Assert.True(error.IsApiUsageGuard);
         Assert.Single(_http.Requests);
     }
 
