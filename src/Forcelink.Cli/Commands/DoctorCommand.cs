@@ -311,7 +311,7 @@ internal sealed class DoctorCommand : CliCommand
     {
         var (client, username) = (run.Connection!.Client, run.Connection.Subject);
         var fix = $"Give {username} read, create, edit and delete on {objectName}: Setup > Permission Sets > New (or the user's profile) > Object Settings > {objectName} > Edit, " +
-            "then assign the permission set to the user (and to the connected app under Manage Permission Sets if the app uses permission sets). Setup guide step 3.7.";
+            "then assign the permission set to the user (and to the connected app under Manage Permission Sets if the app uses permission sets). See docs/deploy.md, section 2, step 4.";
         try
         {
             var description = await client.DescribeAsync(objectName, cancellationToken);

@@ -2,7 +2,7 @@ namespace Forcelink.Authentication;
 
 /// <summary>
 /// Turns a token-endpoint refusal into a message that says what is wrong and which setup step fixes it
-/// (salesforce-protocol.md §1.6; setup guide steps 2 and 3; docs/authentication.md, "Client Credentials flow").
+/// (docs/deploy.md, section 2; docs/authentication.md, "Client Credentials flow").
 /// </summary>
 internal static class TokenErrorExplanation
 {
@@ -17,20 +17,20 @@ internal static class TokenErrorExplanation
         var fix = (error.ToLowerInvariant(), description.ToLowerInvariant()) switch
         {
             ("invalid_grant", var d) when d.Contains("hasn't approved this consumer", StringComparison.Ordinal) =>
-                $"The user '{facts.Username}' is not pre-authorized for the connected app. Fix (setup guide step 3): in Setup > App Manager > your app > Manage > Edit Policies, " +
+                $"The user '{facts.Username}' is not pre-authorized for the connected app. Fix (docs/deploy.md, section 2, step 3): in Setup > App Manager > your app > Manage > Edit Policies, " +
                 "set Permitted Users to 'Admin approved users are pre-authorized', then add the user's profile under Manage Profiles or a permission set assigned to the user " +
                 "under Manage Permission Sets. A new or changed app can take a few minutes to replicate. If it persists, check that the audience " +
                 $"'{facts.Audience}' matches the org (https://login.salesforce.com for production, https://test.salesforce.com for sandboxes).",
             ("invalid_app_access", _) =>
                 $"The app is set to 'Admin approved users are pre-authorized' but the user '{facts.Username}' has neither an assigned profile nor a permission set for it. " +
-                "Fix (setup guide step 3): Manage > Manage Profiles or Manage Permission Sets, and assign the one the user has.",
+                "Fix (docs/deploy.md, section 2, step 4): Manage > Manage Profiles or Manage Permission Sets, and assign the one the user has.",
             ("invalid_grant", var d) when d.Contains("audience", StringComparison.Ordinal) =>
                 $"The audience (aud) '{facts.Audience}' is not accepted by this org. Use https://login.salesforce.com for production and Developer Edition, " +
                 "https://test.salesforce.com for sandboxes, the site URL for Experience Cloud sites, or the org's My Domain URL for External Client Apps; " +
                 "set it explicitly with the Audience option (FORCELINK_AUDIENCE).",
             ("invalid_grant", var d) when d.Contains("invalid assertion", StringComparison.Ordinal) || d.Contains("validate jwt", StringComparison.Ordinal) =>
                 "The assertion was not accepted as a signed JWT from this app: most often the private key does not belong to the certificate uploaded to the connected app. " +
-                "Fix (setup guide step 2.7): check the pair with 'forcelink cert check --key server.key --cert server.crt' and upload the matching certificate " +
+                "Fix (docs/deploy.md, section 2, step 2): check the pair with 'forcelink cert check --key server.key --cert server.crt' and upload the matching certificate " +
                 "under 'Use digital signatures'; make sure the consumer key is of the app holding that certificate.",
             ("invalid_grant", var d) when d.Contains("expired authorization code", StringComparison.Ordinal) =>
                 "Salesforce considers the assertion already expired (its exp claim is in the past by Salesforce's clock). " +
@@ -43,7 +43,7 @@ internal static class TokenErrorExplanation
                 "and that the user is active, not frozen, and not locked out.",
             ("invalid_client_id", _) =>
                 $"The consumer key '{facts.ConsumerKeyPrefix}' (iss) is not known to the org behind {facts.LoginUrl}. " +
-                "Fix (setup guide step 2): copy the Consumer Key from Setup > App Manager > your app > View > Manage Consumer Details, " +
+                "Fix (docs/deploy.md, section 2, step 2): copy the Consumer Key from Setup > App Manager > your app > View > Manage Consumer Details, " +
                 "and use the login URL of the org where that app lives (test.salesforce.com for a sandbox). A new app can take a few minutes to be available.",
             ("app_not_found", _) =>
                 "This org's External Client App did not accept the login: since Spring '26 they reject the generic audiences. " +
@@ -55,7 +55,7 @@ internal static class TokenErrorExplanation
             ("invalid_request", _) =>
                 "The token request was malformed. This is a defect in the caller: report it with the description above.",
             _ =>
-                "Check the connected app setup (setup guide steps 2 and 3): the consumer key, the uploaded certificate, the pre-authorized user, and the login URL and audience.",
+                "Check the connected app setup (docs/deploy.md, section 2): the consumer key, the uploaded certificate, the pre-authorized user, and the login URL and audience.",
         };
         return $"{said} {fix}";
     }

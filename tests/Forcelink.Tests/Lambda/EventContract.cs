@@ -18,7 +18,7 @@ internal static class EventContract
 {
     public const string SchemaId = "urn:forcelink:events:v1";
 
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot { get; } = Forcelink.Tests.RepositoryRoot.Path;
 
     public static string SchemaPath { get; } = Path.Combine(RepositoryRoot, "docs", "contract", "forcelink-events.v1.schema.json");
 
@@ -240,18 +240,5 @@ internal static class EventContract
     {
         var text = Encoding.UTF8.GetString(json);
         return text.Length <= 600 ? text : text[..600] + "…";
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Forcelink.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Forcelink.slnx was not found above {AppContext.BaseDirectory}.");
     }
 }

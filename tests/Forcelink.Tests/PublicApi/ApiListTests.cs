@@ -30,7 +30,7 @@ public sealed partial class ApiListTests
     private static IEnumerable<string> Listed()
     {
         string? space = null;
-        foreach (var line in File.ReadLines(Path.Combine(Root(), "docs", "api.md")))
+        foreach (var line in File.ReadLines(Path.Combine(RepositoryRoot.Path, "docs", "api.md")))
         {
             if (line.StartsWith("## ", StringComparison.Ordinal))
             {
@@ -41,19 +41,6 @@ public sealed partial class ApiListTests
                 yield return $"{space}.{row.Groups[1].Value}";
             }
         }
-    }
-
-    private static string Root()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Forcelink.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Forcelink.slnx was not found above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"^\| `([A-Za-z]+(?:<T>)?)` \|")]
