@@ -44,35 +44,23 @@ public partial class SalesforceClient
     }
 
     /// <summary>Streams ids through deletes of 200 per call, yielding each call's results as they come: memory stays at one chunk.</summary>
-    public virtual async IAsyncEnumerable<SaveResult> DeleteManyAsync(
+    public virtual IAsyncEnumerable<SaveResult> DeleteManyAsync(
         IAsyncEnumerable<string> ids,
         bool allOrNone = false,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        await foreach (var chunk in ids.Chunk(CollectionLimit).WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var result in await DeleteChunkAsync(chunk, allOrNone, cancellationToken).ConfigureAwait(false))
-            {
-                yield return result;
-            }
-        }
+        return InChunksAsync(ids, (chunk, token) => DeleteChunkAsync(chunk, allOrNone, token), cancellationToken);
     }
 
     /// <summary>Streams records through updates of 200 per call (each needs its id), yielding each call's results as they come.</summary>
-    public virtual async IAsyncEnumerable<SaveResult> UpdateManyAsync(
+    public virtual IAsyncEnumerable<SaveResult> UpdateManyAsync(
         IAsyncEnumerable<SObject> records,
         bool allOrNone = false,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        await foreach (var chunk in records.Chunk(CollectionLimit).WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var result in await WriteChunkAsync(chunk, CollectionWrite.Update, null, allOrNone, cancellationToken).ConfigureAwait(false))
-            {
-                yield return result;
-            }
-        }
+        return InChunksAsync(records, (chunk, token) => WriteChunkAsync(chunk, CollectionWrite.Update, null, allOrNone, token), cancellationToken);
     }
 
     private async Task<IReadOnlyList<SaveResult>> DeleteChunkAsync(string[] chunk, bool allOrNone, CancellationToken cancellationToken)
@@ -96,33 +84,36 @@ public partial class SalesforceClient
     }
 
     /// <summary>Streams records through upserts of 200 per call, yielding each call's results as they come: memory stays at one chunk.</summary>
-    public virtual async IAsyncEnumerable<SaveResult> UpsertManyAsync(
+    public virtual IAsyncEnumerable<SaveResult> UpsertManyAsync(
         IAsyncEnumerable<SObject> records,
         string externalIdField,
         bool allOrNone = false,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         CheckObjectName(externalIdField);
-        await foreach (var chunk in records.Chunk(CollectionLimit).WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var result in await WriteChunkAsync(chunk, CollectionWrite.Upsert, externalIdField, allOrNone, cancellationToken).ConfigureAwait(false))
-            {
-                yield return result;
-            }
-        }
+        return InChunksAsync(records, (chunk, token) => WriteChunkAsync(chunk, CollectionWrite.Upsert, externalIdField, allOrNone, token), cancellationToken);
     }
 
     /// <summary>Streams records through creates of 200 per call, yielding each call's results as they come.</summary>
-    public virtual async IAsyncEnumerable<SaveResult> CreateManyAsync(
+    public virtual IAsyncEnumerable<SaveResult> CreateManyAsync(
         IAsyncEnumerable<SObject> records,
         bool allOrNone = false,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        await foreach (var chunk in records.Chunk(CollectionLimit).WithCancellation(cancellationToken).ConfigureAwait(false))
+        return InChunksAsync(records, (chunk, token) => WriteChunkAsync(chunk, CollectionWrite.Create, null, allOrNone, token), cancellationToken);
+    }
+
+    // One call per chunk of 200, each call's results yielded before the next chunk is read: memory stays at one chunk.
+    private static async IAsyncEnumerable<SaveResult> InChunksAsync<T>(
+        IAsyncEnumerable<T> items,
+        Func<T[], CancellationToken, Task<IReadOnlyList<SaveResult>>> send,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var chunk in items.Chunk(CollectionLimit).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            foreach (var result in await WriteChunkAsync(chunk, CollectionWrite.Create, null, allOrNone, cancellationToken).ConfigureAwait(false))
+            foreach (var result in await send(chunk, cancellationToken).ConfigureAwait(false))
             {
                 yield return result;
             }
