@@ -166,7 +166,6 @@ public sealed class GenerateCommandTests
                 <JsonSerializerIsReflectionEnabledByDefault>false</JsonSerializerIsReflectionEnabledByDefault>
                 <InvariantGlobalization>true</InvariantGlobalization>
                 <GenerateDocumentationFile>true</GenerateDocumentationFile>
-                <NoWarn>$(NoWarn);CS1591</NoWarn>
               </PropertyGroup>
               <ItemGroup>
                 <Reference Include="{library}" />
