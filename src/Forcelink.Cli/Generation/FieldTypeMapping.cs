@@ -4,7 +4,8 @@ namespace Forcelink.Cli.Generation;
 
 /// <summary>
 /// How a Salesforce field type reads and writes through <see cref="Records.SObject"/>: the property's C# type, the getter
-/// expression and the setter statement, each with <c>{0}</c> standing for the field's API name as a C# string literal.
+/// expression and the setter statement, each with <c>{0}</c> standing for the field's API name as a C# string literal
+/// (replaced, not formatted: the expressions hold braces of their own).
 /// </summary>
 /// <param name="Type">The property's C# type.</param>
 /// <param name="Getter">The getter's expression.</param>
@@ -44,8 +45,8 @@ internal sealed record FieldTypeMapping(string Type, string Getter, string Sette
                 // Salesforce writes times as 13:30:00.000Z; SObject has no time accessor, so the property parses and formats them.
                 return new(
                     "global::System.TimeOnly?",
-                    $"global::System.TimeOnly.TryParse(GetString({{0}})?.TrimEnd('Z'), {Culture}, out var time) ? time : null",
-                    $"Set({{0}}, value?.ToString(\"HH:mm:ss.fff'Z'\", {Culture}))",
+                    "global::System.TimeOnly.TryParse(GetString({0})?.TrimEnd('Z'), " + Culture + ", out var time) ? time : null",
+                    "Set({0}, value?.ToString(\"HH:mm:ss.fff'Z'\", " + Culture + "))",
                     "time of day");
             case "anyType" or "json" or "complexvalue":
                 return new("global::System.Text.Json.Nodes.JsonNode?", "this[{0}]", "this[{0}] = value", "any JSON value");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security;
 using System.Text;
 
@@ -51,7 +50,7 @@ internal static class RecordTypeWriter
         foreach (var property in plan.Properties)
         {
             var field = Literal(property.Field.Name);
-            var getter = string.Format(CultureInfo.InvariantCulture, property.Mapping.Getter, field);
+            var getter = property.Mapping.Getter.Replace("{0}", field, StringComparison.Ordinal);
             code.Line()
                 .Line($"    /// <summary>{Summary(property)}</summary>");
             if (property.IsReadOnly)
@@ -63,7 +62,7 @@ internal static class RecordTypeWriter
             code.Line($"    public {property.Mapping.Type} {property.Name}")
                 .Line("    {")
                 .Line($"        get => {getter};")
-                .Line($"        set => {string.Format(CultureInfo.InvariantCulture, property.Mapping.Setter, field)};")
+                .Line($"        set => {property.Mapping.Setter.Replace("{0}", field, StringComparison.Ordinal)};")
                 .Line("    }");
         }
 

@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Forcelink.Cli;
+using Forcelink.Cli.Generation;
 using Forcelink.Emulator.Hosting;
+using Forcelink.Models;
 
 namespace Forcelink.IntegrationTests.Cli;
 
@@ -26,6 +28,7 @@ public sealed class GenerateCommandTests
         Assert.Contains("public string? CaseNumber => GetString(\"CaseNumber\");", await File.ReadAllTextAsync(org.Session.PathOf("app/Models/Case.g.cs")), StringComparison.Ordinal);
 
         var app = org.Session.PathOf("app");
+        await File.WriteAllTextAsync(Path.Combine(app, "Models", "Gauge.g.cs"), GaugeType());
         await File.WriteAllTextAsync(Path.Combine(app, "Shipping.csproj"), ProjectFile());
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program);
         var (buildExit, buildLog) = await ProcessRunner.RunAsync(
@@ -42,6 +45,7 @@ public sealed class GenerateCommandTests
         Assert.Contains("json round trip ok", runOutput, StringComparison.Ordinal);
         Assert.Contains("lead L-9 Gen", runOutput, StringComparison.Ordinal);
         Assert.Contains("case 0000", runOutput, StringComparison.Ordinal);
+        Assert.Contains("gauge 13:30:05.250|12345678901|1|{\"Reading_At__c\":\"08:05:00.000Z\",\"Counter__c\":9000000000,\"Payload__c\":{\"b\":2}}", runOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -142,6 +146,21 @@ public sealed class GenerateCommandTests
         });
     });
 
+    /// <summary>A type of the field types the emulator has no field of (time, long, anyType, and the skipped compound and
+    /// base64), written from a describe as Salesforce would give it.</summary>
+    private static string GaugeType()
+    {
+        FieldDescription Field(string name, string type) => new() { Name = name, Label = name[..^3], Type = type, Custom = true, Nillable = true, Createable = true, Updateable = true };
+        var description = new SObjectDescription
+        {
+            Name = "Gauge__c",
+            Label = "Gauge",
+            Custom = true,
+            Fields = [Field("Reading_At__c", "time"), Field("Counter__c", "long"), Field("Payload__c", "anyType"), Field("Spot__c", "location"), Field("Blob__c", "base64")],
+        };
+        return RecordTypeWriter.Write(RecordTypePlan.Create(description, "Gauge"), "Acme.Shipping", GeneratedHeader.For("forcelink generate Gauge__c --namespace Acme.Shipping"));
+    }
+
     private static Dictionary<string, string> Snapshot(string folder) =>
         Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), f => Convert.ToBase64String(File.ReadAllBytes(f)));
 
@@ -232,5 +251,12 @@ public sealed class GenerateCommandTests
 
         var caseId = await client.CreateAsync(new Case { Subject = "Generated" });
         Console.WriteLine($"case {(await client.GetAsync<Case>(caseId)).CaseNumber}");
+
+        var gauge = SObject.FromJson<Gauge>(System.Text.Json.Nodes.JsonNode.Parse("{\"Reading_At__c\":\"13:30:05.250Z\",\"Counter__c\":12345678901,\"Payload__c\":{\"a\":1}}")!.AsObject());
+        var before = $"{gauge.ReadingAt?.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)}|{gauge.Counter}|{gauge.Payload?["a"]}";
+        gauge.ReadingAt = new TimeOnly(8, 5);
+        gauge.Counter = 9_000_000_000;
+        gauge.Payload = new System.Text.Json.Nodes.JsonObject { ["b"] = 2 };
+        Console.WriteLine($"gauge {before}|{gauge.ToJson()}");
         """;
 }
