@@ -80,7 +80,8 @@ internal static class RecordTypeWriter
         }
         else if (field.DefaultedOnCreate && !property.IsReadOnly)
         {
-            text.Append(" Salesforce sets a default on create when it is left empty.");
+            var chosen = field.PicklistValues.FirstOrDefault(v => v.DefaultValue)?.Value;
+            text.Append(" Salesforce sets a default on create when it is left empty").Append(chosen is null ? "." : $" ({Xml(chosen)}).");
         }
 
         if (field.ExternalId)

@@ -123,10 +123,14 @@ public sealed class RecordTypeWriterTests
     [Fact]
     public void Write_ReadOnlyFieldHasNoSetter_LabelsAreEscaped_AndLinesEndInLineFeedsOnly()
     {
+        var stage = Field("Stage__c", "picklist", custom: true, label: "Stage");
+        stage.DefaultedOnCreate = true;
+        stage.PicklistValues = [new PicklistValue { Value = "New", Active = true, DefaultValue = true }, new PicklistValue { Value = "Done", Active = true }];
         var plan = RecordTypePlan.Create(Describe("Ticket__c",
             Field("Number__c", "string", custom: true, readOnly: true, label: "Number"),
             Field("Terms__c", "picklist", custom: true, label: "Terms & <Conditions>", values: ["Net 30", "A&B"]),
-            Field("Due__c", "time", custom: true, label: "Due\r\nTime")), "Ticket");
+            Field("Due__c", "time", custom: true, label: "Due\r\nTime"),
+            stage), "Ticket");
 
         var text = RecordTypeWriter.Write(plan, "Acme.Salesforce", GeneratedHeader.For("forcelink generate Ticket__c --namespace Acme.Salesforce --context SalesforceJsonContext"));
 
@@ -135,6 +139,7 @@ public sealed class RecordTypeWriterTests
         Assert.Contains("    public string? Number => GetString(\"Number__c\");\n", text, StringComparison.Ordinal);
         Assert.Contains("/// <summary>Terms &amp; &lt;Conditions&gt; (<c>Terms__c</c>): picklist: Net 30, A&amp;B.</summary>", text, StringComparison.Ordinal);
         Assert.Contains("/// <summary>Due Time (<c>Due__c</c>): time of day.</summary>", text, StringComparison.Ordinal);
+        Assert.Contains("/// <summary>Stage (<c>Stage__c</c>): picklist: New, Done. Salesforce sets a default on create when it is left empty (New).</summary>", text, StringComparison.Ordinal);
         Assert.Contains("static string global::Forcelink.Records.ISObjectType.ObjectName => \"Ticket__c\";", text, StringComparison.Ordinal);
     }
 
