@@ -33,6 +33,7 @@ internal static class CliApp
         root.Subcommands.Add(new BulkCommand(context));
         root.Subcommands.Add(new ApiCommand(context));
         root.Subcommands.Add(new SObjectCommand(context));
+        root.Subcommands.Add(new GenerateCommand(context));
         root.Subcommands.Add(new FileCommand(context));
         root.Subcommands.Add(new InvokeCommand(context));
         root.Subcommands.Add(new EmulatorCommand(context));
