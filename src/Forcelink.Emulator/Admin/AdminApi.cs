@@ -114,7 +114,7 @@ internal sealed class AdminApi(EmulatedOrg org)
                 return Json(200, org.Users.Select(u => new { id = u.Id, username = u.Options.Username, profile = u.Options.Profile, permissionSets = u.Options.PermissionSets, loginCount = org.LoginCount(u.Options.Username) }));
             case ("POST", ["users"]):
                 {
-                    var user = org.AddUser(ValidUser(Read<UserOptions>(body)));
+                    var user = org.Directory.AddUser(ValidUser(Read<UserOptions>(body)));
                     return Json(201, new { id = user.Id, username = user.Options.Username });
                 }
 
@@ -132,26 +132,26 @@ internal sealed class AdminApi(EmulatedOrg org)
                         throw new ArgumentException($"clientCredentialsUser '{runAs}' is not a user of this org: create the user first (POST /__emulator/users)");
                     }
 
-                    org.AddApp(app);
+                    org.Directory.AddApp(app);
                     return Json(201, new { app.Name, app.ConsumerKey });
                 }
 
             case ("POST", ["profiles"]):
                 {
                     var profile = ValidPermissions(Read<PermissionOptions>(body));
-                    org.AddProfile(profile);
+                    org.Directory.AddProfile(profile);
                     return Json(201, new { profile.Name });
                 }
 
             case ("POST", ["permission-sets"]):
                 {
                     var set = ValidPermissions(Read<PermissionOptions>(body));
-                    org.AddPermissionSet(set);
+                    org.Directory.AddPermissionSet(set);
                     return Json(201, new { set.Name });
                 }
 
             case ("GET", ["logins"]):
-                return Json(200, org.LoginCounts);
+                return Json(200, org.Logins.Counts);
             case ("GET", ["requests"]):
                 return Json(200, org.RequestLog);
             case ("GET", ["limits"]):
@@ -229,7 +229,7 @@ internal sealed class AdminApi(EmulatedOrg org)
                 : $"the body must be a JSON object of field values or an array of them, got {doc.RootElement.ValueKind}");
         }
 
-        var (ids, error) = org.InsertRecords(type, records);
+        var (ids, error) = org.Records.Insert(type, records);
         return error is null ? Json(201, new { ids }) : Json(org.Store.Find(type) is null ? 404 : 400, new { error });
     }
 

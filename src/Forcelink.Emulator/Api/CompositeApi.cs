@@ -506,7 +506,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
             var parsed = ParseUrl("/services/data/" + url.TrimStart('/'));
 
             // Unlike /composite, every batch subrequest counts against the API limit; the HTTP layer counted the first.
-            var counted = results.Count == 0 || org.TryCountApiCall();
+            var counted = results.Count == 0 || org.Usage.TryCount();
             var result = !counted
                 ? ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
                 : parsed is null

@@ -227,7 +227,7 @@ internal sealed class FilesApi(EmulatedOrg org, RecordWriter writer)
         length = 0;
         id = "";
         var versions = org.Store.Find(ContentObjects.Version)!;
-        if (!org.PermissionsFor(session.User, versions.Name).Read)
+        if (!org.Directory.PermissionsFor(session.User, versions.Name).Read)
         {
             return ApiResult.NotFound();
         }

@@ -103,7 +103,7 @@ internal sealed class RestApi
 
     /// <summary>The object as the caller sees it: unreadable objects are reported as not existing.</summary>
     public ObjectSchema? Visible(Session session, string type) =>
-        _org.Store.Find(type) is { } schema && _org.PermissionsFor(session.User, schema.Name).Read ? schema : null;
+        _org.Store.Find(type) is { } schema && _org.Directory.PermissionsFor(session.User, schema.Name).Read ? schema : null;
 
     public static JsonElement ParseBody(string? body) => Detached(string.IsNullOrWhiteSpace(body) ? "{}" : body);
 
@@ -155,7 +155,7 @@ internal sealed class RestApi
     });
 
     private void WriteObjectSummary(Utf8JsonWriter w, ObjectSchema schema, Session session, string version) =>
-        DescribeWriter.WriteSummary(w, schema, _org.PermissionsFor(session.User, schema.Name), version);
+        DescribeWriter.WriteSummary(w, schema, _org.Directory.PermissionsFor(session.User, schema.Name), version);
 
     private ApiResult DescribeGlobal(ApiCall call) => ApiResult.Json(200, w =>
     {
@@ -165,7 +165,7 @@ internal sealed class RestApi
         w.WriteStartArray("sobjects");
         foreach (var schema in _org.Store.Objects.OrderBy(o => o.Name, StringComparer.Ordinal))
         {
-            if (_org.PermissionsFor(call.Session.User, schema.Name).Read)
+            if (_org.Directory.PermissionsFor(call.Session.User, schema.Name).Read)
             {
                 w.WriteStartObject();
                 WriteObjectSummary(w, schema, call.Session, call.Version);

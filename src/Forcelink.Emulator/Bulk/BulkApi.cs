@@ -185,7 +185,7 @@ internal sealed class BulkApi(EmulatedOrg org, RecordWriter writer)
         }
 
         // Bulk API 1.0's wording for the same checks (InvalidJob exceptions); Bulk API 2.0 reports the codes in capitals.
-        if (org.Store.Find(objectName) is not { } schema || !org.PermissionsFor(call.Session.User, schema.Name).Read)
+        if (org.Store.Find(objectName) is not { } schema || !org.Directory.PermissionsFor(call.Session.User, schema.Name).Read)
         {
             return BulkErrors.InvalidJob($"Unable to find object: {objectName}");
         }

@@ -18,9 +18,9 @@ internal sealed class ApexRestEndpoint(EmulatedOrg org)
             return;
         }
 
-        if (!org.TryCountApiCall())
+        if (!org.Usage.TryCount())
         {
-            await EmulatorPipeline.WriteResultAsync(context, ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), org.LimitInfo, cancellationToken);
+            await EmulatorPipeline.WriteResultAsync(context, ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), org.Usage.LimitInfo, cancellationToken);
             return;
         }
 
@@ -29,6 +29,6 @@ internal sealed class ApexRestEndpoint(EmulatedOrg org)
         var path = context.Request.Path.Value![ApexRestApi.Prefix.Length..];
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         var result = _api.Handle(context.Request.Method.ToUpperInvariant(), path.Length == 0 ? "/" : path, query, body, session);
-        await EmulatorPipeline.WriteResultAsync(context, result, org.LimitInfo, cancellationToken);
+        await EmulatorPipeline.WriteResultAsync(context, result, org.Usage.LimitInfo, cancellationToken);
     }
 }

@@ -39,7 +39,7 @@ internal sealed class EmulatorHost : IAsyncDisposable
         await Org.Gate.WaitAsync(cancellationToken);
         try
         {
-            var (ids, error) = Org.InsertRecords(objectName, elements);
+            var (ids, error) = Org.Records.Insert(objectName, elements);
             return error is null ? ids : throw new ArgumentException(error, nameof(records));
         }
         finally

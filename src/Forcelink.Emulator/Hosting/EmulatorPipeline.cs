@@ -64,7 +64,7 @@ internal sealed class EmulatorPipeline
         finally
         {
             var status = context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 0 : context.Response.StatusCode;
-            _org.Log(new RequestLogEntry(_org.TimeProvider.GetUtcNow(), context.Request.Method, path, status,
+            _org.Requests.Add(new RequestLogEntry(_org.TimeProvider.GetUtcNow(), context.Request.Method, path, status,
                 _org.TimeProvider.GetElapsedTime(started).TotalMilliseconds, tokenPrefix));
         }
     }
@@ -100,20 +100,20 @@ internal sealed class EmulatorPipeline
     {
         var lockRow = false;
         FaultRule? afterCommit = null;
-        foreach (var fault in _org.DrawFaults(path))
+        foreach (var fault in _org.FaultInjector.Draw(path))
         {
             switch (fault.Kind)
             {
                 case Hosting.FaultKind.Latency:
                     var delay = Task.Delay(TimeSpan.FromMilliseconds(fault.LatencyMilliseconds), _org.TimeProvider, cancellationToken);
-                    _org.LatencyStarted();
+                    _org.FaultInjector.LatencyStarted();
                     try
                     {
                         await delay;
                     }
                     finally
                     {
-                        _org.LatencyEnded();
+                        _org.FaultInjector.LatencyEnded();
                     }
 
                     break;
@@ -207,7 +207,7 @@ internal sealed class EmulatorPipeline
 
         if (path.StartsWith(ApexRestApi.Prefix + "/", StringComparison.Ordinal))
         {
-            await _apexRest.HandleAsync(context, _org.Authenticate(BearerToken(context)), cancellationToken);
+            await _apexRest.HandleAsync(context, _org.Sessions.Authenticate(BearerToken(context)), cancellationToken);
             return;
         }
 
@@ -281,7 +281,7 @@ internal sealed class EmulatorPipeline
 
     private async Task IdentityAsync(HttpContext context, string path, CancellationToken cancellationToken)
     {
-        var session = _org.Authenticate(BearerToken(context) ?? context.Request.Query["oauth_token"].ToString());
+        var session = _org.Sessions.Authenticate(BearerToken(context) ?? context.Request.Query["oauth_token"].ToString());
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (session is null)
         {
@@ -334,7 +334,7 @@ internal sealed class EmulatorPipeline
 
     private async Task RestAsync(HttpContext context, bool lockRow, CancellationToken cancellationToken)
     {
-        var session = _org.Authenticate(BearerToken(context));
+        var session = _org.Sessions.Authenticate(BearerToken(context));
         if (session is null)
         {
             await WriteResultAsync(context, ApiResult.Error(401, "INVALID_SESSION_ID", "Session expired or invalid"), null, cancellationToken);
@@ -344,13 +344,13 @@ internal sealed class EmulatorPipeline
         var url = context.Request.Path.Value + context.Request.QueryString.Value;
         if (CompositeApi.ParseUrl(url) is not { } parsed)
         {
-            await WriteResultAsync(context, ApiResult.NotFound(), _org.LimitInfo, cancellationToken);
+            await WriteResultAsync(context, ApiResult.NotFound(), _org.Usage.LimitInfo, cancellationToken);
             return;
         }
 
-        if (!_org.TryCountApiCall())
+        if (!_org.Usage.TryCount())
         {
-            await WriteResultAsync(context, ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), _org.LimitInfo, cancellationToken);
+            await WriteResultAsync(context, ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), _org.Usage.LimitInfo, cancellationToken);
             return;
         }
 
@@ -361,7 +361,7 @@ internal sealed class EmulatorPipeline
 
         if (!lockRow && Bulk.BulkApi.IsUpload(context.Request.Method, parsed.Segments))
         {
-            await WriteResultAsync(context, await _rest.Bulk.UploadAsync(parsed.Version, parsed.Segments, context, cancellationToken), _org.LimitInfo, cancellationToken);
+            await WriteResultAsync(context, await _rest.Bulk.UploadAsync(parsed.Version, parsed.Segments, context, cancellationToken), _org.Usage.LimitInfo, cancellationToken);
             return;
         }
 
@@ -392,7 +392,7 @@ internal sealed class EmulatorPipeline
             _org.Gate.Release();
         }
 
-        await WriteResultAsync(context, result, _org.LimitInfo, cancellationToken);
+        await WriteResultAsync(context, result, _org.Usage.LimitInfo, cancellationToken);
     }
 
     private ApiResult LockRowFailure(ApiCall call)

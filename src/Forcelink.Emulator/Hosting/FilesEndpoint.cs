@@ -146,7 +146,7 @@ internal sealed class FilesEndpoint(EmulatedOrg org, RestApi rest)
             return;
         }
 
-        context.Response.Headers["Sforce-Limit-Info"] = org.LimitInfo;
+        context.Response.Headers["Sforce-Limit-Info"] = org.Usage.LimitInfo;
         context.Response.StatusCode = 200;
         context.Response.ContentType = BlobContentType;
         context.Response.ContentLength = length;
@@ -172,5 +172,5 @@ internal sealed class FilesEndpoint(EmulatedOrg org, RestApi rest)
     private static ApiResult Invalid(string message) => ApiResult.Error(400, "INVALID_MULTIPART_REQUEST", message);
 
     private Task WriteAsync(HttpContext context, ApiResult result, CancellationToken cancellationToken) =>
-        EmulatorPipeline.WriteResultAsync(context, result, org.LimitInfo, cancellationToken);
+        EmulatorPipeline.WriteResultAsync(context, result, org.Usage.LimitInfo, cancellationToken);
 }
