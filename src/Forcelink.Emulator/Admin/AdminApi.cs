@@ -208,12 +208,12 @@ internal sealed class AdminApi(EmulatedOrg org)
             w.WriteStartArray();
             foreach (var row in org.Store.Rows(schema.Name, includeDeleted))
             {
-                RestApi.WriteRecord(w, schema, row, $"{RestApi.MaxVersion:0.0}");
+                RecordJson.Write(w, schema, row, $"{ApiVersions.MaxVersion:0.0}");
             }
 
             w.WriteEndArray();
         });
-        return (200, EmulatorPipeline.JsonContentType, RestApi.Utf8(result.Body));
+        return (200, EmulatorPipeline.JsonContentType, JsonBodies.Utf8(result.Body));
     }
 
     /// <summary>Inserts records (one object or an array) through the save rules as a System Administrator.</summary>

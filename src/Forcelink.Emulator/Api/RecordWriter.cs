@@ -206,7 +206,7 @@ internal sealed class RecordWriter(EmulatedOrg org)
             w.WriteEndObject();
         }
 
-        return RestApi.Detached(buffer.ToArray());
+        return JsonBodies.Detached(buffer.ToArray());
     }
 
     private ApiError? Parse(ObjectSchema schema, JsonElement body, bool create, out Dictionary<string, object?> values)

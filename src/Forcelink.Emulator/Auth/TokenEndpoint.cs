@@ -212,8 +212,8 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
 
         try
         {
-            header = RestApi.Detached(Base64Url(parts[0]));
-            claims = RestApi.Detached(Base64Url(parts[1]));
+            header = JsonBodies.Detached(Base64Url(parts[0]));
+            claims = JsonBodies.Detached(Base64Url(parts[1]));
             signature = Base64Url(parts[2]);
         }
         catch (Exception e) when (e is FormatException or JsonException)

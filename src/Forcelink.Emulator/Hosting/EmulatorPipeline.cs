@@ -265,7 +265,7 @@ internal sealed class EmulatorPipeline
         var body = ApiResult.Json(200, w =>
         {
             w.WriteStartArray();
-            foreach (var (label, version) in RestApi.Versions())
+            foreach (var (label, version) in ApiVersions.All())
             {
                 w.WriteStartObject();
                 w.WriteString("label", label);

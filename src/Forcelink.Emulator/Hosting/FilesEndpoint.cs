@@ -106,7 +106,7 @@ internal sealed class FilesEndpoint(EmulatedOrg org, RestApi rest)
         await org.Gate.WaitAsync(cancellationToken);
         try
         {
-            result = rest.Files.InsertVersion(call, RestApi.ParseBody(entity), blob);
+            result = rest.Files.InsertVersion(call, JsonBodies.Parse(entity), blob);
         }
         catch (JsonException e)
         {
