@@ -136,7 +136,7 @@ internal static class CommandLine
 
     public static OrgOptions LoadSeed(string path)
     {
-        var org = JsonSerializer.Deserialize<OrgOptions>(File.ReadAllText(path), EmulatorPipeline.SerializerOptions)
+        var org = JsonSerializer.Deserialize<OrgOptions>(File.ReadAllText(path), ResponseWriter.SerializerOptions)
             ?? throw new ArgumentException("the seed file is empty");
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         foreach (var app in org.Apps.Where(a => a.CertificateFile is not null))

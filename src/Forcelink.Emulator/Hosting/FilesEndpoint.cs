@@ -172,5 +172,5 @@ internal sealed class FilesEndpoint(EmulatedOrg org, RestApi rest)
     private static ApiResult Invalid(string message) => ApiResult.Error(400, "INVALID_MULTIPART_REQUEST", message);
 
     private Task WriteAsync(HttpContext context, ApiResult result, CancellationToken cancellationToken) =>
-        EmulatorPipeline.WriteResultAsync(context, result, org.Usage.LimitInfo, cancellationToken);
+        ResponseWriter.WriteResultAsync(context, result, org.Usage.LimitInfo, cancellationToken);
 }

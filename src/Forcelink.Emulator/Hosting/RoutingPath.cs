@@ -1,0 +1,42 @@
+using Forcelink.Emulator.Admin;
+
+namespace Forcelink.Emulator.Hosting;
+
+/// <summary>
+/// Routing sees a canonical path: Salesforce's without trailing slashes (its services answer with or without them),
+/// the admin API's as <c>/__emulator/</c> and its non-empty segments. Handlers see the path as sent, restored once
+/// routing has chosen the endpoint.
+/// </summary>
+internal static class RoutingPath
+{
+    private sealed record SentPath(PathString Path);
+
+    public static RequestDelegate Middleware(RequestDelegate next) => context =>
+    {
+        var path = context.Request.Path;
+        context.Features.Set(new SentPath(path));
+        context.Request.Path = new PathString(Canonical(path));
+        return next(context);
+    };
+
+    public static RequestDelegate RestoreMiddleware(RequestDelegate next) => context =>
+    {
+        if (context.Features.Get<SentPath>() is { } sent)
+        {
+            context.Request.Path = sent.Path;
+        }
+
+        return next(context);
+    };
+
+    private static string Canonical(PathString path)
+    {
+        if (AdminApi.IsAdminPath(path))
+        {
+            return AdminApi.RoutingPath(path);
+        }
+
+        var trimmed = (path.Value ?? "/").TrimEnd('/');
+        return trimmed.Length == 0 ? "/" : trimmed;
+    }
+}
