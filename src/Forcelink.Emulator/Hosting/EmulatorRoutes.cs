@@ -34,6 +34,11 @@ internal static class EmulatorRoutes
         Exact(app, "/services/data", RestEndpoint.VersionsAsync);
         Prefix(app, "/id", identity.HandleAsync);
         Prefix(app, "/services/data", rest.HandleAsync);
+
+        // The calls whose bodies stream rather than pass through the org gate whole.
+        app.MapPost("/services/data/{version}/sobjects/ContentVersion", Under("/services/data", rest.ContentVersionAsync));
+        app.MapMethods("/services/data/{version}/sobjects/ContentVersion/{id}/VersionData", [HttpMethods.Get, HttpMethods.Head], Under("/services/data", rest.VersionDataAsync));
+        app.MapPut("/services/data/{version}/jobs/ingest/{id}/batches", Under("/services/data", rest.BulkUploadAsync));
         Prefix(app, ApexRestApi.Prefix, apexRest.HandleAsync);
         admin.Map(app);
         app.MapFallback("{**path}", context => AdminApi.IsAdminPath(context.Request.Path) ? admin.NotFoundAsync(context) : NotFoundAsync(context));
@@ -51,7 +56,11 @@ internal static class EmulatorRoutes
 
     /// <summary>Everything under <paramref name="prefix"/>/, spelt exactly.</summary>
     private static void Prefix(WebApplication app, string prefix, RequestDelegate handler) =>
-        app.Map(prefix + "/{**rest}", context => (context.Request.Path.Value ?? "/").StartsWith(prefix + "/", StringComparison.Ordinal)
+        app.Map(prefix + "/{**rest}", Under(prefix, handler));
+
+    /// <summary>The handler for paths under <paramref name="prefix"/>/ spelt exactly; Salesforce's answer for the rest.</summary>
+    private static RequestDelegate Under(string prefix, RequestDelegate handler) =>
+        context => (context.Request.Path.Value ?? "/").StartsWith(prefix + "/", StringComparison.Ordinal)
             ? handler(context)
-            : NotFoundAsync(context));
+            : NotFoundAsync(context);
 }

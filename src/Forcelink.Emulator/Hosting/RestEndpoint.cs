@@ -3,6 +3,9 @@ using Forcelink.Emulator.Org;
 
 namespace Forcelink.Emulator.Hosting;
 
+/// <summary>A call under <c>/services/data/vXX.X/</c> once its session, version and API usage are checked.</summary>
+internal sealed record RestRequest(HttpContext Context, string Version, string[] Segments, Dictionary<string, string> Query, Session Session);
+
 /// <summary>
 /// <c>/services/data</c> over HTTP: the version list, then for <c>vXX.X/...</c> the session check, the API usage
 /// count, the streamed file and Bulk upload calls, and everything else through <see cref="RestApi"/> under the org gate.
@@ -32,7 +35,35 @@ internal sealed class RestEndpoint(EmulatedOrg org, RestApi rest)
         return ResponseWriter.WriteResultAsync(context, body, null, context.RequestAborted);
     }
 
-    public async Task HandleAsync(HttpContext context)
+    /// <summary>Any call under a version: through <see cref="RestApi"/> under the org gate.</summary>
+    public Task HandleAsync(HttpContext context) => RunAsync(context, CallAsync);
+
+    /// <summary><c>POST sobjects/ContentVersion</c>: a multipart body streams to the blob store; JSON is a plain call.</summary>
+    public Task ContentVersionAsync(HttpContext context) => RunAsync(context, (request, cancellationToken) =>
+        request.Segments[0] == "sobjects" && FilesEndpoint.IsMultipart(context.Request)
+            ? _files.UploadAsync(context, request, cancellationToken)
+            : CallAsync(request, cancellationToken));
+
+    /// <summary><c>GET|HEAD sobjects/ContentVersion/id/VersionData</c>: the bytes stream from the blob store.</summary>
+    public Task VersionDataAsync(HttpContext context) => RunAsync(context, (request, cancellationToken) =>
+        request.Segments[0] == "sobjects"
+            ? _files.DownloadAsync(context, request, cancellationToken)
+            : CallAsync(request, cancellationToken));
+
+    /// <summary><c>PUT jobs/ingest/id/batches</c>: the CSV streams to disk outside the gate, unless a fault locks rows.</summary>
+    public Task BulkUploadAsync(HttpContext context) => RunAsync(context, async (request, cancellationToken) =>
+    {
+        if (request.Segments is ["jobs", "ingest", _, "batches"] && context.Features.Get<InjectedFaults>()?.LockRow != true)
+        {
+            await ResponseWriter.WriteResultAsync(context, await rest.Bulk.UploadAsync(request.Version, request.Segments, context, cancellationToken), org.Usage.LimitInfo, cancellationToken);
+            return;
+        }
+
+        await CallAsync(request, cancellationToken);
+    });
+
+    /// <summary>What every call under a version goes through first: the session, the version, the API usage count.</summary>
+    private async Task RunAsync(HttpContext context, Func<RestRequest, CancellationToken, Task> handler)
     {
         var cancellationToken = context.RequestAborted;
         var session = org.Sessions.Authenticate(RequestReader.BearerToken(context));
@@ -55,21 +86,16 @@ internal sealed class RestEndpoint(EmulatedOrg org, RestApi rest)
             return;
         }
 
-        if (await _files.TryHandleAsync(context, parsed.Version, parsed.Segments, parsed.Query, session, cancellationToken))
-        {
-            return;
-        }
+        await handler(new RestRequest(context, parsed.Version, parsed.Segments, parsed.Query, session), cancellationToken);
+    }
 
+    private async Task CallAsync(RestRequest request, CancellationToken cancellationToken)
+    {
+        var context = request.Context;
         var lockRow = context.Features.Get<InjectedFaults>()?.LockRow == true;
-        if (!lockRow && Bulk.BulkApi.IsUpload(context.Request.Method, parsed.Segments))
-        {
-            await ResponseWriter.WriteResultAsync(context, await rest.Bulk.UploadAsync(parsed.Version, parsed.Segments, context, cancellationToken), org.Usage.LimitInfo, cancellationToken);
-            return;
-        }
-
         var body = await RequestReader.ReadBodyAsync(context, cancellationToken);
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var call = new ApiCall(context.Request.Method.ToUpperInvariant(), parsed.Version, parsed.Segments, parsed.Query, headers, body, session);
+        var call = new ApiCall(context.Request.Method.ToUpperInvariant(), request.Version, request.Segments, request.Query, headers, body, request.Session);
         ApiResult result;
         await org.Gate.WaitAsync(cancellationToken);
         try

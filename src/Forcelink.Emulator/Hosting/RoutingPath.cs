@@ -4,11 +4,13 @@ namespace Forcelink.Emulator.Hosting;
 
 /// <summary>
 /// Routing sees a canonical path: Salesforce's without trailing slashes (its services answer with or without them),
-/// the admin API's as <c>/__emulator/</c> and its non-empty segments. Handlers see the path as sent, restored once
+/// the REST API's and the admin API's as their prefix and non-empty segments. Handlers see the path as sent, restored once
 /// routing has chosen the endpoint.
 /// </summary>
 internal static class RoutingPath
 {
+    private const string RestPrefix = "/services/data/";
+
     private sealed record SentPath(PathString Path);
 
     public static RequestDelegate Middleware(RequestDelegate next) => context =>
@@ -36,7 +38,15 @@ internal static class RoutingPath
             return AdminApi.RoutingPath(path);
         }
 
-        var trimmed = (path.Value ?? "/").TrimEnd('/');
+        var value = path.Value ?? "/";
+        if (value.StartsWith(RestPrefix, StringComparison.Ordinal))
+        {
+            // The REST API reads its segments without empty ones, so routing does too.
+            var segments = value[RestPrefix.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries);
+            return segments.Length == 0 ? RestPrefix.TrimEnd('/') : RestPrefix + string.Join('/', segments);
+        }
+
+        var trimmed = value.TrimEnd('/');
         return trimmed.Length == 0 ? "/" : trimmed;
     }
 }
