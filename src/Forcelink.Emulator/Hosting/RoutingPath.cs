@@ -4,8 +4,8 @@ namespace Forcelink.Emulator.Hosting;
 
 /// <summary>
 /// Routing sees a canonical path: Salesforce's without trailing slashes (its services answer with or without them),
-/// the REST API's and the admin API's as their prefix and non-empty segments. Handlers see the path as sent, restored once
-/// routing has chosen the endpoint.
+/// the REST API's and the admin API's as their prefix and non-empty segments, as their handlers read them. Handlers see
+/// the path as sent, restored once routing has chosen the endpoint.
 /// </summary>
 internal static class RoutingPath
 {
