@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text.Json;
 using Forcelink.Authentication;
 using Forcelink.Cli.Configuration;
@@ -9,20 +10,24 @@ namespace Forcelink.Cli.Commands;
 /// <summary><c>forcelink emulator</c>: a local Salesforce org that <c>--org emulator</c> logs in to, until Ctrl+C.</summary>
 internal sealed class EmulatorCommand : CliCommand
 {
-    private readonly Option<int> _port = new("--port", "-p") { Description = $"Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => EmulatorProfile.DefaultPort, HelpName = "N" };
-    private readonly Option<string?> _data = new("--data") { Description = "SQLite file that keeps records between runs (in memory when omitted).", HelpName = "FILE" };
-    private readonly Option<string?> _seed = new("--seed") { Description = "Org definition (docs/emulator.md, seed file format) added to the app and user this command sets up: custom objects and fields, records, users, apps.", HelpName = "FILE" };
+    private readonly Option<int> _port = new(EmulatorArguments.Port.Name, "-p")
+    {
+        Description = EmulatorArguments.Port.Description,
+        DefaultValueFactory = _ => EmulatorArguments.DefaultPort,
+        CustomParser = ParsePort,
+        HelpName = EmulatorArguments.Port.ValueName,
+    };
+
+    private readonly Option<string?> _data = new(EmulatorArguments.Data.Name) { Description = EmulatorArguments.Data.Description, HelpName = EmulatorArguments.Data.ValueName };
+    private readonly Option<string?> _seed = new(EmulatorArguments.Seed.Name)
+    {
+        Description = $"{EmulatorArguments.Seed.Description} Added to the app and user this command sets up.",
+        HelpName = EmulatorArguments.Seed.ValueName,
+    };
 
     public EmulatorCommand(CliContext context)
         : base("emulator", "Run the Forcelink emulator (a local Salesforce org) with a connected app and a pre-authorized user, for --org emulator.", context)
     {
-        _port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
-            {
-                result.AddError("--port must be from 0 to 65535.");
-            }
-        });
         Options.Add(_port);
         Options.Add(_data);
         Options.Add(_seed);
@@ -92,6 +97,22 @@ internal sealed class EmulatorCommand : CliCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>The emulator's own port rule and message, so both command lines refuse the same values alike.</summary>
+    private static int ParsePort(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return EmulatorArguments.DefaultPort;
+        }
+
+        if (EmulatorArguments.ParsePort(result.Tokens[0].Value, out var port) is { } error)
+        {
+            result.AddError(error + ".");
+        }
+
+        return port;
     }
 
     /// <summary>

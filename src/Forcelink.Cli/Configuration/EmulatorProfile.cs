@@ -9,7 +9,7 @@ namespace Forcelink.Cli.Configuration;
 internal static class EmulatorProfile
 {
     public const string Name = "emulator";
-    public const int DefaultPort = 8123;
+    public const int DefaultPort = Forcelink.Emulator.Hosting.EmulatorArguments.DefaultPort;
     public const string ConsumerKey = "3MVG9forcelink.emulator.consumer.key";
     public const string Username = "integration@forcelink.emulator";
 

@@ -1,9 +1,9 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Forcelink.Emulator.Api;
 using Forcelink.Emulator.Hosting;
 using Forcelink.Emulator.Org;
+using static Forcelink.Emulator.Admin.AdminBodies;
 
 namespace Forcelink.Emulator.Admin;
 
@@ -13,27 +13,145 @@ namespace Forcelink.Emulator.Admin;
 /// </summary>
 internal sealed class AdminApi(EmulatedOrg org)
 {
-    public async Task HandleAsync(HttpContext context, CancellationToken cancellationToken)
+    private const string Root = "/__emulator";
+
+    private sealed record AdminRequest(string Body, string[] Segments, IQueryCollection Query);
+
+    /// <summary>Whether a path is the admin API's: any that starts with <c>/__emulator</c>, in any case.</summary>
+    public static bool IsAdminPath(PathString path) => (path.Value ?? "").StartsWith(Root, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The segments after the first (<c>__emulator</c>, however spelt), empty ones dropped.</summary>
+    public static string[] Segments(PathString path) =>
+        (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+
+    /// <summary>The path routing matches: <c>/__emulator</c> spelt as mapped and the segments without empty ones.</summary>
+    public static string RoutingPath(PathString path) => Segments(path) is { Length: > 0 } segments ? $"{Root}/{string.Join('/', segments)}" : Root;
+
+    public void Map(IEndpointRouteBuilder routes)
     {
+        routes.MapGet(Root, Endpoint("", _ => (200, "text/html; charset=UTF-8", ConsolePage.Render(org))));
+        routes.MapGet($"{Root}/faults", Endpoint("faults", _ => Json(200, org.Faults)));
+        routes.MapPost($"{Root}/faults", Endpoint("faults", r =>
+        {
+            var rule = ReadFault(r.Body);
+            org.AddFault(rule);
+            return Json(201, rule);
+        }));
+        routes.MapDelete($"{Root}/faults", Endpoint("faults", _ =>
+        {
+            org.ClearFaults();
+            return Json(200, new { cleared = true });
+        }));
+        routes.MapGet($"{Root}/users", Endpoint("users", _ =>
+            Json(200, org.Users.Select(u => new { id = u.Id, username = u.Options.Username, profile = u.Options.Profile, permissionSets = u.Options.PermissionSets, loginCount = org.LoginCount(u.Options.Username) }))));
+        routes.MapPost($"{Root}/users", Endpoint("users", r =>
+        {
+            var user = org.Directory.AddUser(ValidUser(Read<UserOptions>(r.Body)));
+            return Json(201, new { id = user.Id, username = user.Options.Username });
+        }));
+        routes.MapGet($"{Root}/apps", Endpoint("apps", _ => Json(200, org.Options.Apps.Select(a => new
+        {
+            a.Name, a.ConsumerKey, a.Kind, a.Policy, a.Profiles, a.PermissionSets, a.SessionTimeout, a.ClientCredentialsUser,
+            HasConsumerSecret = a.ConsumerSecret is not null,
+        }))));
+        routes.MapPost($"{Root}/apps", Endpoint("apps", r =>
+        {
+            var app = ValidApp(Read<AppOptions>(r.Body));
+            if (app.ClientCredentialsUser is { } runAs && org.FindUser(runAs) is null)
+            {
+                throw new ArgumentException($"clientCredentialsUser '{runAs}' is not a user of this org: create the user first (POST /__emulator/users)");
+            }
+
+            org.Directory.AddApp(app);
+            return Json(201, new { app.Name, app.ConsumerKey });
+        }));
+        routes.MapPost($"{Root}/profiles", Endpoint("profiles", r =>
+        {
+            var profile = ValidPermissions(Read<PermissionOptions>(r.Body));
+            org.Directory.AddProfile(profile);
+            return Json(201, new { profile.Name });
+        }));
+        routes.MapPost($"{Root}/permission-sets", Endpoint("permission-sets", r =>
+        {
+            var set = ValidPermissions(Read<PermissionOptions>(r.Body));
+            org.Directory.AddPermissionSet(set);
+            return Json(201, new { set.Name });
+        }));
+        routes.MapGet($"{Root}/logins", Endpoint("logins", _ => Json(200, org.Logins.Counts)));
+        routes.MapGet($"{Root}/requests", Endpoint("requests", _ => Json(200, org.RequestLog)));
+        routes.MapGet($"{Root}/limits", Endpoint("limits", _ => Json(200, new { used = org.ApiUsed, max = org.Options.DailyApiLimit })));
+        routes.MapPut($"{Root}/limits", Endpoint("limits", r =>
+        {
+            using var doc = ParseObject(r.Body);
+            var used = OptionalInteger(doc.RootElement, "used", 0);
+            var max = OptionalInteger(doc.RootElement, "max", 1);
+            if (used is { } newUsed)
+            {
+                org.SetApiUsed(newUsed);
+            }
+
+            if (max is { } newMax)
+            {
+                org.Options.DailyApiLimit = newMax;
+            }
+
+            return Json(200, new { used = org.ApiUsed, max = org.Options.DailyApiLimit });
+        }));
+        routes.MapPost($"{Root}/tokens/revoke", Endpoint("tokens/revoke", r =>
+        {
+            using var doc = ParseObject(string.IsNullOrWhiteSpace(r.Body) ? "{}" : r.Body);
+            var token = OptionalText(doc.RootElement, "token");
+            var username = OptionalText(doc.RootElement, "username");
+            var revoked = token is not null ? (org.Revoke(token) ? 1 : 0) : org.RevokeAll(username);
+            return Json(200, new { revoked });
+        }));
+        routes.MapGet($"{Root}/records/{{type}}", Endpoint("records/{type}", r => Records(r.Segments[1], r.Query)));
+        routes.MapPost($"{Root}/records/{{type}}", Endpoint("records/{type}", r => Insert(r.Segments[1], r.Body)));
+        routes.MapPost($"{Root}/reset", Endpoint("reset", _ =>
+        {
+            org.Reset();
+            return Json(200, new { reset = true });
+        }));
+    }
+
+    /// <summary>What any other method or path under <c>/__emulator</c> gets, after the same checks as a real route.</summary>
+    public Task NotFoundAsync(HttpContext context) => RunAsync(context, null);
+
+    /// <summary>
+    /// A route's handler behind the admin checks. Routing matches literals in any case; the admin API's segments are
+    /// case-sensitive, so a segment spelt otherwise is answered as an unknown route.
+    /// </summary>
+    private RequestDelegate Endpoint(string route, Func<AdminRequest, (int, string, string)> handler)
+    {
+        var expected = route.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return context =>
+        {
+            var segments = Segments(context.Request.Path);
+            var matches = segments.Length == expected.Length
+                && expected.Select((e, i) => e.StartsWith('{') || string.Equals(e, segments[i], StringComparison.Ordinal)).All(m => m);
+            return RunAsync(context, matches ? handler : null);
+        };
+    }
+
+    private async Task RunAsync(HttpContext context, Func<AdminRequest, (int, string, string)>? handler)
+    {
+        var cancellationToken = context.RequestAborted;
         if (Refusal(context.Request) is { } refusal)
         {
-            await EmulatorPipeline.WriteAsync(context, refusal.Status, refusal.ContentType, refusal.Body, cancellationToken);
+            await ResponseWriter.WriteAsync(context, refusal.Status, refusal.ContentType, refusal.Body, cancellationToken);
             return;
         }
 
-        var segments = (context.Request.Path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        var segments = Segments(context.Request.Path);
         var method = context.Request.Method.ToUpperInvariant();
-        string body;
-        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
-        {
-            body = await reader.ReadToEndAsync(cancellationToken);
-        }
-
+        var body = await RequestReader.ReadBodyAsync(context, cancellationToken);
         await org.Gate.WaitAsync(cancellationToken);
         (int Status, string ContentType, string Body) response;
         try
         {
-            response = Route(method, segments, body, context.Request.Query);
+            response = handler is null
+                ? Json(404, new { error = $"No admin route {method} /__emulator/{string.Join('/', segments)}" })
+                : handler(new AdminRequest(body, segments, context.Request.Query));
         }
         catch (JsonException e)
         {
@@ -48,7 +166,7 @@ internal sealed class AdminApi(EmulatedOrg org)
             org.Gate.Release();
         }
 
-        await EmulatorPipeline.WriteAsync(context, response.Status, response.ContentType, response.Body, cancellationToken);
+        await ResponseWriter.WriteAsync(context, response.Status, response.ContentType, response.Body, cancellationToken);
     }
 
     /// <summary>
@@ -87,113 +205,7 @@ internal sealed class AdminApi(EmulatedOrg org)
     }
 
     private static (int, string, string) Json(int status, object value) =>
-        (status, EmulatorPipeline.JsonContentType, JsonSerializer.Serialize(value, EmulatorPipeline.SerializerOptions));
-
-    private static T Read<T>(string body) =>
-        JsonSerializer.Deserialize<T>(body, EmulatorPipeline.SerializerOptions) ?? throw new ArgumentException("A JSON body is required.");
-
-    private (int, string, string) Route(string method, string[] segments, string body, IQueryCollection query)
-    {
-        switch (method, segments)
-        {
-            case ("GET", []):
-                return (200, "text/html; charset=UTF-8", ConsolePage.Render(org));
-            case ("GET", ["faults"]):
-                return Json(200, org.Faults);
-            case ("POST", ["faults"]):
-                {
-                    var rule = ReadFault(body);
-                    org.AddFault(rule);
-                    return Json(201, rule);
-                }
-
-            case ("DELETE", ["faults"]):
-                org.ClearFaults();
-                return Json(200, new { cleared = true });
-            case ("GET", ["users"]):
-                return Json(200, org.Users.Select(u => new { id = u.Id, username = u.Options.Username, profile = u.Options.Profile, permissionSets = u.Options.PermissionSets, loginCount = org.LoginCount(u.Options.Username) }));
-            case ("POST", ["users"]):
-                {
-                    var user = org.AddUser(ValidUser(Read<UserOptions>(body)));
-                    return Json(201, new { id = user.Id, username = user.Options.Username });
-                }
-
-            case ("GET", ["apps"]):
-                return Json(200, org.Options.Apps.Select(a => new
-                {
-                    a.Name, a.ConsumerKey, a.Kind, a.Policy, a.Profiles, a.PermissionSets, a.SessionTimeout, a.ClientCredentialsUser,
-                    HasConsumerSecret = a.ConsumerSecret is not null,
-                }));
-            case ("POST", ["apps"]):
-                {
-                    var app = ValidApp(Read<AppOptions>(body));
-                    if (app.ClientCredentialsUser is { } runAs && org.FindUser(runAs) is null)
-                    {
-                        throw new ArgumentException($"clientCredentialsUser '{runAs}' is not a user of this org: create the user first (POST /__emulator/users)");
-                    }
-
-                    org.AddApp(app);
-                    return Json(201, new { app.Name, app.ConsumerKey });
-                }
-
-            case ("POST", ["profiles"]):
-                {
-                    var profile = ValidPermissions(Read<PermissionOptions>(body));
-                    org.AddProfile(profile);
-                    return Json(201, new { profile.Name });
-                }
-
-            case ("POST", ["permission-sets"]):
-                {
-                    var set = ValidPermissions(Read<PermissionOptions>(body));
-                    org.AddPermissionSet(set);
-                    return Json(201, new { set.Name });
-                }
-
-            case ("GET", ["logins"]):
-                return Json(200, org.LoginCounts);
-            case ("GET", ["requests"]):
-                return Json(200, org.RequestLog);
-            case ("GET", ["limits"]):
-                return Json(200, new { used = org.ApiUsed, max = org.Options.DailyApiLimit });
-            case ("PUT", ["limits"]):
-                {
-                    using var doc = ParseObject(body);
-                    var used = OptionalInteger(doc.RootElement, "used", 0);
-                    var max = OptionalInteger(doc.RootElement, "max", 1);
-                    if (used is { } newUsed)
-                    {
-                        org.SetApiUsed(newUsed);
-                    }
-
-                    if (max is { } newMax)
-                    {
-                        org.Options.DailyApiLimit = newMax;
-                    }
-
-                    return Json(200, new { used = org.ApiUsed, max = org.Options.DailyApiLimit });
-                }
-
-            case ("POST", ["tokens", "revoke"]):
-                {
-                    using var doc = ParseObject(string.IsNullOrWhiteSpace(body) ? "{}" : body);
-                    var token = OptionalText(doc.RootElement, "token");
-                    var username = OptionalText(doc.RootElement, "username");
-                    var revoked = token is not null ? (org.Revoke(token) ? 1 : 0) : org.RevokeAll(username);
-                    return Json(200, new { revoked });
-                }
-
-            case ("GET", ["records", var type]):
-                return Records(type, query);
-            case ("POST", ["records", var type]):
-                return Insert(type, body);
-            case ("POST", ["reset"]):
-                org.Reset();
-                return Json(200, new { reset = true });
-            default:
-                return Json(404, new { error = $"No admin route {method} /__emulator/{string.Join('/', segments)}" });
-        }
-    }
+        (status, ResponseWriter.JsonContentType, JsonSerializer.Serialize(value, ResponseWriter.SerializerOptions));
 
     private (int, string, string) Records(string type, IQueryCollection query)
     {
@@ -208,12 +220,12 @@ internal sealed class AdminApi(EmulatedOrg org)
             w.WriteStartArray();
             foreach (var row in org.Store.Rows(schema.Name, includeDeleted))
             {
-                RestApi.WriteRecord(w, schema, row, $"{RestApi.MaxVersion:0.0}");
+                RecordJson.Write(w, schema, row, $"{ApiVersions.MaxVersion:0.0}");
             }
 
             w.WriteEndArray();
         });
-        return (200, EmulatorPipeline.JsonContentType, RestApi.Utf8(result.Body));
+        return (200, ResponseWriter.JsonContentType, JsonBodies.Utf8(result.Body));
     }
 
     /// <summary>Inserts records (one object or an array) through the save rules as a System Administrator.</summary>
@@ -229,111 +241,9 @@ internal sealed class AdminApi(EmulatedOrg org)
                 : $"the body must be a JSON object of field values or an array of them, got {doc.RootElement.ValueKind}");
         }
 
-        var (ids, error) = org.InsertRecords(type, records);
+        var (ids, error) = org.Records.Insert(type, records);
         return error is null ? Json(201, new { ids }) : Json(org.Store.Find(type) is null ? 404 : 400, new { error });
     }
-
-    private static FaultRule ReadFault(string body)
-    {
-        using var doc = ParseObject(body);
-        var kinds = string.Join(", ", Enum.GetNames<FaultKind>());
-        var kind = doc.RootElement.EnumerateObject().FirstOrDefault(p => p.Name.Equals("kind", StringComparison.OrdinalIgnoreCase));
-        if (kind.Value.ValueKind == JsonValueKind.Undefined)
-        {
-            throw new ArgumentException($"kind is required: one of {kinds}");
-        }
-
-        // The enum converter also takes numbers and numeric strings, which would make any integer a "kind".
-        if (kind.Value.ValueKind != JsonValueKind.String
-            || kind.Value.GetString() is not { } name
-            || !Enum.GetNames<FaultKind>().Contains(name, StringComparer.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException($"kind must be one of {kinds}, got {kind.Value.GetRawText()}");
-        }
-
-        var rule = doc.RootElement.Deserialize<FaultRule>(EmulatorPipeline.SerializerOptions)!;
-        return rule.Validate() is { Count: > 0 } errors ? throw new ArgumentException(string.Join("; ", errors)) : rule;
-    }
-
-    /// <summary>Salesforce's own limits on the User fields the emulator writes, so that the User record stays valid.</summary>
-    private static UserOptions ValidUser(UserOptions user)
-    {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(user.Username) || user.Username.Length > 80 || user.Username.Any(char.IsWhiteSpace))
-        {
-            errors.Add($"username must be 1 to 80 characters without spaces, got '{user.Username}'");
-        }
-
-        if (string.IsNullOrWhiteSpace(user.LastName) || user.LastName.Length > 80)
-        {
-            errors.Add($"lastName must be 1 to 80 characters, got '{user.LastName}'");
-        }
-
-        if (user.FirstName is null || user.FirstName.Length > 40)
-        {
-            errors.Add($"firstName must be at most 40 characters, got '{user.FirstName}'");
-        }
-
-        if (user.Email is { } email && (string.IsNullOrWhiteSpace(email) || email.Length > 128))
-        {
-            errors.Add($"email must be 1 to 128 characters (or omitted to use the username), got '{email}'");
-        }
-
-        if (string.IsNullOrWhiteSpace(user.Profile))
-        {
-            errors.Add("profile must name a profile, e.g. 'System Administrator'");
-        }
-
-        return errors.Count > 0 ? throw new ArgumentException(string.Join("; ", errors)) : user;
-    }
-
-    private static AppOptions ValidApp(AppOptions app)
-    {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(app.ConsumerKey))
-        {
-            errors.Add("consumerKey must not be empty");
-        }
-
-        if (string.IsNullOrWhiteSpace(app.Name))
-        {
-            errors.Add("name must not be empty");
-        }
-
-        errors.AddRange(app.ValidateCredentials(e => $"certificatePem must be a PEM X.509 certificate ({e})"));
-        if (app.SessionTimeout is { } timeout && timeout <= TimeSpan.Zero)
-        {
-            errors.Add($"sessionTimeout must be positive (or omitted for the org's), got {timeout}");
-        }
-
-        return errors.Count > 0 ? throw new ArgumentException(string.Join("; ", errors)) : app;
-    }
-
-    private static PermissionOptions ValidPermissions(PermissionOptions permissions) =>
-        string.IsNullOrWhiteSpace(permissions.Name) ? throw new ArgumentException("name must not be empty") : permissions;
-
-    private static JsonDocument ParseObject(string body)
-    {
-        var doc = JsonDocument.Parse(body);
-        if (doc.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            var kind = doc.RootElement.ValueKind;
-            doc.Dispose();
-            throw new ArgumentException($"the body must be a JSON object, got {kind}");
-        }
-
-        return doc;
-    }
-
-    private static int? OptionalInteger(JsonElement root, string name, int minimum) =>
-        !root.TryGetProperty(name, out var value) ? null
-        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number >= minimum ? number
-        : throw new ArgumentException($"{name} must be a whole number from {minimum} to {int.MaxValue}, got {value.GetRawText()}");
-
-    private static string? OptionalText(JsonElement root, string name) =>
-        !root.TryGetProperty(name, out var value) ? null
-        : value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text
-        : throw new ArgumentException($"{name} must be a non-empty string, got {value.GetRawText()}");
 
     internal static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
 }

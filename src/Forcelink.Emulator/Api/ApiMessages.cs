@@ -83,5 +83,10 @@ internal sealed class ApiResult(int status, byte[]? body = null)
 
     public static ApiResult NotFound() => Error(404, "NOT_FOUND", "The requested resource does not exist");
 
+    public static ApiResult MethodNotAllowed(string method, string allowed) =>
+        Error(405, "METHOD_NOT_ALLOWED", $"HTTP Method '{method}' not allowed. Allowed are {allowed}");
+
+    public static ApiResult SaveFailure(SaveResult result) => Error(result.Errors[0]);
+
     public override string ToString() => Body is null ? Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : Encoding.UTF8.GetString(Body);
 }

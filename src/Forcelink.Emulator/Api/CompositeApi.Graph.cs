@@ -23,7 +23,7 @@ internal sealed partial class CompositeApi
             return ApiResult.NotFound();
         }
 
-        var body = RestApi.ParseBody(call.Body);
+        var body = JsonBodies.Parse(call.Body);
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("graphs", out var graphs) || graphs.ValueKind != JsonValueKind.Array)
         {
             return ApiResult.Error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of GraphRequest or request may be missing a required field: graphs");
@@ -111,7 +111,7 @@ internal sealed partial class CompositeApi
 
             if (result.Body is { Length: > 0 } bytes)
             {
-                references[referenceId] = RestApi.Detached(bytes);
+                references[referenceId] = JsonBodies.Detached(bytes);
             }
         }
 

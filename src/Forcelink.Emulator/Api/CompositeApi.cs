@@ -33,7 +33,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments.Length < 3 || segments[0] != "services" || segments[1] != "data" || !segments[2].StartsWith('v')
-            || !RestApi.IsKnownVersion(segments[2][1..]))
+            || !ApiVersions.IsKnown(segments[2][1..]))
         {
             return null;
         }
@@ -43,19 +43,19 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
 
     public ApiResult Handle(ApiCall call, string[] rest) => rest switch
     {
-        [] => call.Method == "POST" ? Composite(call) : RestApi.MethodNotAllowed(call.Method, "POST"),
-        ["batch"] => call.Method == "POST" ? Batch(call) : RestApi.MethodNotAllowed(call.Method, "POST"),
-        ["graph"] => call.Method == "POST" ? Graph(call) : RestApi.MethodNotAllowed(call.Method, "POST"),
+        [] => call.Method == "POST" ? Composite(call) : ApiResult.MethodNotAllowed(call.Method, "POST"),
+        ["batch"] => call.Method == "POST" ? Batch(call) : ApiResult.MethodNotAllowed(call.Method, "POST"),
+        ["graph"] => call.Method == "POST" ? Graph(call) : ApiResult.MethodNotAllowed(call.Method, "POST"),
         ["sobjects"] => call.Method switch
         {
             "POST" => Save(call, Operation.Create, null, null),
             "PATCH" => Save(call, Operation.Update, null, null),
             "DELETE" => Delete(call),
-            _ => RestApi.MethodNotAllowed(call.Method, "POST,PATCH,DELETE"),
+            _ => ApiResult.MethodNotAllowed(call.Method, "POST,PATCH,DELETE"),
         },
-        ["sobjects", var type] => call.Method is "GET" or "POST" ? Retrieve(call, type) : RestApi.MethodNotAllowed(call.Method, "GET,POST"),
-        ["sobjects", var type, var field] => call.Method == "PATCH" ? Upsert(call, type, field) : RestApi.MethodNotAllowed(call.Method, "PATCH"),
-        ["tree", var type] => call.Method == "POST" ? _tree.Save(call, type) : RestApi.MethodNotAllowed(call.Method, "POST"),
+        ["sobjects", var type] => call.Method is "GET" or "POST" ? Retrieve(call, type) : ApiResult.MethodNotAllowed(call.Method, "GET,POST"),
+        ["sobjects", var type, var field] => call.Method == "PATCH" ? Upsert(call, type, field) : ApiResult.MethodNotAllowed(call.Method, "PATCH"),
+        ["tree", var type] => call.Method == "POST" ? _tree.Save(call, type) : ApiResult.MethodNotAllowed(call.Method, "POST"),
         _ => ApiResult.NotFound(),
     };
 
@@ -296,7 +296,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
         var select = call;
         if (call.Method == "POST")
         {
-            var body = RestApi.ParseBody(call.Body);
+            var body = JsonBodies.Parse(call.Body);
             ids = body.TryGetProperty("ids", out var idArray) ? [.. idArray.EnumerateArray().Select(e => e.GetString() ?? "")] : [];
             var fields = body.TryGetProperty("fields", out var fieldArray) ? string.Join(',', fieldArray.EnumerateArray().Select(e => e.GetString())) : "";
             select = call with { Query = new Dictionary<string, string>(StringComparer.Ordinal) { ["fields"] = fields } };
@@ -306,7 +306,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
             ids = call.Query.GetValueOrDefault("ids", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
 
-        if (RestApi.SelectFields(select, schema, out var fieldList) is { } invalid)
+        if (RecordJson.SelectFields(select, schema, out var fieldList) is { } invalid)
         {
             return invalid;
         }
@@ -318,7 +318,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
             {
                 if (RecordIds.TryNormalize(id, out var id18) && writer.Existing(schema, id18, out var found) is null)
                 {
-                    RestApi.WriteRecord(w, schema, found!, call.Version, fieldList);
+                    RecordJson.Write(w, schema, found!, call.Version, fieldList);
                 }
                 else
                 {
@@ -332,7 +332,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
 
     private ApiResult Composite(ApiCall call)
     {
-        var body = RestApi.ParseBody(call.Body);
+        var body = JsonBodies.Parse(call.Body);
         if (!body.TryGetProperty("compositeRequest", out var requests) || requests.ValueKind != JsonValueKind.Array)
         {
             return ApiResult.Error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of CompositeRequest or request may be missing a required field: compositeRequest");
@@ -365,7 +365,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
             }
             else if (result.Body is { Length: > 0 } bytes)
             {
-                references[referenceId] = RestApi.Detached(bytes);
+                references[referenceId] = JsonBodies.Detached(bytes);
             }
         }
 
@@ -478,7 +478,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
 
     private ApiResult Batch(ApiCall call)
     {
-        var body = RestApi.ParseBody(call.Body);
+        var body = JsonBodies.Parse(call.Body);
         if (!body.TryGetProperty("batchRequests", out var requests) || requests.ValueKind != JsonValueKind.Array)
         {
             return ApiResult.Error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of BatchRequest or request may be missing a required field: batchRequests");
@@ -506,7 +506,7 @@ internal sealed partial class CompositeApi(RestApi rest, EmulatedOrg org, Record
             var parsed = ParseUrl("/services/data/" + url.TrimStart('/'));
 
             // Unlike /composite, every batch subrequest counts against the API limit; the HTTP layer counted the first.
-            var counted = results.Count == 0 || org.TryCountApiCall();
+            var counted = results.Count == 0 || org.Usage.TryCount();
             var result = !counted
                 ? ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
                 : parsed is null

@@ -27,7 +27,7 @@ internal sealed class FilesApi(EmulatedOrg org, RecordWriter writer)
     /// <summary>A ContentVersion insert with the bytes base64-encoded in the JSON body (<c>"VersionData": "..."</c>).</summary>
     public ApiResult CreateFromJson(ApiCall call)
     {
-        var body = RestApi.ParseBody(call.Body);
+        var body = JsonBodies.Parse(call.Body);
         if (body.ValueKind != JsonValueKind.Object)
         {
             return ApiResult.Error(400, "JSON_PARSER_ERROR", $"Cannot deserialize instance of ContentVersion from {body.ValueKind} value or request may be missing a required field");
@@ -88,7 +88,7 @@ internal sealed class FilesApi(EmulatedOrg org, RecordWriter writer)
                 org.Store.Rollback();
             }
 
-            return RestApi.SaveFailure(created);
+            return ApiResult.SaveFailure(created);
         }
 
         var now = org.TimeProvider.GetUtcNow();
@@ -164,7 +164,7 @@ internal sealed class FilesApi(EmulatedOrg org, RecordWriter writer)
     /// <summary>A link insert: a document is linked to a record at most once.</summary>
     public ApiResult CreateLink(ApiCall call, ObjectSchema links)
     {
-        var body = RestApi.ParseBody(call.Body);
+        var body = JsonBodies.Parse(call.Body);
         if (body.ValueKind == JsonValueKind.Object
             && TryGetId(body, "ContentDocumentId", out var documentId) && TryGetId(body, "LinkedEntityId", out var entityId)
             && org.Store.Rows(links.Name, includeDeleted: false).Any(r => (string?)r["ContentDocumentId"] == documentId && (string?)r["LinkedEntityId"] == entityId))
@@ -175,7 +175,7 @@ internal sealed class FilesApi(EmulatedOrg org, RecordWriter writer)
         var result = writer.Create(links, body, call.Session);
         if (!result.Success)
         {
-            return RestApi.SaveFailure(result);
+            return ApiResult.SaveFailure(result);
         }
 
         var created = ApiResult.Json(201, result.WriteSingle);
@@ -218,7 +218,7 @@ internal sealed class FilesApi(EmulatedOrg org, RecordWriter writer)
             }
         }
 
-        return result.Success ? ApiResult.NoContent() : RestApi.SaveFailure(result);
+        return result.Success ? ApiResult.NoContent() : ApiResult.SaveFailure(result);
     }
 
     /// <summary>Whether a version's bytes may be read by this session: the answer to refuse with, or null with the length to send.</summary>
@@ -227,7 +227,7 @@ internal sealed class FilesApi(EmulatedOrg org, RecordWriter writer)
         length = 0;
         id = "";
         var versions = org.Store.Find(ContentObjects.Version)!;
-        if (!org.PermissionsFor(session.User, versions.Name).Read)
+        if (!org.Directory.PermissionsFor(session.User, versions.Name).Read)
         {
             return ApiResult.NotFound();
         }
@@ -302,6 +302,6 @@ internal sealed class FilesApi(EmulatedOrg org, RecordWriter writer)
             w.WriteEndObject();
         }
 
-        return RestApi.Detached(buffer.ToArray());
+        return JsonBodies.Detached(buffer.ToArray());
     }
 }

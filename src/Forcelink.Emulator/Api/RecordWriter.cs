@@ -20,7 +20,7 @@ internal sealed class RecordWriter(EmulatedOrg org)
 
     public SaveResult Create(ObjectSchema schema, JsonElement body, Session session)
     {
-        if (!org.PermissionsFor(session.User, schema.Name).Create)
+        if (!org.Directory.PermissionsFor(session.User, schema.Name).Create)
         {
             return SaveResult.Failed(Insufficient());
         }
@@ -69,7 +69,7 @@ internal sealed class RecordWriter(EmulatedOrg org)
 
     public SaveResult Update(ObjectSchema schema, string id, JsonElement body, Session session)
     {
-        if (!org.PermissionsFor(session.User, schema.Name).Edit)
+        if (!org.Directory.PermissionsFor(session.User, schema.Name).Edit)
         {
             return SaveResult.Failed(Insufficient(), id);
         }
@@ -102,7 +102,7 @@ internal sealed class RecordWriter(EmulatedOrg org)
 
     public SaveResult Delete(ObjectSchema schema, string id, Session session)
     {
-        if (!org.PermissionsFor(session.User, schema.Name).Delete)
+        if (!org.Directory.PermissionsFor(session.User, schema.Name).Delete)
         {
             return SaveResult.Failed(Insufficient(), id);
         }
@@ -206,7 +206,7 @@ internal sealed class RecordWriter(EmulatedOrg org)
             w.WriteEndObject();
         }
 
-        return RestApi.Detached(buffer.ToArray());
+        return JsonBodies.Detached(buffer.ToArray());
     }
 
     private ApiError? Parse(ObjectSchema schema, JsonElement body, bool create, out Dictionary<string, object?> values)

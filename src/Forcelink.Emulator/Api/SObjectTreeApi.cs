@@ -189,7 +189,7 @@ internal sealed class SObjectTreeApi(RestApi rest, EmulatedOrg org, RecordWriter
             w.WriteEndObject();
         }
 
-        return RestApi.Detached(buffer.ToArray());
+        return JsonBodies.Detached(buffer.ToArray());
     }
 
     private static ApiResult Failure(List<(string? ReferenceId, ApiError Error)> errors) => ApiResult.Json(400, w =>

@@ -20,5 +20,5 @@ internal sealed class UserCatalog(EmulatedOrg org, OrgUser user) : ISoqlCatalog
     public IReadOnlyList<SoqlChildRelationship> ChildRelationships(string objectName) =>
         CanRead(objectName) ? [.. Inner.ChildRelationships(objectName).Where(r => CanRead(r.ChildObject))] : [];
 
-    private bool CanRead(string objectName) => org.PermissionsFor(user, objectName).Read;
+    private bool CanRead(string objectName) => org.Directory.PermissionsFor(user, objectName).Read;
 }

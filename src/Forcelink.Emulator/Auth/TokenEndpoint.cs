@@ -73,12 +73,12 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
 
         // "prn" is the legacy name of the subject and wins when both are present.
         var username = Text(claims, "prn") ?? Text(claims, "sub");
-        if (username is null || org.FindUser(username) is not { } user || !EmulatedOrg.IsPreAuthorized(user, app))
+        if (username is null || org.FindUser(username) is not { } user || !OrgDirectory.IsPreAuthorized(user, app))
         {
             return Error("invalid_grant", "user hasn't approved this consumer");
         }
 
-        if (!org.TryRecordLogin(user))
+        if (!org.Logins.TryRecord(user))
         {
             return Error("invalid_grant", "login rate exceeded");
         }
@@ -128,7 +128,7 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
             return Error("invalid_grant", "no client credentials user enabled");
         }
 
-        if (!org.TryRecordLogin(user))
+        if (!org.Logins.TryRecord(user))
         {
             return Error("invalid_grant", "login rate exceeded");
         }
@@ -163,7 +163,7 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
 
     private TokenOutcome Granted(OrgUser user, AppOptions app, Uri baseUrl)
     {
-        var session = org.IssueSession(user, app);
+        var session = org.Sessions.Issue(user, app);
         var root = baseUrl.GetLeftPart(UriPartial.Authority);
         var id = $"{root}/id/{org.OrgId}/{user.Id}";
         var issuedAt = session.IssuedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
@@ -177,7 +177,7 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
             w.WriteString("id", id);
             w.WriteString("token_type", "Bearer");
             w.WriteString("issued_at", issuedAt);
-            w.WriteString("signature", org.Sign(id + issuedAt));
+            w.WriteString("signature", org.Sessions.Sign(id + issuedAt));
             w.WriteEndObject();
         }
 
@@ -212,8 +212,8 @@ internal sealed class TokenEndpoint(EmulatedOrg org)
 
         try
         {
-            header = RestApi.Detached(Base64Url(parts[0]));
-            claims = RestApi.Detached(Base64Url(parts[1]));
+            header = JsonBodies.Detached(Base64Url(parts[0]));
+            claims = JsonBodies.Detached(Base64Url(parts[1]));
             signature = Base64Url(parts[2]);
         }
         catch (Exception e) when (e is FormatException or JsonException)

@@ -51,7 +51,7 @@ internal sealed class BulkApi(EmulatedOrg org, RecordWriter writer)
             {
                 "POST" => isQuery ? CreateQuery(call) : CreateIngest(call),
                 "GET" or "HEAD" => List(call, isQuery),
-                _ => RestApi.MethodNotAllowed(call.Method, "GET,HEAD,POST"),
+                _ => ApiResult.MethodNotAllowed(call.Method, "GET,HEAD,POST"),
             },
             [var id] => Jobs.Find(id) is { } job && job.IsQuery == isQuery
                 ? call.Method switch
@@ -59,7 +59,7 @@ internal sealed class BulkApi(EmulatedOrg org, RecordWriter writer)
                     "GET" or "HEAD" => ApiResult.Json(200, w => JobInfoWriter.Write(w, job, job.StateAt(Now), JobView.Info)),
                     "PATCH" => ChangeState(call, job),
                     "DELETE" => Delete(job),
-                    _ => RestApi.MethodNotAllowed(call.Method, "GET,HEAD,PATCH,DELETE"),
+                    _ => ApiResult.MethodNotAllowed(call.Method, "GET,HEAD,PATCH,DELETE"),
                 }
                 : ApiResult.NotFound(),
             [var id, var resource] => Jobs.Find(id) is { } job && job.IsQuery == isQuery
@@ -163,7 +163,7 @@ internal sealed class BulkApi(EmulatedOrg org, RecordWriter writer)
 
     private ApiResult CreateIngest(ApiCall call)
     {
-        var body = RestApi.ParseBody(call.Body);
+        var body = JsonBodies.Parse(call.Body);
         if (body.ValueKind != JsonValueKind.Object)
         {
             return BulkErrors.JsonParser("JobInfo", body);
@@ -185,7 +185,7 @@ internal sealed class BulkApi(EmulatedOrg org, RecordWriter writer)
         }
 
         // Bulk API 1.0's wording for the same checks (InvalidJob exceptions); Bulk API 2.0 reports the codes in capitals.
-        if (org.Store.Find(objectName) is not { } schema || !org.PermissionsFor(call.Session.User, schema.Name).Read)
+        if (org.Store.Find(objectName) is not { } schema || !org.Directory.PermissionsFor(call.Session.User, schema.Name).Read)
         {
             return BulkErrors.InvalidJob($"Unable to find object: {objectName}");
         }
@@ -217,7 +217,7 @@ internal sealed class BulkApi(EmulatedOrg org, RecordWriter writer)
 
     private ApiResult CreateQuery(ApiCall call)
     {
-        var body = RestApi.ParseBody(call.Body);
+        var body = JsonBodies.Parse(call.Body);
         if (body.ValueKind != JsonValueKind.Object)
         {
             return BulkErrors.JsonParser("QueryJobInfo", body);
@@ -366,7 +366,7 @@ internal sealed class BulkApi(EmulatedOrg org, RecordWriter writer)
 
     private ApiResult ChangeState(ApiCall call, BulkJob job)
     {
-        var body = RestApi.ParseBody(call.Body);
+        var body = JsonBodies.Parse(call.Body);
         if (body.ValueKind != JsonValueKind.Object)
         {
             return BulkErrors.JsonParser("JobStateEnum", body);
@@ -434,13 +434,13 @@ internal sealed class BulkApi(EmulatedOrg org, RecordWriter writer)
         {
             return resource != "results" ? ApiResult.NotFound()
                 : call.Method is "GET" or "HEAD" ? BulkResults.QueryPage(call, job, job.StateAt(Now), org.Options.Bulk.QueryPageSize)
-                : RestApi.MethodNotAllowed(call.Method, "GET,HEAD");
+                : ApiResult.MethodNotAllowed(call.Method, "GET,HEAD");
         }
 
         if (resource == "batches")
         {
             // A PUT never gets here (the pipeline streams it), except from a composite subrequest, which Salesforce refuses too.
-            return call.Method == "PUT" ? ApiResult.NotFound() : RestApi.MethodNotAllowed(call.Method, "PUT");
+            return call.Method == "PUT" ? ApiResult.NotFound() : ApiResult.MethodNotAllowed(call.Method, "PUT");
         }
 
         if (!BulkResults.IsIngestResult(resource))
@@ -450,6 +450,6 @@ internal sealed class BulkApi(EmulatedOrg org, RecordWriter writer)
 
         return call.Method is "GET" or "HEAD"
             ? BulkResults.IngestFile(job, resource, job.StateAt(Now))
-            : RestApi.MethodNotAllowed(call.Method, "GET,HEAD");
+            : ApiResult.MethodNotAllowed(call.Method, "GET,HEAD");
     }
 }

@@ -224,7 +224,7 @@ internal sealed class IngestProcessor(EmulatedOrg org, RecordWriter writer)
         }
 
         // A hard delete also empties the recycle bin, so records already deleted qualify.
-        if (!org.PermissionsFor(job.Creator.User, schema.Name).Delete)
+        if (!org.Directory.PermissionsFor(job.Creator.User, schema.Name).Delete)
         {
             return SaveResult.Failed(RecordWriter.Insufficient(), id18);
         }

@@ -1,4 +1,3 @@
-using System.Text;
 using Forcelink.Emulator.Api;
 using Forcelink.Emulator.Org;
 
@@ -10,25 +9,26 @@ internal sealed class ApexRestEndpoint(EmulatedOrg org)
 {
     private readonly ApexRestApi _api = new(org);
 
-    public async Task HandleAsync(HttpContext context, Session? session, CancellationToken cancellationToken)
+    public async Task HandleAsync(HttpContext context)
     {
+        var cancellationToken = context.RequestAborted;
+        var session = org.Sessions.Authenticate(RequestReader.BearerToken(context));
         if (session is null)
         {
-            await EmulatorPipeline.WriteResultAsync(context, ApiResult.Error(401, "INVALID_SESSION_ID", "Session expired or invalid"), null, cancellationToken);
+            await ResponseWriter.WriteResultAsync(context, ApiResult.Error(401, "INVALID_SESSION_ID", "Session expired or invalid"), null, cancellationToken);
             return;
         }
 
-        if (!org.TryCountApiCall())
+        if (!org.Usage.TryCount())
         {
-            await EmulatorPipeline.WriteResultAsync(context, ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), org.LimitInfo, cancellationToken);
+            await ResponseWriter.WriteResultAsync(context, ApiResult.Error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), org.Usage.LimitInfo, cancellationToken);
             return;
         }
 
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync(cancellationToken);
+        var body = await RequestReader.ReadBodyAsync(context, cancellationToken);
         var path = context.Request.Path.Value![ApexRestApi.Prefix.Length..];
         var query = context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
         var result = _api.Handle(context.Request.Method.ToUpperInvariant(), path.Length == 0 ? "/" : path, query, body, session);
-        await EmulatorPipeline.WriteResultAsync(context, result, org.LimitInfo, cancellationToken);
+        await ResponseWriter.WriteResultAsync(context, result, org.Usage.LimitInfo, cancellationToken);
     }
 }

@@ -1,17 +1,20 @@
-using System.Globalization;
 using System.Text.Json;
+using static Forcelink.Emulator.Hosting.EmulatorArguments;
 
 namespace Forcelink.Emulator.Hosting;
 
-/// <summary>Parses the emulator's command line into options; every problem is reported as one line.</summary>
+/// <summary>Parses the standalone emulator's command line into options; every problem is reported as one line.</summary>
 internal static class CommandLine
 {
-    public const string Usage =
-        "usage: Forcelink.Emulator [--port N] [--consumer-key KEY --certificate server.crt --username USER] [--seed seed.json] [--data records.db] [--org-kind production|sandbox] [--random-seed N]";
+    public static string Usage { get; } = "usage: Forcelink.Emulator " + string.Join(' ', All.Select(a => a == ConsumerKey
+        ? $"[{a.Name} {a.ValueName}"
+        : a == Certificate ? $"{a.Name} {a.ValueName}"
+        : a == Username ? $"{a.Name} {a.ValueName}]"
+        : $"[{a.Name} {a.ValueName}]"));
 
     public static EmulatorOptions Parse(IReadOnlyList<string> args, out string? error)
     {
-        var options = new EmulatorOptions();
+        var options = new EmulatorOptions { Port = DefaultPort };
         error = null;
         string? consumerKey = null, certificate = null, username = null, seed = null, orgKind = null;
         int? randomSeed = null;
@@ -25,47 +28,52 @@ internal static class CommandLine
             }
 
             var value = args[++i];
-            switch (name)
+            if (name == Port.Name)
             {
-                case "--port":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-                    {
-                        error = $"--port must be a number from 0 to 65535, got '{value}'";
-                        return options;
-                    }
-
-                    options.Port = port;
-                    break;
-                case "--consumer-key":
-                    consumerKey = value;
-                    break;
-                case "--certificate":
-                    certificate = value;
-                    break;
-                case "--username":
-                    username = value;
-                    break;
-                case "--seed":
-                    seed = value;
-                    break;
-                case "--data":
-                    options.DataFile = Path.GetFullPath(value);
-                    break;
-                case "--org-kind":
-                    orgKind = value;
-                    break;
-                case "--random-seed":
-                    if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var rs))
-                    {
-                        error = $"--random-seed must be a number, got '{value}'";
-                        return options;
-                    }
-
-                    randomSeed = rs;
-                    break;
-                default:
-                    error = $"unknown option '{name}'";
+                if ((error = ParsePort(value, out var port)) is not null)
+                {
                     return options;
+                }
+
+                options.Port = port;
+            }
+            else if (name == ConsumerKey.Name)
+            {
+                consumerKey = value;
+            }
+            else if (name == Certificate.Name)
+            {
+                certificate = value;
+            }
+            else if (name == Username.Name)
+            {
+                username = value;
+            }
+            else if (name == Seed.Name)
+            {
+                seed = value;
+            }
+            else if (name == Data.Name)
+            {
+                options.DataFile = Path.GetFullPath(value);
+            }
+            else if (name == Kind.Name)
+            {
+                orgKind = value;
+            }
+            else if (name == RandomSeed.Name)
+            {
+                if ((error = ParseRandomSeed(value, out var parsed)) is not null)
+                {
+                    return options;
+                }
+
+                randomSeed = parsed;
+            }
+            else
+            {
+                error = $"unknown option '{name}'";
+                return options;
             }
         }
 
@@ -85,13 +93,13 @@ internal static class CommandLine
         var quickStart = new[] { consumerKey, certificate, username };
         if (quickStart.Any(v => v is not null) && quickStart.Any(v => v is null))
         {
-            error = "--consumer-key, --certificate and --username go together";
+            error = $"{ConsumerKey.Name}, {Certificate.Name} and {Username.Name} go together";
             return options;
         }
 
         if (seed is null && consumerKey is null)
         {
-            error = "either --seed or --consumer-key, --certificate and --username are required";
+            error = $"either {Seed.Name} or {ConsumerKey.Name}, {Certificate.Name} and {Username.Name} are required";
             return options;
         }
 
@@ -117,9 +125,8 @@ internal static class CommandLine
 
         if (orgKind is not null)
         {
-            if (!Enum.TryParse<OrgKind>(orgKind, ignoreCase: true, out var kind))
+            if ((error = ParseOrgKind(orgKind, out var kind)) is not null)
             {
-                error = $"--org-kind must be production or sandbox, got '{orgKind}'";
                 return options;
             }
 
@@ -136,7 +143,7 @@ internal static class CommandLine
 
     public static OrgOptions LoadSeed(string path)
     {
-        var org = JsonSerializer.Deserialize<OrgOptions>(File.ReadAllText(path), EmulatorPipeline.SerializerOptions)
+        var org = JsonSerializer.Deserialize<OrgOptions>(File.ReadAllText(path), ResponseWriter.SerializerOptions)
             ?? throw new ArgumentException("the seed file is empty");
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         foreach (var app in org.Apps.Where(a => a.CertificateFile is not null))

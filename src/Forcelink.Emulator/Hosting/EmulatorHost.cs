@@ -39,7 +39,7 @@ internal sealed class EmulatorHost : IAsyncDisposable
         await Org.Gate.WaitAsync(cancellationToken);
         try
         {
-            var (ids, error) = Org.InsertRecords(objectName, elements);
+            var (ids, error) = Org.Records.Insert(objectName, elements);
             return error is null ? ids : throw new ArgumentException(error, nameof(records));
         }
         finally
@@ -71,13 +71,13 @@ internal sealed class EmulatorHost : IAsyncDisposable
                 kestrel.Limits.MaxRequestLineSize = SalesforceMaxUriBytes + 32;
             });
             var app = builder.Build();
-            var pipeline = new EmulatorPipeline(org);
-            app.Run(context => pipeline.HandleAsync(context));
+            var address = new ServerAddress();
+            EmulatorRoutes.Map(app, org, address);
             await app.StartAsync(cancellationToken);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            var port = new Uri(address).Port;
+            var listening = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var port = new Uri(listening).Port;
             var baseUrl = new Uri($"http://127.0.0.1:{port}");
-            pipeline.BaseUrl = baseUrl;
+            address.BaseUrl = baseUrl;
             return new EmulatorHost(app, org, baseUrl);
         }
         catch

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Forcelink.Emulator.Api;
 using Forcelink.Emulator.Org;
 using Forcelink.Emulator.Records;
-using Forcelink.Emulator.Schema;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -23,30 +22,9 @@ internal sealed class FilesEndpoint(EmulatedOrg org, RestApi rest)
     /// <summary>Salesforce's odd but real media type for blob reads.</summary>
     private const string BlobContentType = "application/octetstream";
 
-    public async Task<bool> TryHandleAsync(HttpContext context, string version, IReadOnlyList<string> segments, IReadOnlyDictionary<string, string> query, Session session, CancellationToken cancellationToken)
-    {
-        if (segments.Count < 2 || segments[0] != "sobjects" || !string.Equals(segments[1], ContentObjects.Version, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
+    public static bool IsMultipart(HttpRequest request) => request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true;
 
-        var method = context.Request.Method.ToUpperInvariant();
-        if (segments.Count == 2 && method == "POST" && context.Request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            await UploadAsync(context, version, segments, query, session, cancellationToken);
-            return true;
-        }
-
-        if (segments.Count == 4 && string.Equals(segments[3], "VersionData", StringComparison.OrdinalIgnoreCase) && method is "GET" or "HEAD")
-        {
-            await DownloadAsync(context, segments[2], session, cancellationToken);
-            return true;
-        }
-
-        return false;
-    }
-
-    private async Task UploadAsync(HttpContext context, string version, IReadOnlyList<string> segments, IReadOnlyDictionary<string, string> query, Session session, CancellationToken cancellationToken)
+    public async Task UploadAsync(HttpContext context, RestRequest request, CancellationToken cancellationToken)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -101,12 +79,12 @@ internal sealed class FilesEndpoint(EmulatedOrg org, RestApi rest)
         }
 
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var call = new ApiCall("POST", version, segments, query, headers, entity, session);
+        var call = new ApiCall("POST", request.Version, request.Segments, request.Query, headers, entity, request.Session);
         ApiResult result;
         await org.Gate.WaitAsync(cancellationToken);
         try
         {
-            result = rest.Files.InsertVersion(call, RestApi.ParseBody(entity), blob);
+            result = rest.Files.InsertVersion(call, JsonBodies.Parse(entity), blob);
         }
         catch (JsonException e)
         {
@@ -125,8 +103,10 @@ internal sealed class FilesEndpoint(EmulatedOrg org, RestApi rest)
         await WriteAsync(context, result, cancellationToken);
     }
 
-    private async Task DownloadAsync(HttpContext context, string id, Session session, CancellationToken cancellationToken)
+    public async Task DownloadAsync(HttpContext context, RestRequest request, CancellationToken cancellationToken)
     {
+        var id = request.Segments[2];
+        var session = request.Session;
         ApiResult? refused;
         string versionId;
         long length;
@@ -146,7 +126,7 @@ internal sealed class FilesEndpoint(EmulatedOrg org, RestApi rest)
             return;
         }
 
-        context.Response.Headers["Sforce-Limit-Info"] = org.LimitInfo;
+        context.Response.Headers["Sforce-Limit-Info"] = org.Usage.LimitInfo;
         context.Response.StatusCode = 200;
         context.Response.ContentType = BlobContentType;
         context.Response.ContentLength = length;
@@ -172,5 +152,5 @@ internal sealed class FilesEndpoint(EmulatedOrg org, RestApi rest)
     private static ApiResult Invalid(string message) => ApiResult.Error(400, "INVALID_MULTIPART_REQUEST", message);
 
     private Task WriteAsync(HttpContext context, ApiResult result, CancellationToken cancellationToken) =>
-        EmulatorPipeline.WriteResultAsync(context, result, org.LimitInfo, cancellationToken);
+        ResponseWriter.WriteResultAsync(context, result, org.Usage.LimitInfo, cancellationToken);
 }

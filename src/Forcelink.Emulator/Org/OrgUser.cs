@@ -1,0 +1,5 @@
+using Forcelink.Emulator.Hosting;
+
+namespace Forcelink.Emulator.Org;
+
+internal sealed record OrgUser(string Id, UserOptions Options);
