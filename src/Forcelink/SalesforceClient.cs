@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Forcelink.Authentication;
 using Forcelink.Http;
 using Forcelink.Models;
@@ -206,7 +205,7 @@ public partial class SalesforceClient : IDisposable
     internal static string CheckObjectName(string objectName, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(objectName))] string? parameter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(objectName, parameter);
-        if (!ObjectNamePattern().IsMatch(objectName))
+        if (!SalesforceNames.IsApiName(objectName))
         {
             throw new ArgumentException($"'{objectName}' is not an sObject API name (letters, digits and underscores, such as Lead or Invoice__c).", parameter);
         }
@@ -217,7 +216,7 @@ public partial class SalesforceClient : IDisposable
     internal static string CheckId(string id, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(id))] string? parameter = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id, parameter);
-        if (!IdPattern().IsMatch(id))
+        if (!SalesforceNames.IsId(id))
         {
             throw new ArgumentException($"'{id}' is not a Salesforce record id: ids have 15 or 18 letters and digits, such as 00Q5e00000AbCdEEAV.", parameter);
         }
@@ -235,10 +234,4 @@ public partial class SalesforceClient : IDisposable
 
         return versions.MaxBy(v => decimal.Parse(v.Version, System.Globalization.CultureInfo.InvariantCulture))!.Version;
     }
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,79}$", RegexOptions.CultureInvariant)]
-    private static partial Regex ObjectNamePattern();
-
-    [GeneratedRegex("^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Records;
 using Forcelink.Models;
@@ -22,7 +21,7 @@ internal sealed partial class FileCommand : Command
 
     public static void CheckId(string id, string what)
     {
-        if (!IdPattern().IsMatch(id))
+        if (!SalesforceNames.IsId(id))
         {
             throw new CliException(ExitCodes.Usage, $"{what} '{id}' is not a Salesforce record id: an id is 15 or 18 letters and digits, such as 5005g00000AbCdEAAV.");
         }
@@ -39,9 +38,6 @@ internal sealed partial class FileCommand : Command
         ["checksum"] = file.Checksum,
         ["createdDate"] = file.CreatedDate is { } created ? SalesforceDateTime.Format(created) : null,
     };
-
-    [GeneratedRegex("^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
 }
 
 /// <summary>Streams a local file to Salesforce as a ContentVersion linked to a record: constant memory for any size up to 2 GB.</summary>

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Cli.Csv;
 using Forcelink.Csv;
@@ -68,7 +67,7 @@ internal sealed partial class ImportCommand : CliCommand
         var path = Context.ResolvePath(parseResult.GetValue(_file)!);
         var externalId = parseResult.GetValue(_externalId);
         var json = parseResult.GetValue(_json);
-        if (!ApiName().IsMatch(objectName))
+        if (!SalesforceNames.IsApiName(objectName))
         {
             throw new CliException(ExitCodes.Usage, $"'{objectName}' is not an sObject API name (letters, digits and underscores, such as Lead or Invoice__c).");
         }
@@ -225,9 +224,6 @@ internal sealed partial class ImportCommand : CliCommand
             writer.WriteString(name, value);
         }
     }
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*$")]
-    internal static partial Regex ApiName();
 }
 
 /// <summary>How many rows of a run ended each way; <see cref="Read"/> is always the sum of the rest.</summary>
@@ -415,7 +411,7 @@ internal sealed record ImportCheck(IReadOnlyList<string> Header, long Rows)
         for (var i = 0; i < header.Count; i++)
         {
             var name = header[i];
-            if (!ImportCommand.ApiName().IsMatch(name))
+            if (!SalesforceNames.IsApiName(name))
             {
                 var other = BulkImport.DelimiterNames.FirstOrDefault(d => d.Char != delimiter && name.Contains(d.Char, StringComparison.Ordinal));
                 problem($"line 1 (the header): column {i + 1} '{name}' is not a field API name" +

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Forcelink.Cli.Configuration;
 using Forcelink.Operations;
 
@@ -53,7 +52,7 @@ internal sealed partial class RecordOperationCommand : CliCommand
         _id.Required = operation is "get" or "update" or "delete";
         _id.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string?>() is { } id && !RecordId().IsMatch(id))
+            if (result.GetValueOrDefault<string?>() is { } id && !SalesforceNames.IsId(id))
             {
                 result.AddError($"--id '{id}' is not a Salesforce record id: an id is 15 or 18 letters and digits, such as 00Q5g00000AbCdEEAV.");
             }
@@ -184,9 +183,6 @@ internal sealed partial class RecordOperationCommand : CliCommand
 
         return request;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")]
-    private static partial Regex RecordId();
 
     private static string Describe(string operation, string objectName) => operation switch
     {

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using System.Text.Unicode;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
@@ -368,7 +367,7 @@ public sealed partial record OperationRequest
     private string? ValidId(List<string> errors)
     {
         var id = RequiredString(Id, "id", errors);
-        if (id is not null && !IdPattern().IsMatch(id))
+        if (id is not null && !SalesforceNames.IsId(id))
         {
             errors.Add($"'id' is '{Truncate(id)}', which is not a Salesforce record id (15 or 18 letters and digits, such as 00Q5e00000AbCdEEAV).");
             return null;
@@ -634,13 +633,7 @@ public sealed partial record OperationRequest
             ? $"'{Truncate(path)}': {Truncate(v.ToJsonString())} is outside the range of numbers Salesforce accepts (magnitudes below 7.9e28)."
             : null;
 
-    private static bool IsFieldName(string name) => FieldPattern().IsMatch(name);
+    private static bool IsFieldName(string name) => SalesforceNames.IsApiName(name);
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
-
-    [GeneratedRegex("^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
-
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,79}$", RegexOptions.CultureInvariant)]
-    private static partial Regex FieldPattern();
 }
