@@ -15,6 +15,13 @@ using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: Forcelink.Bench --bootstrap FILE --managed DLL --client FILE --jsforce DIR [--quick] [--only SCENARIO] [--micro DIR]
+// Forcelink.Bench alloc [N]: allocations and CPU per warm get at each layer, with a stub transport (WarmAllocations).
+if (args is ["alloc", ..])
+{
+    await WarmAllocations.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
+    return 0;
+}
+
 var options = BenchOptions.Parse(args);
 var table = new List<(string Metric, string Ours, string Baseline, string Ratio)>();
 using var rsa = RSA.Create(2048);
