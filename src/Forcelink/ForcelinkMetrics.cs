@@ -32,8 +32,14 @@ internal sealed class ForcelinkMetrics
 
     public Gauge<long> ApiUsageLimit { get; }
 
-    public void RecordRequest(string method, int statusCode) =>
-        Requests.Add(1, new KeyValuePair<string, object?>("http.request.method", method), new KeyValuePair<string, object?>("http.response.status_code", statusCode));
+    public void RecordRequest(string method, int statusCode)
+    {
+        // The status code's tag is boxed: only when a listener collects the counter.
+        if (Requests.Enabled)
+        {
+            Requests.Add(1, new KeyValuePair<string, object?>("http.request.method", method), new KeyValuePair<string, object?>("http.response.status_code", statusCode));
+        }
+    }
 
     public void RecordApiUsage(ApiUsage usage)
     {

@@ -138,10 +138,21 @@ public partial class SalesforceClient
     private async Task<JsonObject> GetJsonAsync(string objectName, string idPath, IEnumerable<string>? fields, CancellationToken cancellationToken)
     {
         using var activity = StartActivity("get", objectName);
-        var query = fields is null ? "" : "?fields=" + Uri.EscapeDataString(string.Join(",", fields.Select(f => CheckObjectName(f, nameof(fields)))));
+        var query = fields is null ? "" : FieldsQuery(fields);
         using var request = new HttpRequestMessage(HttpMethod.Get, await DataPathAsync($"sobjects/{objectName}/{idPath}{query}", cancellationToken).ConfigureAwait(false));
         using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
         return await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string FieldsQuery(IEnumerable<string> fields)
+    {
+        foreach (var field in fields)
+        {
+            CheckObjectName(field, nameof(fields));
+        }
+
+        // API names are letters, digits and underscores: only the commas between them need escaping.
+        return "?fields=" + string.Join("%2C", fields);
     }
 
     internal static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, CancellationToken cancellationToken)

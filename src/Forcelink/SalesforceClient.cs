@@ -192,6 +192,12 @@ public partial class SalesforceClient : IDisposable
 
     internal static Activity? StartActivity(string operation, string? objectName)
     {
+        // The span's name is built only when something listens: most processes trace nothing.
+        if (!Activities.HasListeners())
+        {
+            return null;
+        }
+
         var activity = Activities.StartActivity(objectName is null ? operation : $"{operation} {objectName}", ActivityKind.Client);
         activity?.SetTag("salesforce.operation", operation);
         if (objectName is not null)

@@ -82,8 +82,32 @@ internal sealed partial class BearerTokenHandler : DelegatingHandler
             return original;
         }
 
-        return new Uri(instanceUrl.GetLeftPart(UriPartial.Path).TrimEnd('/') + original.PathAndQuery);
+        // HttpClient made the request's URI from the base address: its text after the base is the path and query,
+        // without the string PathAndQuery would build.
+        var text = original.OriginalString;
+        var pathAndQuery = text.StartsWith(InstanceBaseAddress.OriginalString, StringComparison.Ordinal)
+            ? text.AsSpan(InstanceBaseAddress.OriginalString.Length - 1)
+            : original.PathAndQuery.AsSpan();
+        return new Uri(string.Concat(InstancePrefix(instanceUrl), pathAndQuery));
     }
+
+    // Every request of a token's life goes to the same instance: its prefix is worked out once.
+    private static string InstancePrefix(Uri instanceUrl)
+    {
+        var last = _lastInstance;
+        if (last is not null && ReferenceEquals(last.Url, instanceUrl))
+        {
+            return last.Prefix;
+        }
+
+        var prefix = instanceUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        _lastInstance = new Instance(instanceUrl, prefix);
+        return prefix;
+    }
+
+    private static Instance? _lastInstance;
+
+    private sealed record Instance(Uri Url, string Prefix);
 
     private static async Task<bool> IsRenewableAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

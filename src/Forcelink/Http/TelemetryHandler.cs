@@ -29,9 +29,15 @@ internal sealed partial class TelemetryHandler(ILogger logger, TimeProvider time
         var started = timeProvider.GetTimestamp();
         var response = await _transport.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var elapsed = timeProvider.GetElapsedTime(started);
-        LogResponse(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode, elapsed.TotalMilliseconds);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            // The path is a new string each time it is read: only when it is logged.
+            LogResponse(logger, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", (int)response.StatusCode, elapsed.TotalMilliseconds);
+        }
+
         metrics.RecordRequest(request.Method.Method, (int)response.StatusCode);
-        if (response.Headers.TryGetValues("Sforce-Limit-Info", out var values) && TryParseApiUsage(values.FirstOrDefault(), out var usage))
+        if (response.Headers.NonValidated.TryGetValues("Sforce-Limit-Info", out var values) && values.Count > 0
+            && TryParseApiUsage(FirstValue(values), out var usage))
         {
             onApiUsage(usage);
             metrics.RecordApiUsage(usage);
@@ -41,7 +47,18 @@ internal sealed partial class TelemetryHandler(ILogger logger, TimeProvider time
         return response;
     }
 
-    /// <summary>Reads <c>api-usage=used/max</c>, tolerating further <c>; key=value</c> parts.</summary>
+    private static string FirstValue(System.Net.Http.Headers.HeaderStringValues values)
+    {
+        foreach (var value in values)
+        {
+            return value;
+        }
+
+        return "";
+    }
+
+    /// <summary>Reads <c>api-usage=used/max</c>, tolerating further <c>; key=value</c> parts. Every response carries it, so it is
+    /// read in place, without splitting it into strings.</summary>
     internal static bool TryParseApiUsage(string? header, out ApiUsage usage)
     {
         usage = new ApiUsage(0, 0);
@@ -50,17 +67,20 @@ internal sealed partial class TelemetryHandler(ILogger logger, TimeProvider time
             return false;
         }
 
-        foreach (var part in header.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var range in header.AsSpan().Split(';'))
         {
+            var part = header.AsSpan(range).Trim();
             if (!part.StartsWith("api-usage=", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
 
-            var numbers = part["api-usage=".Length..].Split('/');
-            if (numbers.Length == 2
-                && long.TryParse(numbers[0], NumberStyles.None, CultureInfo.InvariantCulture, out var used)
-                && long.TryParse(numbers[1], NumberStyles.None, CultureInfo.InvariantCulture, out var max))
+            var numbers = part["api-usage=".Length..];
+            var slash = numbers.IndexOf('/');
+            if (slash >= 0
+                && numbers[(slash + 1)..].IndexOf('/') < 0
+                && long.TryParse(numbers[..slash], NumberStyles.None, CultureInfo.InvariantCulture, out var used)
+                && long.TryParse(numbers[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var max))
             {
                 usage = new ApiUsage(used, max);
                 return true;

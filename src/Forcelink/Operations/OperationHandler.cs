@@ -320,7 +320,9 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
     private async Task<OperationResult> GetAsync(GetOperation get, CancellationToken cancellationToken)
     {
         var record = await _client.GetAsync(get.ObjectName, get.Id, get.Fields, cancellationToken).ConfigureAwait(false);
-        return OperationResult.WithRecord(record.Id, Strip(record.Fields));
+
+        // The record was read for this answer alone: its fields become the answer as they are, not a copy.
+        return OperationResult.WithRecord(record.Id, StripInPlace(record.Fields));
     }
 
     private async Task<OperationResult> FindAsync(FindOperation find, CancellationToken cancellationToken)
@@ -527,6 +529,21 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         }
 
         return copy;
+    }
+
+    /// <summary>As <see cref="Strip"/>, for fields nothing else holds: removes <c>attributes</c> where they are.</summary>
+    private static JsonObject StripInPlace(JsonObject fields)
+    {
+        fields.Remove("attributes");
+        foreach (var (_, value) in fields)
+        {
+            if (value is JsonObject nested)
+            {
+                StripInPlace(nested);
+            }
+        }
+
+        return fields;
     }
 
     private static bool IsExpected(SalesforceException e) =>

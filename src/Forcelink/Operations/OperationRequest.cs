@@ -303,10 +303,23 @@ public sealed partial record OperationRequest
     // Exactly a name, in any case: Enum.TryParse would also take " get", "1" and "create,get" (which is Get).
     internal static bool TryParseKind(string text, out OperationKind kind)
     {
-        var name = Enum.GetNames<OperationKind>().FirstOrDefault(n => n.Equals(text, StringComparison.OrdinalIgnoreCase));
-        kind = name is null ? default : Enum.Parse<OperationKind>(name);
-        return name is not null;
+        // Names only: Enum.TryParse would also take numbers and comma-separated lists.
+        for (var i = 0; i < KindNames.Length; i++)
+        {
+            if (KindNames[i].Equals(text, StringComparison.OrdinalIgnoreCase))
+            {
+                kind = KindValues[i];
+                return true;
+            }
+        }
+
+        kind = default;
+        return false;
     }
+
+    // In the same order: both sorted by value.
+    private static readonly string[] KindNames = Enum.GetNames<OperationKind>();
+    private static readonly OperationKind[] KindValues = Enum.GetValues<OperationKind>();
 
     // A refusal names the setting that decides it, and a rule for it that would allow the request: the administrator
     // who reads it needs nothing else to change the policy, or to decide not to.

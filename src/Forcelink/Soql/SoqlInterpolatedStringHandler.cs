@@ -1,5 +1,5 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace Forcelink.Soql;
 
@@ -7,23 +7,20 @@ namespace Forcelink.Soql;
 [InterpolatedStringHandler]
 public ref struct SoqlInterpolatedStringHandler
 {
-    private StringBuilder? _builder;
+    // The runtime's own handler: text goes into a pooled buffer and numbers and dates are formatted in place, so binding
+    // allocates only the query string.
+    private DefaultInterpolatedStringHandler _text;
 
     /// <summary>Called by the compiler.</summary>
     public SoqlInterpolatedStringHandler(int literalLength, int formattedCount) =>
-        _builder = new StringBuilder(literalLength + (formattedCount * 16));
+        _text = new DefaultInterpolatedStringHandler(literalLength + (formattedCount * 24), formattedCount, CultureInfo.InvariantCulture);
 
     /// <summary>Called by the compiler for the query's own text.</summary>
-    public readonly void AppendLiteral(string value) => _builder!.Append(value);
+    public void AppendLiteral(string value) => _text.AppendLiteral(value);
 
     /// <summary>Called by the compiler for each hole: binds the value as a literal of its type. There is no overload taking a
     /// format string, so <c>{value:N2}</c> does not compile: the type alone decides how a value is written.</summary>
-    public readonly void AppendFormatted<T>(T value) => SoqlLiteral.Append(_builder!, value);
+    public void AppendFormatted<T>(T value) => SoqlLiteral.Append(ref _text, value);
 
-    internal string ToStringAndClear()
-    {
-        var text = _builder!.ToString();
-        _builder = null;
-        return text;
-    }
+    internal string ToStringAndClear() => _text.ToStringAndClear();
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Forcelink.Soql;
 
 /// <summary>
@@ -44,12 +42,7 @@ public readonly struct SoqlLike : IEquatable<SoqlLike>
     public override int GetHashCode() => HashCode.Combine(Text, AnyBefore, AnyAfter);
 
     /// <summary>The literal as it appears in the query, such as <c>'50\%%'</c>.</summary>
-    public override string ToString()
-    {
-        var builder = new StringBuilder();
-        SoqlLiteral.AppendLike(builder, this);
-        return builder.ToString();
-    }
+    public override string ToString() => SoqlLiteral.Format(this);
 
     /// <summary>Equality.</summary>
     public static bool operator ==(SoqlLike left, SoqlLike right) => left.Equals(right);

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Forcelink.Soql;
@@ -7,45 +9,93 @@ namespace Forcelink.Soql;
 /// <summary>Writes values as SOQL literals, by type. The only place where a value becomes query text.</summary>
 internal static class SoqlLiteral
 {
+    private const string DateTimeFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    // Every character AppendEscaped rewrites: backslash, quotes and control characters; in LIKE also % and _.
+    private static readonly SearchValues<char> Escaped = SearchValues.Create("\\'\"\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+    private static readonly SearchValues<char> EscapedInLike = SearchValues.Create("\\'\"\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f%_");
+
+    /// <summary>Appends <paramref name="value"/> as a literal to text built elsewhere (the operations' generated queries).</summary>
     public static void Append(StringBuilder builder, object? value)
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 1, CultureInfo.InvariantCulture);
+        Append(ref text, value);
+        builder.Append(text.ToStringAndClear());
+    }
+
+    // Generic so that numbers and dates are matched and formatted without boxing (the JIT drops the other cases per type).
+    public static void Append<T>(ref DefaultInterpolatedStringHandler text, T value)
     {
         switch (value)
         {
             case null:
-                builder.Append("null");
+                text.AppendLiteral("null");
                 break;
             case string s:
-                AppendString(builder, s, like: false);
+                AppendString(ref text, s, like: false);
                 break;
             case char c:
-                AppendString(builder, c.ToString(), like: false);
+                AppendString(ref text, new ReadOnlySpan<char>(in c), like: false);
                 break;
             case SoqlLike like:
-                AppendLike(builder, like);
+                AppendLike(ref text, like);
                 break;
             case SoqlIdentifier identifier:
-                builder.Append(identifier.Name);
+                text.AppendLiteral(identifier.Name);
                 break;
             case SoqlIdentifierList identifiers:
-                builder.AppendJoin(", ", identifiers.Names);
+                for (var i = 0; i < identifiers.Names.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        text.AppendLiteral(", ");
+                    }
+
+                    text.AppendLiteral(identifiers.Names[i]);
+                }
+
                 break;
             case bool b:
-                builder.Append(b ? "true" : "false");
+                text.AppendLiteral(b ? "true" : "false");
                 break;
-            case int or long or short or byte or sbyte or uint or ulong or ushort or decimal:
-                builder.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture));
+            case int i:
+                text.AppendFormatted(i);
+                break;
+            case long l:
+                text.AppendFormatted(l);
+                break;
+            case short s:
+                text.AppendFormatted(s);
+                break;
+            case byte b:
+                text.AppendFormatted(b);
+                break;
+            case sbyte b:
+                text.AppendFormatted(b);
+                break;
+            case uint i:
+                text.AppendFormatted(i);
+                break;
+            case ulong l:
+                text.AppendFormatted(l);
+                break;
+            case ushort s:
+                text.AppendFormatted(s);
+                break;
+            case decimal d:
+                text.AppendFormatted(d);
                 break;
             case double d:
-                AppendFloating(builder, d);
+                AppendFloating(ref text, d);
                 break;
             case float f:
-                AppendFloating(builder, f);
+                AppendFloating(ref text, f);
                 break;
             case DateOnly date:
-                builder.Append(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                text.AppendFormatted(date, "yyyy-MM-dd");
                 break;
             case DateTimeOffset dateTime:
-                builder.Append(dateTime.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                text.AppendFormatted(dateTime.UtcDateTime, DateTimeFormat);
                 break;
             case DateTime dateTime:
                 if (dateTime.Kind == DateTimeKind.Unspecified)
@@ -54,13 +104,19 @@ internal static class SoqlLiteral
                         $"The DateTime {dateTime:O} has no time zone (Kind is Unspecified), so its instant is unknown: pass a DateTimeOffset or a UTC DateTime.");
                 }
 
-                builder.Append(dateTime.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+                text.AppendFormatted(dateTime.ToUniversalTime(), DateTimeFormat);
                 break;
             case Guid guid:
-                AppendString(builder, guid.ToString(), like: false);
+                // A Guid's text is hex digits and hyphens: nothing to escape.
+                text.AppendLiteral("'");
+                text.AppendFormatted(guid);
+                text.AppendLiteral("'");
+                break;
+            case IList items:
+                AppendList(ref text, items);
                 break;
             case IEnumerable items:
-                AppendList(builder, items);
+                AppendList(ref text, items);
                 break;
             default:
                 throw new ArgumentException(
@@ -69,81 +125,128 @@ internal static class SoqlLiteral
         }
     }
 
-    public static void AppendLike(StringBuilder builder, SoqlLike like)
+    public static string Format(SoqlLike like)
     {
-        var start = builder.Length;
-        AppendString(builder, like.Text ?? "", like: true);
-        if (like.AnyBefore)
-        {
-            builder.Insert(start + 1, '%');
-        }
-
-        if (like.AnyAfter)
-        {
-            builder.Insert(builder.Length - 1, '%');
-        }
+        var text = new DefaultInterpolatedStringHandler(0, 1, CultureInfo.InvariantCulture);
+        AppendLike(ref text, like);
+        return text.ToStringAndClear();
     }
 
-    /// <summary>Escapes per the SOQL reference: backslash, quotes and control characters; in LIKE also <c>%</c> and <c>_</c>.</summary>
-    public static void AppendString(StringBuilder builder, string value, bool like)
+    private static void AppendLike(ref DefaultInterpolatedStringHandler text, SoqlLike like)
     {
-        builder.Append('\'');
-        foreach (var c in value)
+        text.AppendLiteral(like.AnyBefore ? "'%" : "'");
+        AppendEscaped(ref text, like.Text ?? "", EscapedInLike);
+        text.AppendLiteral(like.AnyAfter ? "%'" : "'");
+    }
+
+    private static void AppendString(ref DefaultInterpolatedStringHandler text, scoped ReadOnlySpan<char> value, bool like)
+    {
+        text.AppendLiteral("'");
+        AppendEscaped(ref text, value, like ? EscapedInLike : Escaped);
+        text.AppendLiteral("'");
+    }
+
+    /// <summary>Escapes per the SOQL reference: backslash, quotes and control characters; in LIKE also <c>%</c> and <c>_</c>.
+    /// Runs of characters that need no escape are copied whole.</summary>
+    private static void AppendEscaped(ref DefaultInterpolatedStringHandler text, scoped ReadOnlySpan<char> value, SearchValues<char> escaped)
+    {
+        while (!value.IsEmpty)
         {
+            var next = value.IndexOfAny(escaped);
+            if (next < 0)
+            {
+                text.AppendFormatted(value);
+                return;
+            }
+
+            text.AppendFormatted(value[..next]);
+            var c = value[next];
             switch (c)
             {
-                case '\\': builder.Append(@"\\"); break;
-                case '\'': builder.Append(@"\'"); break;
-                case '"': builder.Append("\\\""); break;
-                case '\n': builder.Append(@"\n"); break;
-                case '\r': builder.Append(@"\r"); break;
-                case '\t': builder.Append(@"\t"); break;
-                case '\b': builder.Append(@"\b"); break;
-                case '\f': builder.Append(@"\f"); break;
-                case '%' when like: builder.Append(@"\%"); break;
-                case '_' when like: builder.Append(@"\_"); break;
-                case < ' ': builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"); break;
-                default: builder.Append(c); break;
+                case '\\': text.AppendLiteral(@"\\"); break;
+                case '\'': text.AppendLiteral(@"\'"); break;
+                case '"': text.AppendLiteral("\\\""); break;
+                case '\n': text.AppendLiteral(@"\n"); break;
+                case '\r': text.AppendLiteral(@"\r"); break;
+                case '\t': text.AppendLiteral(@"\t"); break;
+                case '\b': text.AppendLiteral(@"\b"); break;
+                case '\f': text.AppendLiteral(@"\f"); break;
+                case '%': text.AppendLiteral(@"\%"); break;
+                case '_': text.AppendLiteral(@"\_"); break;
+                default:
+                    text.AppendLiteral(@"\u");
+                    text.AppendFormatted((int)c, "x4");
+                    break;
             }
-        }
 
-        builder.Append('\'');
+            value = value[(next + 1)..];
+        }
     }
 
-    private static void AppendFloating(StringBuilder builder, double value)
+    private static void AppendFloating(ref DefaultInterpolatedStringHandler text, double value)
     {
         if (!double.IsFinite(value))
         {
             throw new ArgumentException($"SOQL has no literal for {value}: bind a finite number.");
         }
 
-        builder.Append(value.ToString("R", CultureInfo.InvariantCulture));
+        text.AppendFormatted(value, "R");
     }
 
-    private static void AppendList(StringBuilder builder, IEnumerable items)
+    private static void AppendList(ref DefaultInterpolatedStringHandler text, IList items)
     {
-        builder.Append('(');
+        // Indexed, so an array or list is read without an enumerator.
+        if (items.Count == 0)
+        {
+            throw EmptyList();
+        }
+
+        text.AppendLiteral("(");
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (i > 0)
+            {
+                text.AppendLiteral(", ");
+            }
+
+            AppendItem(ref text, items[i]);
+        }
+
+        text.AppendLiteral(")");
+    }
+
+    private static void AppendList(ref DefaultInterpolatedStringHandler text, IEnumerable items)
+    {
+        text.AppendLiteral("(");
         var count = 0;
         foreach (var item in items)
         {
-            if (item is IEnumerable and not string)
-            {
-                throw new ArgumentException("A list bound in SOQL cannot contain lists: bind a flat list of values for IN.");
-            }
-
             if (count++ > 0)
             {
-                builder.Append(", ");
+                text.AppendLiteral(", ");
             }
 
-            Append(builder, item);
+            AppendItem(ref text, item);
         }
 
         if (count == 0)
         {
-            throw new ArgumentException("An empty list cannot be bound for IN: SOQL has no empty list literal. Skip the query or the condition when there are no values.");
+            throw EmptyList();
         }
 
-        builder.Append(')');
+        text.AppendLiteral(")");
     }
+
+    private static void AppendItem(ref DefaultInterpolatedStringHandler text, object? item)
+    {
+        if (item is IEnumerable and not string)
+        {
+            throw new ArgumentException("A list bound in SOQL cannot contain lists: bind a flat list of values for IN.");
+        }
+
+        Append(ref text, item);
+    }
+
+    private static ArgumentException EmptyList() =>
+        new("An empty list cannot be bound for IN: SOQL has no empty list literal. Skip the query or the condition when there are no values.");
 }

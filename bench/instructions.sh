@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Instructions executed by the AOT bootstrap (valgrind's callgrind), beside bench/run.sh's timings: a cold start (process
+# start to exit: JWT login and one Lead create) and a warm get per invocation. Counts do not move with the machine's load
+# as times do, so they compare builds on a busy machine. Needs valgrind (apt-get install valgrind); perf stat would do
+# the same where the virtual machine exposes the CPU's counters (many do not).
+#   bench/instructions.sh [--quick]    --quick: 20 and 40 gets instead of 100 and 200
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+command -v valgrind >/dev/null || { echo "instructions.sh: valgrind is needed: apt-get install valgrind" >&2; exit 1; }
+dotnet build bench/Forcelink.Bench -c Release >&2
+deploy/build.sh >&2
+dotnet artifacts/bin/Forcelink.Bench/release/Forcelink.Bench.dll \
+  --bootstrap artifacts/lambda/bootstrap --managed none --client none --jsforce bench/jsforce \
+  --only instructions "$@"
