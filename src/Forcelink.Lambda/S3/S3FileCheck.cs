@@ -80,7 +80,14 @@ internal static partial class S3FileCheck
         }
         catch (CsvFormatException e)
         {
-            Problem(e.IsEncodingError ? $"the file is not UTF-8 text, so not a CSV file this function reads ({e.Message})" : e.Message.TrimEnd('.'));
+            Problem(e.IsEncodingError ? $"the file is not UTF-8 text, so not a CSV file this function reads ({e.Message.TrimEnd('.')})"
+                : header is null ? $"the file does not read as CSV: {e.Message.TrimEnd('.')}"
+                : e.Message.TrimEnd('.'));
+        }
+
+        if (header is null && total > 0)
+        {
+            return ([], 0, Describe(problems, total));
         }
 
         if (header is null)

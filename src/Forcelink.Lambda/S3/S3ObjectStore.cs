@@ -70,7 +70,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3)
     public async Task WriteTextAsync(string bucket, string key, string text, string contentType, CancellationToken cancellationToken = default)
     {
         using var body = new MemoryStream(Encoding.UTF8.GetBytes(text));
-        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, ContentType = contentType }, cancellationToken).ConfigureAwait(false);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, ContentType = contentType, UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
     }
 
     public S3ObjectWriter OpenWrite(string bucket, string key, string contentType) => new(s3, bucket, key, contentType);

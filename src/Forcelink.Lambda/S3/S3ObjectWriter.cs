@@ -47,7 +47,7 @@ internal sealed class S3ObjectWriter(IAmazonS3 s3, string bucket, string key, st
         if (_uploadId is null)
         {
             using var body = new MemoryStream(_buffer, 0, _length, writable: false);
-            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, ContentType = contentType }, cancellationToken).ConfigureAwait(false);
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, ContentType = contentType, UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -84,7 +84,7 @@ internal sealed class S3ObjectWriter(IAmazonS3 s3, string bucket, string key, st
         _uploadId ??= (await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key, ContentType = contentType }, cancellationToken).ConfigureAwait(false)).UploadId;
         var number = _parts.Count + 1;
         using var body = new MemoryStream(_buffer!, 0, _length, writable: false);
-        var response = await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = key, UploadId = _uploadId, PartNumber = number, InputStream = body, PartSize = _length }, cancellationToken).ConfigureAwait(false);
+        var response = await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = key, UploadId = _uploadId, PartNumber = number, InputStream = body, PartSize = _length, UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
         _parts.Add(new PartETag(number, response.ETag));
         _length = 0;
     }
