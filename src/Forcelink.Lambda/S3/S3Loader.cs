@@ -324,10 +324,13 @@ internal sealed partial class S3Loader(
         metrics.Record(S3MetricNames.RowsUnprocessed, summary.RowsUnprocessed, MetricUnit.Count, dimension);
     }
 
-    // How long a load may wait for its jobs: until the reserve before the deadline, kept to record it or write its results.
+    // How long a load may upload and wait for its jobs: until the reserve before the deadline, kept to record it or write its results.
     private TimeSpan UntilReserve(DateTimeOffset deadline)
     {
-        var left = deadline - options.Reserve - timeProvider.GetUtcNow();
+        // A short timeout keeps a quarter of what is left rather than all of it: the upload still gets its share.
+        var now = timeProvider.GetUtcNow();
+        var reserve = TimeSpan.FromTicks(Math.Min(options.Reserve.Ticks, (deadline - now).Ticks / 4));
+        var left = deadline - reserve - now;
         return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
