@@ -158,7 +158,7 @@ internal sealed partial class FunctionRoot : IDisposable
             var followUp = s3.QueueUrl is { } loadQueue && options.AwsCredentials is { } role && options.AwsRegion is { } awsRegion
                 ? new S3FollowUp(new AwsJsonClient(sqsHttp, role, awsRegion, Environment.GetEnvironmentVariable, timeProvider, loggerFactory.CreateLogger<AwsJsonClient>()), loadQueue, s3.FollowUpDelay)
                 : null;
-            s3Loader = new S3Loader(client, new S3ObjectStore(Own(S3ObjectStore.CreateClient())), s3, followUp, metrics, timeProvider, loggerFactory.CreateLogger<S3Loader>());
+            s3Loader = new S3Loader(client, new S3ObjectStore(Own(S3ObjectStore.CreateClient(Environment.GetEnvironmentVariable))), s3, followUp, metrics, timeProvider, loggerFactory.CreateLogger<S3Loader>());
             LogS3Loads(logger, s3.Bucket, s3.Prefix, s3.ResultsPrefix, followUp?.QueueUrl.AbsoluteUri ?? "(none: a running load's message is delivered again)");
         }
 

@@ -13,7 +13,24 @@ internal sealed class S3ObjectStore(IAmazonS3 s3)
 {
     /// <summary>A client for the function: region and credentials from the execution role's environment, few retries, and
     /// checksums only where S3 requires them (each one is a pass over a 5 MiB part that TLS already protects).</summary>
-    public static AmazonS3Client CreateClient() => new(Configure(new AmazonS3Config()));
+    /// <param name="getVariable">Reads <c>AWS_ENDPOINT_URL_S3</c> (else <c>AWS_ENDPOINT_URL</c>): an S3-compatible server or a
+    /// VPC endpoint, addressed path-style, as the AWS CLI's variables of the same names do.</param>
+    public static AmazonS3Client CreateClient(Func<string, string?> getVariable)
+    {
+        ArgumentNullException.ThrowIfNull(getVariable);
+        var config = Configure(new AmazonS3Config());
+        if ((getVariable("AWS_ENDPOINT_URL_S3") ?? getVariable("AWS_ENDPOINT_URL")) is { Length: > 0 } endpoint)
+        {
+            config.ServiceURL = endpoint;
+            config.ForcePathStyle = true;
+            if (getVariable("AWS_REGION") is { Length: > 0 } region)
+            {
+                config.AuthenticationRegion = region;
+            }
+        }
+
+        return new AmazonS3Client(config);
+    }
 
     public static AmazonS3Config Configure(AmazonS3Config config)
     {
