@@ -150,7 +150,8 @@ static async Task<(double Seconds, long PeakBytes, string Output)> RunAsync(stri
     var stdout = process.StandardOutput.ReadToEndAsync();
     var stderr = process.StandardError.ReadToEndAsync();
     var peak = 0L;
-    Task done = api is null ? process.WaitForExitAsync() : api.NextPostAsync(TimeSpan.FromMinutes(30));
+    var posted = api?.NextPostAsync(TimeSpan.FromMinutes(30));
+    var done = posted ?? process.WaitForExitAsync();
     while (!done.IsCompleted)
     {
         peak = Math.Max(peak, PeakResidentBytes(process.Id));
@@ -159,9 +160,9 @@ static async Task<(double Seconds, long PeakBytes, string Output)> RunAsync(stri
 
     var seconds = stopwatch.Elapsed.TotalSeconds;
     peak = Math.Max(peak, PeakResidentBytes(process.Id));
-    if (api is not null)
+    if (posted is not null)
     {
-        var post = await api.NextPostAsync();
+        var post = await posted;
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
         if (post.Kind != PostKind.Response || !post.Body.Contains("\"batchItemFailures\":[]", StringComparison.Ordinal))

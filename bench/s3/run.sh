@@ -28,5 +28,5 @@ mkdir -p artifacts/s3-bench
 deploy/build.sh --output artifacts/s3-bench/lambda > artifacts/s3-bench/bootstrap-build.log 2>&1 || { cat artifacts/s3-bench/bootstrap-build.log >&2; exit 1; }
 dotnet build src/Forcelink.Cli -c Release >&2
 dotnet run --project bench/s3/Forcelink.S3Bench.csproj -c Release -- \
-  --bootstrap artifacts/s3-bench/lambda/bootstrap --cli artifacts/bin/Forcelink.Cli/release/forcelink \
+  --bootstrap artifacts/s3-bench/lambda/bootstrap --cli artifacts/bin/Forcelink.Cli/release/Forcelink.Cli \
   --rows "$rows" --memory "$memory"
