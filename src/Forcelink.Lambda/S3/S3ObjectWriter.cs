@@ -14,10 +14,13 @@ internal sealed class S3ObjectWriter(IAmazonS3 s3, string bucket, string key, st
     public const int PartSize = 5 * 1024 * 1024;
 
     private readonly List<PartETag> _parts = [];
-    private byte[]? _buffer = new byte[PartSize];
+
+    // Grows to a part as bytes come: of a load's three results files, one that gets few rows never holds 5 MiB.
+    private byte[]? _buffer;
     private int _length;
     private string? _uploadId;
     private bool _completed;
+    private bool _closed;
 
     public string Key => key;
 
@@ -26,10 +29,17 @@ internal sealed class S3ObjectWriter(IAmazonS3 s3, string bucket, string key, st
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_buffer is null, this);
+        ObjectDisposedException.ThrowIf(_closed, this);
         Length += bytes.Length;
         while (bytes.Length > 0)
         {
+            if (_buffer is null || (_buffer.Length < PartSize && _length + bytes.Length > _buffer.Length))
+            {
+                var grown = new byte[Math.Min(PartSize, Math.Max(64 * 1024, Math.Max(2 * (_buffer?.Length ?? 0), _length + bytes.Length)))];
+                _buffer?.AsSpan(0, _length).CopyTo(grown);
+                _buffer = grown;
+            }
+
             var take = Math.Min(bytes.Length, PartSize - _length);
             bytes[..take].CopyTo(_buffer.AsMemory(_length));
             _length += take;
@@ -43,10 +53,10 @@ internal sealed class S3ObjectWriter(IAmazonS3 s3, string bucket, string key, st
 
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_buffer is null, this);
+        ObjectDisposedException.ThrowIf(_closed, this);
         if (_uploadId is null)
         {
-            using var body = new MemoryStream(_buffer, 0, _length, writable: false);
+            using var body = new MemoryStream(_buffer ?? [], 0, _length, writable: false);
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, ContentType = contentType, UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
         }
         else
@@ -60,11 +70,13 @@ internal sealed class S3ObjectWriter(IAmazonS3 s3, string bucket, string key, st
         }
 
         _completed = true;
+        _closed = true;
         _buffer = null;
     }
 
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         _buffer = null;
         if (_uploadId is not null && !_completed)
         {

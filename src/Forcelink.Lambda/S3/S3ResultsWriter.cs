@@ -114,12 +114,7 @@ internal sealed class S3ResultsWriter
 
         private async ValueTask FlushAsync(CancellationToken cancellationToken)
         {
-            foreach (var chunk in _text.GetChunks())
-            {
-                var bytes = Encoding.UTF8.GetBytes(chunk.Span.ToArray());
-                await Writer.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            }
-
+            await Writer.WriteAsync(Encoding.UTF8.GetBytes(_text.ToString()), cancellationToken).ConfigureAwait(false);
             _text.Clear();
         }
     }
