@@ -6,7 +6,8 @@
 # which needs dpkg's arm64 architecture);
 # and openssl, which the CLI tests use to check that 'forcelink keygen' writes a key and certificate openssl accepts;
 # then the npm packages of tests/interop (jsforce, the Salesforce CLI and a Node 22 binary) for the interop tests,
-# and of tests/dynamodb (dynalite, an in-memory DynamoDB) for the fleet tests and bench/fleet.
+# and of tests/dynamodb (dynalite, an in-memory DynamoDB) for the fleet tests and bench/fleet, and of tests/s3 (s3rver, an
+# S3 on loopback over a temporary folder) for the S3 load tests and bench/s3.
 # CI runs this as root on a clean Debian 12 machine. bench/run.sh passes --system: the Debian packages only.
 set -euo pipefail
 npm_packages=true
@@ -35,6 +36,7 @@ install_npm_packages() {
     here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
     "$here/npm-install.sh" "$here/interop"
     "$here/npm-install.sh" "$here/dynamodb"
+    "$here/npm-install.sh" "$here/s3"
   fi
 }
 

@@ -4,6 +4,7 @@ using Forcelink.Lambda.Failures;
 using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
+using Forcelink.Lambda.S3;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +25,8 @@ internal sealed partial class FunctionHandler(
     EmbeddedMetrics metrics,
     TimeProvider timeProvider,
     ILogger<FunctionHandler> logger,
-    FailureQueue? failureQueue = null)
+    FailureQueue? failureQueue = null,
+    S3Loader? s3Loader = null)
 {
     // Lambda's synchronous payload limit: an SQS batch or HTTP request can be larger than one operation, never larger than this.
     private const int MaxEventSize = 6 * 1024 * 1024;
@@ -40,6 +42,11 @@ internal sealed partial class FunctionHandler(
     {
         ArgumentNullException.ThrowIfNull(context);
         LogReceived(logger, eventJson.Length, context.RemainingTime.TotalMilliseconds);
+        if (s3Loader is not null && S3LoadEvent.TryRead(eventJson.Span, out var loadsFromSqs, out var loads))
+        {
+            return await s3Loader.HandleAsync(loadsFromSqs, loads, context.Deadline, cancellationToken).ConfigureAwait(false);
+        }
+
         var (sqs, batch, unidentified, document, error) = Open(eventJson);
         if (sqs && unidentified is not null)
         {

@@ -4,6 +4,7 @@ using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Failures;
 using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
+using Forcelink.Lambda.S3;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
 
@@ -151,8 +152,18 @@ internal sealed partial class FunctionRoot : IDisposable
             LogNoFailureQueue(logger, EnvironmentVariables.FailureQueueUrl);
         }
 
+        S3Loader? s3Loader = null;
+        if (S3LoadOptions.FromEnvironment(Environment.GetEnvironmentVariable) is { } s3)
+        {
+            var followUp = s3.QueueUrl is { } loadQueue && options.AwsCredentials is { } role && options.AwsRegion is { } awsRegion
+                ? new S3FollowUp(new AwsJsonClient(sqsHttp, role, awsRegion, Environment.GetEnvironmentVariable, timeProvider, loggerFactory.CreateLogger<AwsJsonClient>()), loadQueue, s3.FollowUpDelay)
+                : null;
+            s3Loader = new S3Loader(client, new S3ObjectStore(Own(S3ObjectStore.CreateClient(Environment.GetEnvironmentVariable))), s3, followUp, metrics, timeProvider, loggerFactory.CreateLogger<S3Loader>());
+            LogS3Loads(logger, s3.Bucket, s3.Prefix, s3.ResultsPrefix, followUp?.QueueUrl.AbsoluteUri ?? "(none: a running load's message is delivered again)");
+        }
+
         LogFleet(logger, fleet.TokenTable ?? "(memory)", fleet.TokenKmsKeyId is null ? "table encryption at rest" : "KMS", fleet.IdempotencyTable ?? "(none)");
-        Handler = new FunctionHandler(operations, metrics, timeProvider, loggerFactory.CreateLogger<FunctionHandler>(), failureQueue);
+        Handler = new FunctionHandler(operations, metrics, timeProvider, loggerFactory.CreateLogger<FunctionHandler>(), failureQueue, s3Loader);
     }
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Poison SQS messages go to the failure queue {QueueUrl} (through {Endpoint}) and are then deleted from their own")]
@@ -161,6 +172,9 @@ internal sealed partial class FunctionRoot : IDisposable
     [LoggerMessage(EventId = 6, Level = LogLevel.Information,
         Message = "{Variable} is not set: poison SQS messages stay failed items until their queue's redrive policy moves them to its dead-letter queue (their errors are only in these logs)")]
     private static partial void LogNoFailureQueue(ILogger logger, string variable);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "CSV files dropped at s3://{Bucket}/{Prefix} are loaded; results go to {ResultsPrefix}; follow-ups through {QueueUrl}")]
+    private static partial void LogS3Loads(ILogger logger, string bucket, string prefix, string resultsPrefix, string queueUrl);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Tokens shared through {TokenTable} ({Protection}); idempotency records in {IdempotencyTable}")]
     private static partial void LogFleet(ILogger logger, string tokenTable, string protection, string idempotencyTable);

@@ -294,6 +294,11 @@ internal sealed partial class AwsJsonClient
                 writer.WriteStartObject();
                 writer.WriteString("Id", entry.Id);
                 writer.WriteString("MessageBody", entry.Body);
+                if (entry.DelaySeconds is { } delay)
+                {
+                    writer.WriteNumber("DelaySeconds", delay);
+                }
+
                 if (entry.Attributes.Count > 0)
                 {
                     writer.WriteStartObject("MessageAttributes");

@@ -5,9 +5,9 @@ namespace Forcelink.Lambda.Configuration;
 /// <summary>
 /// One message of a <c>SendMessageBatch</c> call: <paramref name="Id"/> names it within the call; the attributes are
 /// String attributes; a FIFO queue needs <paramref name="GroupId"/>, and <paramref name="DeduplicationId"/> makes SQS
-/// drop a repeat sent within five minutes.
+/// drop a repeat sent within five minutes; <paramref name="DelaySeconds"/> (0 to 900) holds the message back that long.
 /// </summary>
-internal sealed record SqsBatchEntry(string Id, string Body, IReadOnlyList<(string Name, string Value)> Attributes, string? GroupId = null, string? DeduplicationId = null);
+internal sealed record SqsBatchEntry(string Id, string Body, IReadOnlyList<(string Name, string Value)> Attributes, string? GroupId = null, string? DeduplicationId = null, int? DelaySeconds = null);
 
 /// <summary>Which entries of a <c>SendMessageBatch</c> call SQS took, and why each other one was not sent.</summary>
 internal sealed record SqsBatchResult(IReadOnlyCollection<string> Sent, IReadOnlyDictionary<string, string> Failed)

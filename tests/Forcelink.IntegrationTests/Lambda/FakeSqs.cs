@@ -235,6 +235,9 @@ public sealed class FakeSqs : IAsyncDisposable
                 {
                     ["MessageGroupId"] = entry["MessageGroupId"]?.DeepClone(),
                     ["MessageDeduplicationId"] = entry["MessageDeduplicationId"]?.DeepClone(),
+
+                    // Not held back here: the delay asked for is kept for the test to read.
+                    ["DelaySeconds"] = entry["DelaySeconds"]?.DeepClone(),
                 },
             });
             successful.Add((JsonNode)new JsonObject { ["Id"] = id, ["MessageId"] = messageId, ["MD5OfMessageBody"] = Md5(text) });
