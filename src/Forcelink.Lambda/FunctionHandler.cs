@@ -158,18 +158,20 @@ internal sealed partial class FunctionHandler(
         while (SqsEvent.ReadMessages(eventJson.Span, ref cursor, SqsSlice) is { Count: > 0 } messages)
         {
             count += messages.Count;
-            var valid = messages.Where(m => m.Request is not null).ToList();
-            var results = await operations.HandleBatchAsync([.. valid.Select(m => m.Request!)], deadline, cancellationToken).ConfigureAwait(false);
-            foreach (var message in messages.Where(m => m.Error is not null))
-            {
-                Fail(message, message.Error!);
-            }
-
-            for (var i = 0; i < valid.Count; i++)
+            var results = await BatchAnswers.RunAsync(
+                messages,
+                (SqsEvent.Message message, out OperationRequest? request) =>
+                {
+                    request = message.Request;
+                    return message.Error;
+                },
+                (requests, token) => operations.HandleBatchAsync(requests, deadline, token),
+                cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < messages.Count; i++)
             {
                 if (!results[i].IsSuccess)
                 {
-                    Fail(valid[i], results[i]);
+                    Fail(messages[i], results[i]);
                 }
             }
         }
