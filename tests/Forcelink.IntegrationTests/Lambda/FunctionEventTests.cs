@@ -161,7 +161,8 @@ public sealed class FunctionEventTests
         records.Add((JsonNode)new JsonObject { ["messageId"] = "bad", ["body"] = "{not json", ["eventSource"] = "aws:sqs" });
         var answer = await InvokeAsync(sut, fixture, new JsonObject { ["Records"] = records }.ToJsonString());
 
-        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"bad"},{"itemIdentifier":"m3"}]}""", answer.ToJsonString());
+        // In message order, as the batch was delivered.
+        Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m3"},{"itemIdentifier":"bad"}]}""", answer.ToJsonString());
         Assert.Equal(1, fixture.Emulator.Host.Org.ApiUsed - before);
         Assert.Equal(9, await fixture.Client.CountAsync($"SELECT COUNT() FROM Lead WHERE Company = {"Queue"}").WaitAsync(Timeout));
     }
