@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Forcelink.Lambda.Events;
 using Forcelink.Lambda.Failures;
-using Forcelink.Lambda.Fleet;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.Lambda;
 

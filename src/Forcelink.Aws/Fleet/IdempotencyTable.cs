@@ -2,7 +2,7 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
-namespace Forcelink.Lambda.Fleet;
+namespace Forcelink.Aws.Fleet;
 
 /// <summary>What claiming an idempotency key found.</summary>
 internal enum ClaimOutcome

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Forcelink.Authentication;
 using Microsoft.Extensions.Logging;
 
-namespace Forcelink.Lambda.Fleet;
+namespace Forcelink.Aws.Fleet;
 
 /// <summary>
 /// Shares one Salesforce login among every container of a function (and every function with the same login) through

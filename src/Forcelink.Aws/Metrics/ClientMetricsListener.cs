@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 
-namespace Forcelink.Lambda.Observability;
+namespace Forcelink.Aws.Metrics;
 
 /// <summary>
-/// Listens to the client's instruments on the <c>Forcelink</c> meter of one <see cref="FunctionMeterFactory"/> and hands
+/// Listens to the client's instruments on the <c>Forcelink</c> meter of one meter factory and hands
 /// their totals since the last flush to the EMF writer: logins (each one of the user's 3,600 per hour), retries and the
 /// org's API usage. The same figures reach OpenTelemetry users through the meter itself.
 /// </summary>

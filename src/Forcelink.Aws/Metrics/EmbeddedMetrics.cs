@@ -2,13 +2,13 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace Forcelink.Lambda.Observability;
+namespace Forcelink.Aws.Metrics;
 
 /// <summary>
 /// Collects metrics during an invocation and writes them as CloudWatch Embedded Metric Format lines on flush:
 /// one JSON line per dimension set, which Lambda's log pipeline turns into metrics without any API call.
 /// </summary>
-internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvider, CurrentInvocation invocation, string metricNamespace = EmbeddedMetrics.DefaultNamespace)
+internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvider, Func<string?>? requestId = null, string metricNamespace = EmbeddedMetrics.DefaultNamespace)
 {
     public const string DefaultNamespace = "Forcelink";
 
@@ -133,9 +133,9 @@ internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvid
                 }
             }
 
-            if (invocation.RequestId is { } requestId)
+            if (requestId?.Invoke() is { } id)
             {
-                json.WriteString("requestId", requestId);
+                json.WriteString("requestId", id);
             }
 
             json.WriteEndObject();
