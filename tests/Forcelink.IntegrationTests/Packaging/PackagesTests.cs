@@ -95,9 +95,12 @@ public sealed partial class PackagesTests
             Assert.True(id.Success, run);
             Assert.Equal(1, emulator.LoginCount(EmulatorFixture.Username));
 
+            // NuGet refuses --add-source beside source mapping, and a tool package has no dependencies: nuget.org plus the folder.
+            var toolConfig = Path.Combine(work.FullName, "tool.nuget.config");
+            await File.WriteAllTextAsync(toolConfig, NuGetConfigWithoutMapping().Replace("{nuget.org}", NuGetOrg(await File.ReadAllTextAsync(config)), StringComparison.Ordinal));
             var tools = Path.Combine(work.FullName, "tools");
             await DotnetAsync(
-                ["tool", "install", "--tool-path", tools, "--add-source", feed, "--configfile", config, "--version", version, "Forcelink.Cli"],
+                ["tool", "install", "--tool-path", tools, "--add-source", feed, "--configfile", toolConfig, "--version", version, "Forcelink.Cli"],
                 work.FullName, environment);
             var (exitCode, demo) = await ProcessRunner.RunAsync(Path.Combine(tools, "forcelink"), ["demo"], Timeout, environment, work.FullName);
             Assert.True(exitCode == 0, demo);
@@ -176,6 +179,21 @@ public sealed partial class PackagesTests
             </configuration>
             """;
     }
+
+    private static string NuGetConfigWithoutMapping() => """
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="nuget.org" value="{nuget.org}" />
+          </packageSources>
+        </configuration>
+        """;
+
+    private static string NuGetOrg(string config) => NuGetOrgSource().Match(config).Groups["url"].Value;
+
+    [GeneratedRegex("""<add key="nuget.org" value="(?<url>[^"]+)" />""")]
+    private static partial Regex NuGetOrgSource();
 
     private static Task<EmulatorHost> StartEmulatorAsync()
     {
