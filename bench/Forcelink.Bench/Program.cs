@@ -5,11 +5,11 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Forcelink.Authentication;
+using Forcelink.Aws.Metrics;
 using Forcelink.Bench;
 using Forcelink.Emulator.Hosting;
 using Forcelink.IntegrationTests.Lambda;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -605,8 +605,8 @@ namespace Forcelink.Bench
             var credential = new JwtBearerCredential(
                 new JwtBearerCredentialOptions { LoginUrl = emulator.BaseUrl, ConsumerKey = environment["FORCELINK_CONSUMER_KEY"], Username = environment["FORCELINK_USERNAME"] }, key, tokenHttp);
             using var client = new Forcelink.SalesforceClient(credential, new Forcelink.SalesforceClientOptions { ApiVersion = "62.0", Transport = transport });
-            var metrics = new EmbeddedMetrics(TextWriter.Null, TimeProvider.System, new CurrentInvocation());
-            var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+            var metrics = new EmbeddedMetrics(TextWriter.Null, TimeProvider.System);
+            var operations = new Forcelink.Aws.Fleet.IdempotentOperationHandler(
                 new OperationHandler(client), null, "forcelink-bench", TimeSpan.FromHours(1), TimeProvider.System, NullLogger.Instance);
             var handler = new FunctionHandler(operations, metrics, TimeProvider.System, NullLogger<FunctionHandler>.Instance);
             var id = await client.CreateAsync(new Forcelink.Records.Lead { LastName = "Warm", Company = "Bench" });

@@ -3,10 +3,10 @@ using System.Net;
 using System.Text;
 using Forcelink.Authentication;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.Bench;
 
@@ -28,9 +28,9 @@ internal static class WarmAllocations
         using var transport = new StubTransport();
         var token = new AccessToken("00Dbench!token", new Uri("https://bench.my.salesforce.com"), DateTimeOffset.UnixEpoch);
         using var client = new SalesforceClient(new AccessTokenCredential(token), new SalesforceClientOptions { ApiVersion = "62.0", Transport = transport });
-        var metrics = new EmbeddedMetrics(TextWriter.Null, TimeProvider.System, new CurrentInvocation());
+        var metrics = new EmbeddedMetrics(TextWriter.Null, TimeProvider.System);
         var operations = new OperationHandler(client);
-        var idempotent = new Lambda.Fleet.IdempotentOperationHandler(operations, null, "forcelink-bench", TimeSpan.FromHours(1), TimeProvider.System, NullLogger.Instance);
+        var idempotent = new Aws.Fleet.IdempotentOperationHandler(operations, null, "forcelink-bench", TimeSpan.FromHours(1), TimeProvider.System, NullLogger.Instance);
         var handler = new FunctionHandler(idempotent, metrics, TimeProvider.System, NullLogger<FunctionHandler>.Instance);
         var getEvent = Encoding.UTF8.GetBytes($$"""{"operation":"get","object":"Lead","id":"{{Id}}","fields":["Id","LastName","Company","Status"]}""");
         using var bare = new HttpClient(transport, disposeHandler: false);

@@ -4,10 +4,10 @@ using System.Text.Json.Nodes;
 using Forcelink.Authentication;
 using Forcelink.Emulator.Hosting;
 using Forcelink.Fleet.Testing;
-using Forcelink.Lambda.Fleet;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.FleetSimulation;
 

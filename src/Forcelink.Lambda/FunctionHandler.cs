@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Forcelink.Lambda.Events;
 using Forcelink.Lambda.Failures;
-using Forcelink.Lambda.Fleet;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Lambda.S3;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.Lambda;
 

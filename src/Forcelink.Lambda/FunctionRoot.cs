@@ -2,11 +2,13 @@ using Amazon.DynamoDBv2;
 using Amazon.KeyManagementService;
 using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Failures;
-using Forcelink.Lambda.Fleet;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.S3;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Fleet;
+using Forcelink.Aws.Secrets;
+using Forcelink.Aws;
 
 namespace Forcelink.Lambda;
 

@@ -3,6 +3,7 @@ using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Microsoft.Extensions.Logging;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.Lambda;
 
@@ -40,7 +41,7 @@ internal static partial class Program
         using var loopback = RuntimeApiClient.CreateHttpClient();
         using var meters = new FunctionMeterFactory();
         using var clientMetrics = new ClientMetricsListener(meters);
-        var metrics = new EmbeddedMetrics(output, timeProvider, invocation) { Client = clientMetrics };
+        var metrics = new EmbeddedMetrics(output, timeProvider, () => invocation.RequestId) { Client = clientMetrics };
         var runtime = new LambdaRuntime(
             new RuntimeApiClient(loopback, runtimeApi, timeProvider),
             timeProvider,

@@ -1,7 +1,9 @@
 using Forcelink.Configuration;
 using Forcelink.Authentication;
-using Forcelink.Lambda.Observability;
 using Microsoft.Extensions.Logging;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Secrets;
+using Forcelink.Aws;
 
 namespace Forcelink.Lambda.Configuration;
 

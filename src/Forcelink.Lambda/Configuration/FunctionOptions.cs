@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Forcelink.Authentication;
 using Forcelink.Configuration;
 using Forcelink.Operations;
+using Forcelink.Aws;
 
 namespace Forcelink.Lambda.Configuration;
 

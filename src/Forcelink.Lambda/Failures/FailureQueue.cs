@@ -2,11 +2,11 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Events;
 using Forcelink.Lambda.Observability;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
+using Forcelink.Aws;
 
 namespace Forcelink.Lambda.Failures;
 

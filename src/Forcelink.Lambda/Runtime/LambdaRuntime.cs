@@ -1,5 +1,6 @@
 using Forcelink.Lambda.Observability;
 using Microsoft.Extensions.Logging;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.Lambda.Runtime;
 

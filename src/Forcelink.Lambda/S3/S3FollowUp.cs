@@ -1,4 +1,4 @@
-using Forcelink.Lambda.Configuration;
+using Forcelink.Aws;
 
 namespace Forcelink.Lambda.S3;
 

@@ -1,5 +1,5 @@
+using Forcelink.Aws;
 using System.Globalization;
-using Forcelink.Lambda.Configuration;
 
 namespace Forcelink.Lambda.S3;
 

@@ -3,8 +3,8 @@ using Amazon.S3;
 using Forcelink.Bulk;
 using Forcelink.Csv;
 using Forcelink.Lambda.Events;
-using Forcelink.Lambda.Observability;
 using Microsoft.Extensions.Logging;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.Lambda.S3;
 

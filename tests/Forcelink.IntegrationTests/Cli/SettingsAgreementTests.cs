@@ -1,5 +1,6 @@
 using Forcelink.Cli.Commands;
 using Forcelink.Lambda.Configuration;
+using Forcelink.Aws;
 
 namespace Forcelink.IntegrationTests.Cli;
 

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using Forcelink.IntegrationTests.Library;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.IntegrationTests.Deploy;
 
@@ -59,8 +59,8 @@ public sealed class SampleEventTests
 
     private static FunctionHandler CreateSut(ClientFixture fixture)
     {
-        var metrics = new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time, new CurrentInvocation());
-        var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+        var metrics = new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time);
+        var operations = new Forcelink.Aws.Fleet.IdempotentOperationHandler(
             new OperationHandler(fixture.Client), null, "forcelink", TimeSpan.FromHours(1), fixture.Emulator.Time, NullLogger.Instance);
         return new FunctionHandler(operations, metrics, fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
     }

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
 using Forcelink.Fleet.Testing;
-using Forcelink.Lambda.Fleet;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.IntegrationTests.Fleet;
 

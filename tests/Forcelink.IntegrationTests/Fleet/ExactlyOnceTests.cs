@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 using Forcelink.Emulator.Hosting;
 using Forcelink.IntegrationTests.Library;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Fleet;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Forcelink.Tests.Lambda;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.IntegrationTests.Fleet;
 
@@ -206,7 +206,7 @@ public sealed class ExactlyOnceTests(DynamoDbFixture dynamoDb) : IClassFixture<D
     {
         var client = lose is null ? _fixture.Client : _fixture.CreateClient(o => o.Transport = lose);
         var idempotency = table ? new IdempotencyTable(dynamoDb.Client, await dynamoDb.CreateIdempotencyTableAsync()) : null;
-        var metrics = new EmbeddedMetrics(new StringWriter(), _fixture.Emulator.Time, new CurrentInvocation());
+        var metrics = new EmbeddedMetrics(new StringWriter(), _fixture.Emulator.Time);
         return new FunctionHandler(Idempotent(idempotency, keyField, client), metrics, _fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
     }
 

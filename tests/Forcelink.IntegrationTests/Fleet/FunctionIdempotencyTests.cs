@@ -2,12 +2,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Forcelink.IntegrationTests.Library;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Fleet;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Forcelink.Tests.Lambda;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.IntegrationTests.Fleet;
 
@@ -49,7 +49,7 @@ public sealed class FunctionIdempotencyTests(DynamoDbFixture dynamoDb) : IClassF
         var table = new IdempotencyTable(dynamoDb.Client, await dynamoDb.CreateIdempotencyTableAsync());
         var operations = new IdempotentOperationHandler(
             new OperationHandler(_fixture.Client), table, "forcelink-test", TimeSpan.FromHours(1), _fixture.Emulator.Time, NullLogger.Instance);
-        var metrics = new EmbeddedMetrics(new StringWriter(), _fixture.Emulator.Time, new CurrentInvocation());
+        var metrics = new EmbeddedMetrics(new StringWriter(), _fixture.Emulator.Time);
         return new FunctionHandler(operations, metrics, _fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
     }
 

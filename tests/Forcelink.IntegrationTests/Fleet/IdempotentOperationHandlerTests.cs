@@ -1,9 +1,9 @@
 using Forcelink.Tests.TestDoubles;
 using System.Text.Json.Nodes;
 using Forcelink.IntegrationTests.Library;
-using Forcelink.Lambda.Fleet;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.IntegrationTests.Fleet;
 

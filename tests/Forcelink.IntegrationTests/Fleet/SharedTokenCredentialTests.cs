@@ -2,9 +2,9 @@ using Amazon.DynamoDBv2.Model;
 using Forcelink.Authentication;
 using Forcelink.Fleet.Testing;
 using Forcelink.IntegrationTests.Emulator;
-using Forcelink.Lambda.Fleet;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.IntegrationTests.Fleet;
 

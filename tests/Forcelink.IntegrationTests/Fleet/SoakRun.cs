@@ -8,12 +8,12 @@ using Amazon.Runtime;
 using Forcelink.Authentication;
 using Forcelink.Emulator.Hosting;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Fleet;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.Fleet.Testing;
 
@@ -427,7 +427,7 @@ internal sealed class SoakRun : IAsyncDisposable
             _time,
             NullLogger.Instance);
         var logs = new NotStartedCounter();
-        var function = new FunctionHandler(operations, new EmbeddedMetrics(TextWriter.Null, _time, new CurrentInvocation()), _time, logs);
+        var function = new FunctionHandler(operations, new EmbeddedMetrics(TextWriter.Null, _time), _time, logs);
         return new Container(killSwitch, credential, client, dynamoDb, tokenHttp, function, logs);
     }
 

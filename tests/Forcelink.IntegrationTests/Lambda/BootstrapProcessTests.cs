@@ -53,7 +53,7 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         var bootstrap = await build.GetBootstrapAsync();
         await using var api = await FakeRuntimeApi.StartAsync();
         api.ResponseCheck = (e, body) => Forcelink.Tests.Lambda.EventContract.ProblemAnswering(e, System.Text.Encoding.UTF8.GetBytes(body));
-        var role = new Forcelink.Lambda.Configuration.AwsCredentials("ASIAPROCESS", "process-secret-access-key", "process-session-token");
+        var role = new Forcelink.Aws.AwsCredentials("ASIAPROCESS", "process-secret-access-key", "process-session-token");
         await using var aws = await FakeAwsJsonApi.StartAsync(role, "eu-west-1");
         await using var emulator = await Emulator.EmulatorFixture.StartAsync();
         aws.Secrets["forcelink/jwt-key"] = Emulator.EmulatorFixture.Key.ExportPkcs8PrivateKeyPem();
@@ -86,8 +86,8 @@ public sealed class BootstrapProcessTests(BootstrapBuild build) : IClassFixture<
         var bootstrap = await build.GetBootstrapAsync();
         await using var dynalite = await Forcelink.Fleet.Testing.DynaliteProcess.StartAsync();
         using var dynamoDb = dynalite.CreateClient();
-        await Forcelink.Fleet.Testing.DynaliteProcess.CreateTableAsync(dynamoDb, "tokens", Forcelink.Lambda.Fleet.TokenTable.KeyAttribute);
-        await Forcelink.Fleet.Testing.DynaliteProcess.CreateTableAsync(dynamoDb, "idempotency", Forcelink.Lambda.Fleet.IdempotencyTable.KeyAttribute);
+        await Forcelink.Fleet.Testing.DynaliteProcess.CreateTableAsync(dynamoDb, "tokens", Forcelink.Aws.Fleet.TokenTable.KeyAttribute);
+        await Forcelink.Fleet.Testing.DynaliteProcess.CreateTableAsync(dynamoDb, "idempotency", Forcelink.Aws.Fleet.IdempotencyTable.KeyAttribute);
         // The processes run on the real clock, and the stored token ends by Salesforce's issued_at: the org must agree.
         await using var emulator = await Emulator.EmulatorFixture.StartAsync(o => o.TimeProvider = TimeProvider.System);
         using var kms = new Fleet.FakeKms();

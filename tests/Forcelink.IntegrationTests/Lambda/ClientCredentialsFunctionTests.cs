@@ -4,12 +4,15 @@ using Forcelink.Emulator.Hosting;
 using Forcelink.IntegrationTests.Emulator;
 using Forcelink.Lambda;
 using Forcelink.Lambda.Configuration;
-using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Fleet;
+using Forcelink.Aws.Secrets;
+using Forcelink.Aws;
 
 namespace Forcelink.IntegrationTests.Lambda;
 
@@ -148,7 +151,7 @@ public sealed class ClientCredentialsFunctionTests : IAsyncLifetime, IDisposable
             new HttpClient(),
             time,
             loggerFactory,
-            new EmbeddedMetrics(TextWriter.Synchronized(_output), time, new CurrentInvocation())).WaitAsync(Timeout);
+            new EmbeddedMetrics(TextWriter.Synchronized(_output), time)).WaitAsync(Timeout);
         Assert.Null(key);
         options.Client.TimeProvider = time;
         options.Client.LoggerFactory = loggerFactory;
@@ -156,7 +159,7 @@ public sealed class ClientCredentialsFunctionTests : IAsyncLifetime, IDisposable
         var client = new SalesforceClient(credential, options.Client);
         var operations = new IdempotentOperationHandler(
             new OperationHandler(client, options.Policy), null, "forcelink", IdempotentOperationHandler.DefaultExpiry, time, NullLogger.Instance);
-        var metrics = new EmbeddedMetrics(TextWriter.Null, time, new CurrentInvocation());
+        var metrics = new EmbeddedMetrics(TextWriter.Null, time);
         return (new FunctionHandler(operations, metrics, time, loggerFactory.CreateLogger<FunctionHandler>()), client);
     }
 

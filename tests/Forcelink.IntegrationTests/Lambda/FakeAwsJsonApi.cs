@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Forcelink.Lambda.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Forcelink.Aws;
 
 namespace Forcelink.IntegrationTests.Lambda;
 

@@ -2,11 +2,11 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Forcelink.IntegrationTests.Library;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Forcelink.Tests.Lambda;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.IntegrationTests.Lambda;
 
@@ -201,8 +201,8 @@ public sealed class FunctionEventTests
     private static FunctionHandler CreateSut(ClientFixture fixture, out StringWriter output, OperationPolicy? policy = null)
     {
         output = new StringWriter();
-        var metrics = new EmbeddedMetrics(output, fixture.Emulator.Time, new CurrentInvocation());
-        var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+        var metrics = new EmbeddedMetrics(output, fixture.Emulator.Time);
+        var operations = new Forcelink.Aws.Fleet.IdempotentOperationHandler(
             new OperationHandler(fixture.Client, policy), null, "forcelink", TimeSpan.FromHours(1), fixture.Emulator.Time, NullLogger.Instance);
         return new FunctionHandler(operations, metrics, fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
     }

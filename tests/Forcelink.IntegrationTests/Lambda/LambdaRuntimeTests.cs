@@ -3,7 +3,6 @@ using System.Text.Json;
 using Forcelink.IntegrationTests.Library;
 using Forcelink.Lambda;
 using Forcelink.Lambda.Configuration;
-using Forcelink.Lambda.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
@@ -11,6 +10,8 @@ using Forcelink.Tests.Lambda;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Fleet;
 
 namespace Forcelink.IntegrationTests.Lambda;
 
@@ -47,7 +48,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
             _time,
             loggerFactory.CreateLogger<LambdaRuntime>(),
             invocation,
-            new EmbeddedMetrics(output, _time, invocation),
+            new EmbeddedMetrics(output, _time, () => invocation.RequestId),
             runOnce);
     }
 
@@ -300,7 +301,7 @@ public sealed class LambdaRuntimeTests : IAsyncLifetime, IDisposable
     {
         await using var fixture = await ClientFixture.StartAsync();
         var operations = new IdempotentOperationHandler(new OperationHandler(fixture.Client), null, "forcelink", TimeSpan.FromHours(1), fixture.Emulator.Time, NullLogger.Instance);
-        var function = new FunctionHandler(operations, new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time, new CurrentInvocation()), fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
+        var function = new FunctionHandler(operations, new EmbeddedMetrics(TextWriter.Null, fixture.Emulator.Time), fixture.Emulator.Time, NullLogger<FunctionHandler>.Instance);
         var random = new Random(20261208);
         var events = Enumerable.Range(0, 300).Select(_ => EventFuzzer.Generate(random)).ToList();
         var requestIds = events.Select(e => _api.Enqueue(e, Start)).ToList();

@@ -4,12 +4,12 @@ using System.Text.RegularExpressions;
 using Forcelink.Emulator.Hosting;
 using Forcelink.IntegrationTests.Library;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Failures;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws;
 
 namespace Forcelink.IntegrationTests.Lambda;
 
@@ -185,8 +185,8 @@ public sealed class PoisonMessageTests : IAsyncLifetime
     private FunctionHandler CreateSut(Uri? failureQueue, AwsCredentials? role = null)
     {
         var time = _fixture.Emulator.Time;
-        var metrics = new EmbeddedMetrics(new StringWriter(), time, new CurrentInvocation());
-        var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+        var metrics = new EmbeddedMetrics(new StringWriter(), time);
+        var operations = new Forcelink.Aws.Fleet.IdempotentOperationHandler(
             new OperationHandler(_fixture.Client), null, "forcelink", TimeSpan.FromHours(1), time, NullLogger.Instance);
         var queue = failureQueue is null
             ? null

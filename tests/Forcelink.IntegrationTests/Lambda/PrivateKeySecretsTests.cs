@@ -1,11 +1,13 @@
 using Forcelink.Configuration;
 using System.Threading.Channels;
 using Forcelink.Authentication;
-using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Secrets;
+using Forcelink.Aws;
 
 namespace Forcelink.IntegrationTests.Lambda;
 
@@ -202,7 +204,7 @@ public sealed class PrivateKeySecretsTests : IAsyncLifetime, IDisposable
         var loggerFactory = new LambdaLoggerFactory(new LambdaLoggerProvider(writer));
         var keys = new SigningKeyProvider(
             CreateSut(emulator.Time), SecretSource.PrivateKey(SecretSourceKind.Secret, "forcelink/jwt"), null, 30,
-            new EmbeddedMetrics(TextWriter.Synchronized(_output), emulator.Time, new CurrentInvocation()), emulator.Time, loggerFactory.CreateLogger<SigningKeyProvider>());
+            new EmbeddedMetrics(TextWriter.Synchronized(_output), emulator.Time), emulator.Time, loggerFactory.CreateLogger<SigningKeyProvider>());
         var options = new JwtBearerCredentialOptions { LoginUrl = emulator.Host.BaseUrl, ConsumerKey = Emulator.EmulatorFixture.ConsumerKey, Username = Emulator.EmulatorFixture.Username };
         var credential = new KeyRotatingCredential(
             key => new JwtBearerCredential(options, key, tokenHttp, emulator.Time),

@@ -4,7 +4,7 @@ using Amazon.S3.Model;
 using Forcelink.Csv;
 using Forcelink.Emulator.Hosting;
 using Forcelink.IntegrationTests.Lambda;
-using Forcelink.Lambda.Configuration;
+using Forcelink.Aws;
 
 namespace Forcelink.IntegrationTests.S3;
 

@@ -7,14 +7,15 @@ using Forcelink.IntegrationTests.Fleet;
 using Forcelink.IntegrationTests.Lambda;
 using Forcelink.IntegrationTests.Library;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Configuration;
-using Forcelink.Lambda.Fleet;
+using Forcelink.Aws.Fleet;
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Lambda.S3;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Forcelink.Aws;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.IntegrationTests.S3;
 
@@ -180,7 +181,7 @@ internal sealed class S3FunctionHarness : IAsyncDisposable
         var time = Time;
         _synchronizedOutput = TextWriter.Synchronized(_output);
         _loggerFactory = new LambdaLoggerFactory(new LambdaLoggerProvider(new LogLineWriter(_synchronizedOutput, LogOptions.Default, time, _invocation)));
-        _metrics = new EmbeddedMetrics(_synchronizedOutput, time, _invocation);
+        _metrics = new EmbeddedMetrics(_synchronizedOutput, time, () => _invocation.RequestId);
         var options = new S3LoadOptions { Bucket = Bucket, MaxBytes = maxBytes, QueueUrl = followUpQueue ? Queue : null };
         var followUp = followUpQueue
             ? new S3FollowUp(new AwsJsonClient(_sqsHttp, Role, Sqs.Region, _ => null, time, NullLogger<AwsJsonClient>.Instance), Queue, options.FollowUpDelay)

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
-using Forcelink.Lambda.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Secrets;
+using Forcelink.Aws;
 
 namespace Forcelink.Tests.Lambda;
 

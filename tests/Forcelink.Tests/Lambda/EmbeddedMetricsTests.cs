@@ -1,6 +1,7 @@
 using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.Tests.Lambda;
 
@@ -13,7 +14,7 @@ public sealed class EmbeddedMetricsTests : IDisposable
 
     public void Dispose() => _output.Dispose();
 
-    private EmbeddedMetrics CreateSut() => new(_output, _time, _invocation);
+    private EmbeddedMetrics CreateSut() => new(_output, _time, () => _invocation.RequestId);
 
     [Fact]
     public void Flush_OneMetricWithDimensions_ExactEmfLine()

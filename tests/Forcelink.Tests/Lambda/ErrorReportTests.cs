@@ -1,9 +1,10 @@
 using Forcelink.Configuration;
 using System.Text.Json;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Tests.TestDoubles;
+using Forcelink.Aws.Secrets;
+using Forcelink.Aws;
 
 namespace Forcelink.Tests.Lambda;
 

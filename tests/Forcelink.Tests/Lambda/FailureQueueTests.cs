@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Events;
 using Forcelink.Lambda.Failures;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws;
 
 namespace Forcelink.Tests.Lambda;
 

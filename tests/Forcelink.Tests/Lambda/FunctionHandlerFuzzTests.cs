@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.Tests.Lambda;
 
@@ -70,7 +70,7 @@ public sealed class FunctionHandlerFuzzTests(ITestOutputHelper output)
     internal static (FunctionHandler Sut, StubHttpHandler Transport) CreateSut()
     {
         var time = new FakeTimeProvider(Now);
-        var metrics = new EmbeddedMetrics(TextWriter.Null, time, new CurrentInvocation());
+        var metrics = new EmbeddedMetrics(TextWriter.Null, time);
         var transport = new StubHttpHandler();
         foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post, HttpMethod.Patch, HttpMethod.Delete })
         {
@@ -78,7 +78,7 @@ public sealed class FunctionHandlerFuzzTests(ITestOutputHelper output)
         }
 
         var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time, Transport = transport, ApiVersion = "62.0" });
-        var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+        var operations = new Forcelink.Aws.Fleet.IdempotentOperationHandler(
             new Forcelink.Operations.OperationHandler(client), null, "forcelink", TimeSpan.FromHours(1), time, NullLogger.Instance);
         return (new FunctionHandler(operations, metrics, time, NullLogger<FunctionHandler>.Instance), transport);
     }

@@ -5,6 +5,7 @@ using Forcelink.Lambda.Runtime;
 using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.Tests.Lambda;
 
@@ -138,7 +139,7 @@ public sealed class FunctionHandlerTests : IDisposable
         using var other = new FunctionMeterFactory();
         using var listener = new ClientMetricsListener(mine);
         var output = new StringWriter();
-        var metrics = new EmbeddedMetrics(output, new FakeTimeProvider(Now), new CurrentInvocation()) { Client = listener };
+        var metrics = new EmbeddedMetrics(output, new FakeTimeProvider(Now)) { Client = listener };
 
         other.Create(new System.Diagnostics.Metrics.MeterOptions(SalesforceClient.MeterName)).CreateCounter<long>(SalesforceClient.LoginsInstrument).Add(5);
         var meter = mine.Create(new System.Diagnostics.Metrics.MeterOptions(SalesforceClient.MeterName));
@@ -159,10 +160,10 @@ public sealed class FunctionHandlerTests : IDisposable
         _listener?.Dispose();
         _meters = new FunctionMeterFactory();
         _listener = new ClientMetricsListener(_meters);
-        _metrics = new EmbeddedMetrics(output, time, new CurrentInvocation()) { Client = _listener };
+        _metrics = new EmbeddedMetrics(output, time) { Client = _listener };
         var transport = new StubHttpHandler();
         var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time, Transport = transport, ApiVersion = "62.0", MeterFactory = _meters });
-        var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+        var operations = new Forcelink.Aws.Fleet.IdempotentOperationHandler(
             new Forcelink.Operations.OperationHandler(client), null, "forcelink", TimeSpan.FromHours(1), time, NullLogger.Instance);
         return (new FunctionHandler(operations, _metrics, time, NullLogger<FunctionHandler>.Instance), transport, output);
     }

@@ -1,6 +1,7 @@
 using Forcelink.Configuration;
 using Forcelink.Lambda.Configuration;
 using Forcelink.Tests.TestDoubles;
+using Forcelink.Aws;
 
 namespace Forcelink.Tests.Lambda;
 

@@ -2,12 +2,12 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Forcelink.Lambda;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Operations;
 using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.Tests.Lambda;
 
@@ -181,7 +181,7 @@ public sealed class HttpRouteTests
     private static (FunctionHandler Sut, StubHttpHandler Transport) CreateSut(string policy)
     {
         var time = new FakeTimeProvider(Now);
-        var metrics = new EmbeddedMetrics(new StringWriter(), time, new CurrentInvocation());
+        var metrics = new EmbeddedMetrics(new StringWriter(), time);
         var transport = new StubHttpHandler()
             .On(HttpMethod.Post, "/services/data/v62.0/sobjects/", _ => StubHttpHandler.Json(HttpStatusCode.Created, """{"id":"00Q000000000009AAA","success":true,"errors":[]}"""))
             .On(HttpMethod.Get, "/services/data/v62.0/sobjects/", _ => StubHttpHandler.Json(HttpStatusCode.OK, $$"""{"attributes":{"type":"Lead"},"Id":"{{Id}}","LastName":"Doe"}"""))
@@ -191,7 +191,7 @@ public sealed class HttpRouteTests
                 : new HttpResponseMessage(HttpStatusCode.NoContent))
             .On(HttpMethod.Delete, "/services/data/v62.0/sobjects/", _ => new HttpResponseMessage(HttpStatusCode.NoContent));
         var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time, Transport = transport, ApiVersion = "62.0" });
-        var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+        var operations = new Forcelink.Aws.Fleet.IdempotentOperationHandler(
             new OperationHandler(client, OperationPolicy.Parse(policy)), null, "forcelink", TimeSpan.FromHours(1), time, NullLogger.Instance);
         return (new FunctionHandler(operations, metrics, time, NullLogger<FunctionHandler>.Instance), transport);
     }

@@ -3,11 +3,11 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Forcelink.Lambda;
 using Forcelink.Lambda.Events;
-using Forcelink.Lambda.Observability;
 using Forcelink.Lambda.Runtime;
 using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Metrics;
 
 namespace Forcelink.Tests.Lambda;
 
@@ -199,11 +199,11 @@ public sealed class MalformedEventTests
     private static (FunctionHandler Sut, StubHttpHandler Transport) CreateSut()
     {
         var time = new FakeTimeProvider(Now);
-        var metrics = new EmbeddedMetrics(new StringWriter(), time, new CurrentInvocation());
+        var metrics = new EmbeddedMetrics(new StringWriter(), time);
         var transport = new StubHttpHandler()
             .On(HttpMethod.Get, "/services/data/v62.0/sobjects/Lead/", _ => StubHttpHandler.Json(HttpStatusCode.OK, """{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","LastName":"Doe"}"""));
         var client = new SalesforceClient(new FakeCredential(time), new SalesforceClientOptions { TimeProvider = time, Transport = transport, ApiVersion = "62.0" });
-        var operations = new Forcelink.Lambda.Fleet.IdempotentOperationHandler(
+        var operations = new Forcelink.Aws.Fleet.IdempotentOperationHandler(
             new Forcelink.Operations.OperationHandler(client), null, "forcelink", TimeSpan.FromHours(1), time, NullLogger.Instance);
         return (new FunctionHandler(operations, metrics, time, NullLogger<FunctionHandler>.Instance), transport);
     }

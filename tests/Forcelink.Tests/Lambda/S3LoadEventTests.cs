@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Forcelink.Bulk;
-using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.S3;
+using Forcelink.Aws;
 
 namespace Forcelink.Tests.Lambda;
 

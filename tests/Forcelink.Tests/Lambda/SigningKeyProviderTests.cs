@@ -1,10 +1,12 @@
 using Forcelink.Configuration;
 using Forcelink.Authentication;
-using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Observability;
 using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Forcelink.Aws.Metrics;
+using Forcelink.Aws.Secrets;
+using Forcelink.Aws;
 
 namespace Forcelink.Tests.Lambda;
 
@@ -26,7 +28,7 @@ public sealed class SigningKeyProviderTests : IDisposable
         var reader = new PrivateKeyReader(() => throw new InvalidOperationException("inline keys need no extension"));
         return new SigningKeyProvider(
             reader, SecretSource.PrivateKey(SecretSourceKind.Text, keyText), null, warningDays,
-            new EmbeddedMetrics(_output, _time, invocation), _time, loggerFactory.CreateLogger<SigningKeyProvider>());
+            new EmbeddedMetrics(_output, _time, () => invocation.RequestId), _time, loggerFactory.CreateLogger<SigningKeyProvider>());
     }
 
     private static string Bundle(System.Security.Cryptography.RSA certificateKey, TimeSpan validity)

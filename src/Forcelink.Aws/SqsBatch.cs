@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Aws;
 
 /// <summary>
 /// One message of a <c>SendMessageBatch</c> call: <paramref name="Id"/> names it within the call; the attributes are

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
+using Amazon.DynamoDBv2;
+using Amazon.KeyManagementService;
 using Forcelink.Authentication;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Forcelink.Lambda.Fleet;
+namespace Forcelink.Aws.Fleet;
 
 /// <summary>
 /// Shares one Salesforce login among every container of a function (and every function with the same login) through
@@ -15,7 +18,7 @@ namespace Forcelink.Lambda.Fleet;
 /// container logs in on its own: a login more is better than a failed invocation.
 /// </para>
 /// </summary>
-internal sealed partial class SharedTokenCredential : SalesforceCredential
+public sealed partial class SharedTokenCredential : SalesforceCredential
 {
     /// <summary>Long enough for a JWT exchange with retries, short enough that a dead holder delays others little.</summary>
     public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(20);
@@ -33,6 +36,39 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
     private readonly ILogger _logger;
     private int _loginCount;
 
+    /// <summary>Creates the credential. Validates <paramref name="options"/> and reports every problem at once.</summary>
+    /// <param name="inner">The credential that really logs in, such as a <see cref="JwtBearerCredential"/>.</param>
+    /// <param name="dynamoDb">The DynamoDB client; fail fast (a short timeout, few retries): when the table does not answer, the container logs in itself.</param>
+    /// <param name="options">The table, the KMS key and the login's identity.</param>
+    /// <param name="kms">The KMS client, required when <see cref="SharedTokenOptions.KmsKeyId"/> is set.</param>
+    /// <param name="timeProvider">The clock for expiry, leases and backoff; by default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="logger">Receives fallbacks and lease events, never a token; by default none.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem and its fix.</exception>
+    public SharedTokenCredential(
+        SalesforceCredential inner,
+        IAmazonDynamoDB dynamoDb,
+        SharedTokenOptions options,
+        IAmazonKeyManagementService? kms = null,
+        TimeProvider? timeProvider = null,
+        ILogger<SharedTokenCredential>? logger = null)
+        : this(inner, dynamoDb, Checked(options, kms), kms, timeProvider, (ILogger?)logger)
+    {
+    }
+
+    private SharedTokenCredential(
+        SalesforceCredential inner, IAmazonDynamoDB dynamoDb, SharedTokenOptions options, IAmazonKeyManagementService? kms, TimeProvider? timeProvider, ILogger? logger)
+        : this(
+            inner ?? throw new ArgumentNullException(nameof(inner)),
+            new TokenTable(dynamoDb ?? throw new ArgumentNullException(nameof(dynamoDb)), options.TableName!, kms is null || options.KmsKeyId is null ? null : new KmsTokenCipher(kms, options.KmsKeyId)),
+            TokenItem.KeyFor(options.LoginUrl, options.ConsumerKey!, options.Username ?? ClientCredentialsUser),
+            options.TokenLifetime,
+            options.TokenRefreshMargin,
+            options.LeaseDuration,
+            timeProvider ?? TimeProvider.System,
+            logger ?? NullLogger.Instance)
+    {
+    }
+
     /// <param name="inner">The credential that logs in (JWT bearer).</param>
     /// <param name="table">The token table.</param>
     /// <param name="key">The item key of this login (<see cref="TokenItem.KeyFor"/>).</param>
@@ -41,7 +77,7 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
     /// <param name="leaseDuration">How long a container may take to log in before another may take its lease over.</param>
     /// <param name="timeProvider">The clock for expiry, leases and backoff.</param>
     /// <param name="logger">Receives fallbacks and lease events; never a token.</param>
-    public SharedTokenCredential(
+    internal SharedTokenCredential(
         SalesforceCredential inner,
         TokenTable table,
         string key,
@@ -61,14 +97,25 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
         _logger = logger;
     }
 
+    /// <summary>The user part of the item key for the client credentials flow, whose user (the app's Run As user) is not known here.</summary>
+    internal const string ClientCredentialsUser = "(client credentials)";
+
     /// <summary>Identifies this container as a lease holder; random, so it says nothing about the container.</summary>
-    public string Owner { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    internal string Owner { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
     /// <summary>How many times this container logged in itself (as lease holder or as fallback).</summary>
     public int LoginCount => Volatile.Read(ref _loginCount);
 
+    // Both overloads are SalesforceCredential's; an override cannot choose its parameters.
+#pragma warning disable RS0026
+    /// <inheritdoc/>
     public override ValueTask<AccessToken> GetTokenAsync(CancellationToken cancellationToken = default) => GetTokenAsync(null, cancellationToken);
 
+    /// <summary>A token from the table while it has more than the refresh margin left and is not <paramref name="rejected"/>;
+    /// otherwise one login for the whole fleet, or the container's own when the table cannot be used.</summary>
+    /// <param name="rejected">The token the caller is replacing, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait and the login.</param>
+    /// <returns>The token.</returns>
     public override async ValueTask<AccessToken> GetTokenAsync(AccessToken? rejected, CancellationToken cancellationToken = default)
     {
         var rejectedHash = rejected is null ? null : TokenItem.HashOf(rejected);
@@ -112,6 +159,21 @@ internal sealed partial class SharedTokenCredential : SalesforceCredential
             await Task.Delay(wait, _timeProvider, cancellationToken).ConfigureAwait(false);
             wait = wait * 2 < LongestWait ? wait * 2 : LongestWait;
         }
+    }
+#pragma warning restore RS0026
+
+    private static SharedTokenOptions Checked(SharedTokenOptions options, IAmazonKeyManagementService? kms)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate().ToList();
+        if (options.KmsKeyId is not null && kms is null)
+        {
+            errors.Add("KmsKeyId is set but no KMS client was given: pass an IAmazonKeyManagementService, or leave KmsKeyId unset to rely on the table's encryption at rest.");
+        }
+
+        return errors.Count == 0
+            ? options
+            : throw new ArgumentException($"The shared token settings are invalid:{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", errors)}", nameof(options));
     }
 
     private async Task<AccessToken> LogInAndStoreAsync(AccessToken? rejected, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Forcelink.Authentication;
 
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Aws.Secrets;
 
 /// <summary>
 /// Reads the signing key from its configured source. A secret or parameter may hold the PEM itself or a JSON object

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Aws;
 
 /// <summary>
 /// AWS Signature Version 4 for one request: the <c>Authorization</c> header value over a canonical request built from the

@@ -1,7 +1,7 @@
 using Forcelink.Configuration;
 using System.Text.Json;
 
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Aws.Secrets;
 
 /// <summary>
 /// Reads a secret's text from its <see cref="SecretSource"/>: the variable's value, a file, or a secret or parameter

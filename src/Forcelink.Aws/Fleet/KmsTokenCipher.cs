@@ -2,7 +2,7 @@ using System.Text;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 
-namespace Forcelink.Lambda.Fleet;
+namespace Forcelink.Aws.Fleet;
 
 /// <summary>
 /// Encrypts shared tokens with a KMS key (<c>FORCELINK_TOKEN_KMS_KEY_ID</c>), so reading the table is not enough to

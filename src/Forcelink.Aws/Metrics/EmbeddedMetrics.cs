@@ -2,14 +2,19 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
-namespace Forcelink.Lambda.Observability;
+namespace Forcelink.Aws.Metrics;
 
 /// <summary>
 /// Collects metrics during an invocation and writes them as CloudWatch Embedded Metric Format lines on flush:
-/// one JSON line per dimension set, which Lambda's log pipeline turns into metrics without any API call.
+/// one JSON line per dimension set, which Lambda's log pipeline turns into metrics without any API call. Thread-safe.
 /// </summary>
-internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvider, CurrentInvocation invocation, string metricNamespace = EmbeddedMetrics.DefaultNamespace)
+/// <param name="output">Where the lines go: in Lambda, standard output (<see cref="Console.Out"/>).</param>
+/// <param name="timeProvider">The clock of each line's timestamp.</param>
+/// <param name="requestId">The invocation's request id, written with each line; by default none.</param>
+/// <param name="metricNamespace">The CloudWatch namespace; by default <c>Forcelink</c>.</param>
+public sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvider, Func<string?>? requestId = null, string metricNamespace = EmbeddedMetrics.DefaultNamespace)
 {
+    /// <summary>The CloudWatch namespace used when none is given.</summary>
     public const string DefaultNamespace = "Forcelink";
 
     // EMF limits per directive and per metric value array.
@@ -20,7 +25,7 @@ internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvid
     private readonly List<MetricGroup> _groups = [];
 
     /// <summary>Records one value; values of the same metric and dimensions are written together.</summary>
-    /// <param name="name">The metric name, such as <see cref="MetricNames.Latency"/>.</param>
+    /// <param name="name">The metric name, such as <c>Latency</c>.</param>
     /// <param name="value">The value, in <paramref name="unit"/>.</param>
     /// <param name="unit">The CloudWatch unit.</param>
     /// <param name="dimensions">Dimension names and values, such as <c>("Operation", "Create"), ("Object", "Lead")</c>.</param>
@@ -133,9 +138,9 @@ internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvid
                 }
             }
 
-            if (invocation.RequestId is { } requestId)
+            if (requestId?.Invoke() is { } id)
             {
-                json.WriteString("requestId", requestId);
+                json.WriteString("requestId", id);
             }
 
             json.WriteEndObject();
@@ -189,11 +194,18 @@ internal sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvid
 }
 
 /// <summary>CloudWatch units used by Forcelink metrics; the names are written as they are.</summary>
-internal enum MetricUnit
+public enum MetricUnit
 {
+    /// <summary>No unit.</summary>
     None,
+
+    /// <summary>A count.</summary>
     Count,
+
+    /// <summary>Milliseconds.</summary>
     Milliseconds,
+
+    /// <summary>A percentage.</summary>
     Percent,
 }
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Aws.Secrets;
 
 /// <summary>
 /// Reads secrets and SecureString parameters through the AWS Parameters and Secrets Lambda Extension
@@ -15,6 +15,7 @@ namespace Forcelink.Lambda.Configuration;
 internal sealed partial class ParametersSecretsClient
 {
     public const string TokenHeader = "X-Aws-Parameters-Secrets-Token";
+    public const string PortVariable = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(1);
@@ -155,7 +156,7 @@ internal sealed partial class ParametersSecretsClient
                 throw new FunctionConfigurationException(
                     $"The AWS Parameters and Secrets Lambda Extension did not answer the request for the {what} ({failure} after {attempt} attempts): " +
                     "add the extension layer to the function (ParametersSecretsExtensionLayerArn in the template), and check " +
-                    $"{EnvironmentVariables.ExtensionPort} if you changed the port.");
+                    $"{PortVariable} if you changed the port.");
             }
 
             LogRetrying(_logger, what, failure, attempt);

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Aws;
 
 /// <summary>
 /// The AWS JSON-protocol actions the function calls itself, signed with the execution role's credentials: a secret
@@ -370,7 +370,7 @@ internal sealed partial class AwsJsonClient
                 $"The {what} could not be decrypted ({detail}): give the function's role kms:Decrypt on the key that encrypts it, and check that the key is enabled.",
             "UnrecognizedClientException" or "InvalidSignatureException" or "ExpiredTokenException" or "IncompleteSignature" or "InvalidClientTokenId" =>
                 $"AWS did not accept the function's credentials for the {what} ({detail}): check {AwsCredentials.AccessKeyIdVariable}, " +
-                $"{AwsCredentials.SecretAccessKeyVariable} and {EnvironmentVariables.SessionToken} (Lambda sets them for the execution role) and the clock.",
+                $"{AwsCredentials.SecretAccessKeyVariable} and {AwsCredentials.SessionTokenVariable} (Lambda sets them for the execution role) and the clock.",
             _ => $"Reading the {what} failed ({detail}).",
         };
     }

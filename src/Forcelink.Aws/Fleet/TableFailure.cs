@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 
-namespace Forcelink.Lambda.Fleet;
+namespace Forcelink.Aws.Fleet;
 
 /// <summary>
 /// Which exceptions mean "the table (or KMS) cannot be used right now", so the caller degrades (direct login, 503 for

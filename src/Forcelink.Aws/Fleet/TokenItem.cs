@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Forcelink.Authentication;
 
-namespace Forcelink.Lambda.Fleet;
+namespace Forcelink.Aws.Fleet;
 
 /// <summary>
 /// One org login's shared token as read from the token table: the token (already decrypted), what the client needs

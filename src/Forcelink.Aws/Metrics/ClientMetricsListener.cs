@@ -1,13 +1,13 @@
 using System.Diagnostics.Metrics;
 
-namespace Forcelink.Lambda.Observability;
+namespace Forcelink.Aws.Metrics;
 
 /// <summary>
-/// Listens to the client's instruments on the <c>Forcelink</c> meter of one <see cref="FunctionMeterFactory"/> and hands
+/// Listens to the client's instruments on the <c>Forcelink</c> meter of one meter factory and hands
 /// their totals since the last flush to the EMF writer: logins (each one of the user's 3,600 per hour), retries and the
 /// org's API usage. The same figures reach OpenTelemetry users through the meter itself.
 /// </summary>
-internal sealed class ClientMetricsListener : IDisposable
+public sealed class ClientMetricsListener : IDisposable
 {
     private readonly MeterListener _listener = new();
     private long _logins;
@@ -15,6 +15,8 @@ internal sealed class ClientMetricsListener : IDisposable
     private long _apiUsageUsed = -1;
     private long _apiUsageLimit = -1;
 
+    /// <summary>Starts listening.</summary>
+    /// <param name="scope">The meter factory given to the client as <see cref="SalesforceClientOptions.MeterFactory"/>; only its instruments are counted.</param>
     public ClientMetricsListener(IMeterFactory scope)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -28,7 +30,8 @@ internal sealed class ClientMetricsListener : IDisposable
         _listener.Start();
     }
 
-    /// <summary>Records the totals since the last call, then starts counting again.</summary>
+    /// <summary>Records the totals since the last call (<c>Logins</c>, <c>Retries</c>, <c>ApiUsageUsed</c>, <c>ApiUsageMax</c>), then starts counting again.</summary>
+    /// <param name="metrics">The writer to record them in.</param>
     public void WriteTo(EmbeddedMetrics metrics)
     {
         metrics.Record(MetricNames.Logins, Interlocked.Exchange(ref _logins, 0), MetricUnit.Count);
@@ -40,6 +43,7 @@ internal sealed class ClientMetricsListener : IDisposable
         }
     }
 
+    /// <summary>Stops listening.</summary>
     public void Dispose() => _listener.Dispose();
 
     private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)

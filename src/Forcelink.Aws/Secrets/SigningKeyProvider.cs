@@ -1,14 +1,14 @@
 using Forcelink.Configuration;
-using Forcelink.Lambda.Observability;
+using Forcelink.Aws.Metrics;
 using Microsoft.Extensions.Logging;
 
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Aws.Secrets;
 
 /// <summary>
 /// The function's key source, asked once at init and again when a login refusal suggests the key was rotated
 /// (<see cref="KeyRotatingCredential"/>). Each read checks the certificate stored with the key, when there is one:
 /// a certificate that does not hold the key's public half is a configuration error, and its days to expiry are logged
-/// (a warning under <see cref="FunctionOptions.CertificateWarningDays"/>) and written as an EMF metric.
+/// (a warning under the given number of days) and written as an EMF metric.
 /// </summary>
 internal sealed partial class SigningKeyProvider(
     PrivateKeyReader reader,

@@ -1,7 +1,7 @@
 using Forcelink.Authentication;
 using Microsoft.Extensions.Logging;
 
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Aws.Secrets;
 
 /// <summary>
 /// Makes a rotated key take effect without a redeploy. When Salesforce refuses a login in a way a changed key explains

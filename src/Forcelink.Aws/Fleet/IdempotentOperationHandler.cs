@@ -4,7 +4,7 @@ using System.Text.Json;
 using Forcelink.Operations;
 using Microsoft.Extensions.Logging;
 
-namespace Forcelink.Lambda.Fleet;
+namespace Forcelink.Aws.Fleet;
 
 /// <summary>
 /// Runs operations through <see cref="OperationHandler"/> so that a create carrying an idempotency key (the SQS message

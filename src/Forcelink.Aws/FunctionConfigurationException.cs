@@ -1,4 +1,4 @@
-namespace Forcelink.Lambda.Configuration;
+namespace Forcelink.Aws;
 
 /// <summary>The function's configuration is unusable. The message lists every problem, each with its fix, and never a secret.</summary>
 internal sealed class FunctionConfigurationException : Exception

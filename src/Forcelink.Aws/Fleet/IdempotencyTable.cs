@@ -2,10 +2,10 @@ using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
-namespace Forcelink.Lambda.Fleet;
+namespace Forcelink.Aws.Fleet;
 
 /// <summary>What claiming an idempotency key found.</summary>
-internal enum ClaimOutcome
+public enum ClaimOutcome
 {
     /// <summary>The caller owns the key now and must run the operation, then complete or release it.</summary>
     Claimed,
@@ -29,17 +29,27 @@ internal enum ClaimOutcome
     Unknown,
 }
 
-internal sealed record IdempotencyClaim(ClaimOutcome Outcome, string? Data = null);
+/// <summary>What <see cref="IdempotencyTable.ClaimAsync"/> found.</summary>
+/// <param name="Outcome">Whether the caller may run the operation.</param>
+/// <param name="Data">The recorded answer when <paramref name="Outcome"/> is <see cref="ClaimOutcome.Completed"/>.</param>
+public sealed record IdempotencyClaim(ClaimOutcome Outcome, string? Data = null);
 
 /// <summary>
 /// The DynamoDB table of idempotency records (<c>FORCELINK_IDEMPOTENCY_TABLE</c>) in the schema of Powertools for AWS
 /// Lambda, so the table can be shared with functions that use Powertools: <c>id</c>, <c>status</c>, <c>data</c>,
 /// <c>expiration</c> (epoch seconds, the TTL attribute), <c>in_progress_expiration</c> (epoch milliseconds), <c>validation</c>.
+/// <para>
+/// For exactly-once work: claim a key before acting (<see cref="ClaimAsync"/>), then record the answer
+/// (<see cref="CompleteAsync"/>), give the key back when nothing changed (<see cref="ReleaseAsync"/>), or mark the outcome
+/// unknown when the answer was lost (<see cref="MarkUnknownAsync"/>) so that repeats are refused rather than run twice.
+/// </para>
 /// </summary>
-internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableName)
+/// <param name="dynamoDb">The DynamoDB client.</param>
+/// <param name="tableName">The table, with partition key <c>id</c> (string) and TTL on <c>expiration</c>.</param>
+public sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableName)
 {
-    public const string KeyAttribute = "id";
-    public const string ExpiryAttribute = "expiration";
+    internal const string KeyAttribute = "id";
+    internal const string ExpiryAttribute = "expiration";
     private const string InProgress = "INPROGRESS";
     private const string Completed = "COMPLETED";
 
@@ -56,6 +66,7 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
         ["#validation"] = "validation",
     };
 
+    /// <summary>The table's name.</summary>
     public string TableName { get; } = tableName;
 
     /// <summary>
@@ -63,6 +74,13 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
     /// record stuck in progress past its in-progress expiry (the invocation that claimed it died) is taken over with a
     /// conditional update, and the caller is told (<see cref="ClaimOutcome.TakenOver"/>): the dead attempt may have created the record.
     /// </summary>
+    /// <param name="id">The idempotency key, such as <c>function#message-id</c>.</param>
+    /// <param name="validation">A hash of the request, so that a key reused for another request is told apart (<see cref="ClaimOutcome.Mismatch"/>).</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="inProgressUntil">When the claim counts as abandoned if not completed: the end of the caller's invocation.</param>
+    /// <param name="expiresAt">When the record may be deleted (TTL).</param>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>What the claim found.</returns>
     public async Task<IdempotencyClaim> ClaimAsync(string id, string validation, DateTimeOffset now, DateTimeOffset inProgressUntil, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         try
@@ -147,6 +165,10 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
     /// first attempt: repeats are then refused instead of run, so the record is never made twice. A claim completed
     /// meanwhile by an attempt that did get its answer keeps that answer, which is better than "unknown".
     /// </summary>
+    /// <param name="id">The claimed key.</param>
+    /// <param name="expiresAt">When the record may be deleted (TTL).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the mark is written or found unnecessary.</returns>
     public Task MarkUnknownAsync(string id, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
         UpdateIfAsync(id, "SET #status = :unknown, #expiry = :expiry", "#status = :inprogress",
             ["#status", "#expiry"],
@@ -181,6 +203,11 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
     }
 
     /// <summary>Records the answer of a claimed operation; a repeat returns it.</summary>
+    /// <param name="id">The claimed key.</param>
+    /// <param name="data">The answer to give repeats, such as the created record's id as JSON.</param>
+    /// <param name="expiresAt">When the record may be deleted (TTL).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the answer is recorded.</returns>
     public async Task CompleteAsync(string id, string data, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         await dynamoDb.UpdateItemAsync(new UpdateItemRequest
@@ -199,6 +226,9 @@ internal sealed class IdempotencyTable(IAmazonDynamoDB dynamoDb, string tableNam
     }
 
     /// <summary>Gives a claim back when the operation changed nothing (it failed), so a retry runs it again.</summary>
+    /// <param name="id">The claimed key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the claim is given back.</returns>
     public async Task ReleaseAsync(string id, CancellationToken cancellationToken = default)
     {
         try

@@ -3,7 +3,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Forcelink.Authentication;
 
-namespace Forcelink.Lambda.Fleet;
+namespace Forcelink.Aws.Fleet;
 
 /// <summary>
 /// The DynamoDB table of shared tokens (<c>FORCELINK_TOKEN_TABLE</c>), one item per org login, keyed by <c>pk</c>.
