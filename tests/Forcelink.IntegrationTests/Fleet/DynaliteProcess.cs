@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
+using Forcelink.Testing;
 
 namespace Forcelink.Fleet.Testing;
 
@@ -12,53 +12,14 @@ namespace Forcelink.Fleet.Testing;
 /// </summary>
 internal sealed class DynaliteProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly NodeServerProcess _server;
 
-    private DynaliteProcess(Process process, Uri serviceUrl)
-    {
-        _process = process;
-        ServiceUrl = serviceUrl;
-    }
+    private DynaliteProcess(NodeServerProcess server) => _server = server;
 
-    public Uri ServiceUrl { get; }
+    public Uri ServiceUrl => _server.ServiceUrl;
 
-    public static async Task<DynaliteProcess> StartAsync(CancellationToken cancellationToken = default)
-    {
-        var folder = Path.Combine(FindRoot(), "tests", "dynamodb");
-        if (!Directory.Exists(Path.Combine(folder, "node_modules", "dynalite")))
-        {
-            throw new InvalidOperationException($"dynalite is not installed in {folder}: run tests/prerequisites.sh (or npm ci there).");
-        }
-
-        var start = new ProcessStartInfo("node", "serve.js")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started: install Node.js 20 or later.");
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null || !line.StartsWith("port ", StringComparison.Ordinal))
-            {
-                var error = await process.StandardError.ReadToEndAsync(timeout.Token);
-                throw new InvalidOperationException($"dynalite did not start: {line} {error}");
-            }
-
-            return new DynaliteProcess(process, new Uri($"http://127.0.0.1:{line[5..].Trim()}"));
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
-            throw;
-        }
-    }
+    public static async Task<DynaliteProcess> StartAsync(CancellationToken cancellationToken = default) =>
+        new(await NodeServerProcess.StartAsync("dynamodb", "dynalite", cancellationToken));
 
     /// <summary>A client for this DynamoDB: fake credentials, no retries (a failure should show at once).</summary>
     public AmazonDynamoDBClient CreateClient() => CreateClient(ServiceUrl);
@@ -97,34 +58,5 @@ internal sealed class DynaliteProcess : IAsyncDisposable
         throw new InvalidOperationException($"Table {name} did not become active.");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            _process.StandardInput.Close();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Forcelink.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"Forcelink.slnx was not found above {AppContext.BaseDirectory}.");
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
