@@ -33,7 +33,7 @@ public sealed partial class SharedTokenCredential : SalesforceCredential
     private readonly TimeSpan _refreshMargin;
     private readonly TimeSpan _leaseDuration;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger _logger;
+    private ILogger _logger;
     private int _loginCount;
 
     /// <summary>Creates the credential. Validates <paramref name="options"/> and reports every problem at once.</summary>
@@ -105,6 +105,17 @@ public sealed partial class SharedTokenCredential : SalesforceCredential
 
     /// <summary>How many times this container logged in itself (as lease holder or as fallback).</summary>
     public int LoginCount => Volatile.Read(ref _loginCount);
+
+    // The login that really happens is the inner credential's: a client's logger factory must reach it, as it reaches a
+    // credential used directly, and this credential's own fallback and lease events, unless each was given a logger.
+    internal override void UseLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        _inner.UseLoggerFactory(loggerFactory);
+        if (_logger == NullLogger.Instance)
+        {
+            _logger = loggerFactory.CreateLogger<SharedTokenCredential>();
+        }
+    }
 
     // Both overloads are SalesforceCredential's; an override cannot choose its parameters.
 #pragma warning disable RS0026

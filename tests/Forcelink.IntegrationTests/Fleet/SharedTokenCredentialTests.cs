@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2.Model;
 using Forcelink.Authentication;
 using Forcelink.Fleet.Testing;
 using Forcelink.IntegrationTests.Emulator;
+using Forcelink.Tests.TestDoubles;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Forcelink.Aws.Fleet;
@@ -165,6 +166,25 @@ public sealed class SharedTokenCredentialTests(DynamoDbFixture dynamoDb) : IClas
         Assert.Equal(1, Logins);
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("logging in to Salesforce directly", StringComparison.Ordinal));
         Assert.DoesNotContain(logger.Entries, e => e.Message.Contains("00D", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetTokenAsync_ClientWithLoggerFactory_ReachesTheInnerCredentialsLoginEvents()
+    {
+        var table = new TokenTable(dynamoDb.Client, await dynamoDb.CreateTokenTableAsync(), cipher: null);
+        var jwt = new JwtBearerCredential(
+            new JwtBearerCredentialOptions { LoginUrl = _emulator.Host.BaseUrl, ConsumerKey = EmulatorFixture.ConsumerKey, Username = EmulatorFixture.Username },
+            _key,
+            new HttpClient(),
+            _emulator.Time);
+        var credential = new SharedTokenCredential(jwt, table, ItemKey, Lifetime, Margin, Lease, _emulator.Time, NullLogger.Instance);
+        using var logs = new RecordingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        using var client = new SalesforceClient(credential, new SalesforceClientOptions { TimeProvider = _emulator.Time, RetryDelay = TimeSpan.Zero, LoggerFactory = loggerFactory });
+
+        await TimePump.RunAsync(client.CountAsync($"SELECT COUNT() FROM Lead"), _emulator.Time);
+
+        Assert.Contains(logs.Lines, l => l.Category == typeof(JwtBearerCredential).FullName && l.Message.Contains(EmulatorFixture.Username, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Forcelink.Tests.TestDoubles;
 using System.Net.Http.Headers;
 using System.Text;
 using Forcelink.Authentication;

@@ -1,3 +1,4 @@
+using Forcelink.Tests.TestDoubles;
 using System.Diagnostics;
 using Forcelink.Emulator.Hosting;
 using Forcelink.IntegrationTests.Emulator;

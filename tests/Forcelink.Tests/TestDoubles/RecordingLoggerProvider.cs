@@ -3,10 +3,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Forcelink.Tests.TestDoubles;
 
-/// <summary>Keeps every log line written through it, with its category, for assertions.</summary>
+/// <summary>Keeps every log line written through it, with its category and the exception's text, for assertions (and to
+/// check that no token, secret or assertion reaches a log).</summary>
 public sealed class RecordingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Lines { get; } = new();
+
+    public IEnumerable<string> Messages => Lines.Select(l => l.Message);
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -22,6 +25,6 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue((category, logLevel, formatter(state, exception)));
+            owner.Lines.Enqueue((category, logLevel, formatter(state, exception) + exception));
     }
 }
