@@ -28,7 +28,8 @@ public sealed class SalesforceClientOptions
     /// <value>The default is 3; 0 turns retries off.</value>
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>The first retry's delay; each further retry doubles it, with jitter.</summary>
+    /// <summary>The first retry's delay; each further retry doubles it, up to 30 seconds. A random half of each delay is
+    /// waited (jitter), so that clients failing together do not retry in step.</summary>
     /// <value>The default is 500 milliseconds.</value>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 

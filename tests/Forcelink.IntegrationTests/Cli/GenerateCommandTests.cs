@@ -188,7 +188,6 @@ public sealed class GenerateCommandTests
               </PropertyGroup>
               <ItemGroup>
                 <Reference Include="{library}" />
-                <PackageReference Include="Polly.Core" Version="{versions["Polly.Core"]}" />
                 <PackageReference Include="Microsoft.Extensions.Logging.Abstractions" Version="{versions["Microsoft.Extensions.Logging.Abstractions"]}" />
               </ItemGroup>
             </Project>

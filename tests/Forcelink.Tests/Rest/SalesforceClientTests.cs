@@ -119,6 +119,106 @@ public sealed class SalesforceClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetAsync_AttemptOutlivesRequestTimeout_IsRetried()
+    {
+        var attempts = 0;
+        _http.OnAsync(HttpMethod.Get, Data + "sobjects/Lead/", async (_, cancellationToken) =>
+        {
+            if (++attempts == 1)
+            {
+                // The attempt hangs until its own timeout cancels it; the clock is moved past RequestTimeout meanwhile.
+                var hanging = Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+                _time.Advance(TimeSpan.FromSeconds(11));
+                await hanging;
+            }
+
+            return StubHttpHandler.Json(HttpStatusCode.OK, """{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","LastName":"Doe"}""");
+        });
+        using var sut = CreateSut(o => o.RequestTimeout = TimeSpan.FromSeconds(10));
+
+        var lead = await sut.GetAsync<Lead>("00Q000000000001AAA");
+
+        Assert.Equal("Doe", lead.LastName);
+        Assert.Equal(2, attempts);
+        Assert.Equal(1, sut.RetryCount);
+    }
+
+    [Fact]
+    public async Task CreateAsync_AttemptOutlivesRequestTimeout_FailsNamingTheSetting()
+    {
+        _http.OnAsync(HttpMethod.Post, Data + "sobjects/Lead", async (_, cancellationToken) =>
+        {
+            var hanging = Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            _time.Advance(TimeSpan.FromSeconds(11));
+            await hanging;
+            return new HttpResponseMessage(HttpStatusCode.Created);
+        });
+        using var sut = CreateSut(o => o.RequestTimeout = TimeSpan.FromSeconds(10));
+
+        var error = await Assert.ThrowsAsync<SalesforceException>(() => sut.CreateAsync(new Lead { LastName = "Doe", Company = "Acme" }));
+
+        // A create that may have reached Salesforce is not repeated: its outcome is unknown, and the message says which setting ran out.
+        Assert.Equal("Salesforce did not answer POST /services/data/v62.0/sobjects/Lead within 10 s (RequestTimeout).", error.Message);
+        Assert.Single(_http.Requests);
+        Assert.Equal(0, sut.RetryCount);
+    }
+
+    [Fact]
+    public async Task GetAsync_CallerCancelsDuringAttempt_IsNeitherRetriedNorATimeout()
+    {
+        using var cancel = new CancellationTokenSource();
+        _http.OnAsync(HttpMethod.Get, Data + "sobjects/Lead/", async (_, cancellationToken) =>
+        {
+            var hanging = Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            await cancel.CancelAsync();
+            await hanging;
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        });
+        using var sut = CreateSut();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.GetAsync<Lead>("00Q000000000001AAA", cancellationToken: cancel.Token));
+        Assert.Single(_http.Requests);
+        Assert.Equal(0, sut.RetryCount);
+    }
+
+    [Fact]
+    public async Task GetAsync_502_WaitsTheBackoffOnTheInjectedClock()
+    {
+        _http.OnSequence(HttpMethod.Get, Data + "sobjects/Lead/",
+            _ => new HttpResponseMessage(HttpStatusCode.BadGateway),
+            _ => StubHttpHandler.Json(HttpStatusCode.OK, """{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","LastName":"Doe"}"""));
+        var clock = new Bulk.TimerRecordingTimeProvider(_time);
+        using var sut = CreateSut(o =>
+        {
+            o.TimeProvider = clock;
+            o.RetryDelay = TimeSpan.FromSeconds(2);
+        });
+
+        var lead = await FakeTimePump.RunAsync(sut.GetAsync<Lead>("00Q000000000001AAA"), _time);
+
+        // The waits asked of the clock, not measured; each attempt's timeout (RequestTimeout, 120 s) is left out.
+        var wait = Assert.Single(clock.DueTimes, d => d < TimeSpan.FromMinutes(1));
+        Assert.InRange(wait.TotalSeconds, 1, 2);
+        Assert.Equal("Doe", lead.LastName);
+        Assert.Equal(2, _http.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData(0, 250, 500)]
+    [InlineData(1, 500, 1_000)]
+    [InlineData(3, 2_000, 4_000)]
+    [InlineData(10, 15_000, 30_000)]
+    public void Backoff_DoublesPerRetry_WaitsARandomHalf_AndStopsAt30Seconds(int attempt, double lowestMs, double highestMs)
+    {
+        using var handler = new RetryHandler(new SalesforceClientOptions { RetryDelay = TimeSpan.FromMilliseconds(500) }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, () => { }, _http);
+
+        var delays = Enumerable.Range(0, 200).Select(_ => handler.Backoff(attempt).TotalMilliseconds).ToList();
+
+        Assert.All(delays, d => Assert.InRange(d, lowestMs, highestMs));
+        Assert.True(delays.Distinct().Count() > 100, "the delays should be spread, not in step");
+    }
+
+    [Fact]
     public async Task UpsertAsync_SeveralMatches_IsMultipleChoices()
     {
         _http.On(HttpMethod.Patch, Data + "sobjects/Lead/Ext_Id__c/42", _ => StubHttpHandler.Json((HttpStatusCode)300,
