@@ -1,3 +1,5 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Forcelink.Lambda.Configuration;
 using Forcelink.Lambda.Observability;
@@ -15,6 +17,7 @@ internal static partial class Program
 {
     public static async Task<int> Main()
     {
+        StartJitProfile();
         var timeProvider = TimeProvider.System;
         var invocation = new CurrentInvocation();
         var output = Console.Out;
@@ -66,6 +69,42 @@ internal static partial class Program
         finally
         {
             root?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Multicore JIT for the managed build: <c>deploy/build.sh --managed</c> records which methods a first invocation
+    /// compiles (<see cref="JitProfile.RecordVariable"/>) and ships the list beside the program; replaying it compiles them on
+    /// a second thread while the first waits on the network (docs/performance.md measures what that buys). The runtime
+    /// rewrites the profile when the process exits, so it plays a copy in the temporary folder, never the package's (read-only
+    /// on Lambda). Native AOT has no JIT: there the file is absent and the runtime ignores the calls.
+    /// </summary>
+    private static void StartJitProfile()
+    {
+        if (Environment.GetEnvironmentVariable(JitProfile.RecordVariable) is { Length: > 0 } recordTo)
+        {
+            ProfileOptimization.SetProfileRoot(recordTo);
+            ProfileOptimization.StartProfile(JitProfile.FileName);
+            return;
+        }
+
+        var shipped = Path.Combine(AppContext.BaseDirectory, JitProfile.FileName);
+        if (RuntimeFeature.IsDynamicCodeCompiled && File.Exists(shipped))
+        {
+            try
+            {
+                var playFrom = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "forcelink-jit")).FullName;
+                File.Copy(shipped, Path.Combine(playFrom, JitProfile.FileName), overwrite: true);
+                ProfileOptimization.SetProfileRoot(playFrom);
+                ProfileOptimization.StartProfile(JitProfile.FileName);
+            }
+            catch (IOException)
+            {
+                // Without a writable temporary folder the function only starts slower.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
     }
 

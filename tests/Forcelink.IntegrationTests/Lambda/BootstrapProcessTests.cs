@@ -223,8 +223,17 @@ public sealed class BootstrapBuild
     /// <summary>Runs <c>deploy/build.sh</c> with <paramref name="arguments"/> and returns the <c>bootstrap</c> it wrote to <paramref name="output"/> (relative to the repository).</summary>
     internal static async Task<string> RunAsync(IReadOnlyList<string> arguments, string output)
     {
+        var outputPath = Path.Combine(RepositoryPaths.Root, output);
+        await RunBuildAsync(arguments, outputPath);
+        var bootstrap = Path.Combine(outputPath, "bootstrap");
+        Assert.True(File.Exists(bootstrap), $"deploy/build.sh did not produce {bootstrap}");
+        return bootstrap;
+    }
+
+    /// <summary>Runs <c>deploy/build.sh</c> with <paramref name="arguments"/> into <paramref name="outputPath"/>; it must succeed and write function.zip.</summary>
+    internal static async Task RunBuildAsync(IReadOnlyList<string> arguments, string outputPath)
+    {
         var repo = RepositoryPaths.Root;
-        var outputPath = Path.Combine(repo, output);
         var start = new ProcessStartInfo("bash", [Path.Combine(repo, "deploy", "build.sh"), .. arguments, "--output", outputPath])
         {
             RedirectStandardOutput = true,
@@ -237,11 +246,7 @@ public sealed class BootstrapBuild
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(BuildTimeout);
         Assert.True(process.ExitCode == 0, $"deploy/build.sh {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-
-        var bootstrap = Path.Combine(outputPath, "bootstrap");
-        Assert.True(File.Exists(bootstrap), $"deploy/build.sh did not produce {bootstrap}");
         Assert.True(File.Exists(Path.Combine(outputPath, "function.zip")));
-        return bootstrap;
     }
 }
 
