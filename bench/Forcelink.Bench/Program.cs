@@ -190,6 +190,12 @@ if (options.Runs("instructions"))
     var (coldStart, warmGet) = await Instructions.MeasureAsync(options.Bootstrap, environment, id, options.Quick ? 20 : 100);
     table.Add(("instructions: AOT cold start, process start to exit (login and one create; millions)", (coldStart / 1e6).ToString("N1", CultureInfo.InvariantCulture), "", ""));
     table.Add(("instructions: AOT warm get, per invocation (thousands)", (warmGet / 1e3).ToString("N0", CultureInfo.InvariantCulture), "", ""));
+    if (options.Managed != "none")
+    {
+        var managed = await Instructions.ColdStartAsync("dotnet", [options.Managed], environment, id);
+        var node = await Instructions.ColdStartAsync(options.Node, [Path.Combine(options.Jsforce, "lambda.mjs")], environment, id);
+        table.Add(("instructions: cold start, managed build vs jsforce (millions)", (managed / 1e6).ToString("N1", CultureInfo.InvariantCulture), (node / 1e6).ToString("N1", CultureInfo.InvariantCulture), Ratio(managed, node)));
+    }
 }
 
 // 5. Warm overhead: a get through the function's handler vs a bare HttpClient GET of the same record (baseline).
