@@ -40,7 +40,7 @@ internal sealed class SoqlProjection
         WriteAttributes(writer, typeName, record, apiVersion);
         foreach (var node in nodes)
         {
-            writer.WritePropertyName(node.Name);
+            writer.WritePropertyName(node.EncodedName);
             if (node.ChildQuery is { } children)
             {
                 children.Write(writer, record, apiVersion, catalog);
@@ -68,11 +68,37 @@ internal sealed class SoqlProjection
 
     public static void WriteAttributes(Utf8JsonWriter writer, string typeName, SoqlRecord record, string apiVersion)
     {
-        writer.WriteStartObject("attributes");
-        writer.WriteString("type", typeName);
-        writer.WriteString("url", $"/services/data/v{apiVersion}/sobjects/{typeName}/{(record.Fields.TryGetValue("Id", out var id) ? id : null)}");
+        writer.WriteStartObject(AttributesName);
+        writer.WriteString(TypeName, typeName);
+
+        // Written from a stack buffer: a page of 2,000 records would otherwise build 2,000 URL strings to copy once.
+        var id = record.Fields.TryGetValue("Id", out var value) ? value as string ?? value?.ToString() ?? "" : "";
+        var length = UrlPrefix.Length + apiVersion.Length + UrlObjects.Length + typeName.Length + 1 + id.Length;
+        if (length > 256)
+        {
+            writer.WriteString(UrlName, $"/services/data/v{apiVersion}/sobjects/{typeName}/{id}");
+        }
+        else
+        {
+            Span<char> url = stackalloc char[length];
+            var written = 0;
+            foreach (var part in (ReadOnlySpan<string>)[UrlPrefix, apiVersion, UrlObjects, typeName, "/", id])
+            {
+                part.CopyTo(url[written..]);
+                written += part.Length;
+            }
+
+            writer.WriteString(UrlName, url);
+        }
+
         writer.WriteEndObject();
     }
+
+    private const string UrlPrefix = "/services/data/v";
+    private const string UrlObjects = "/sobjects/";
+    private static readonly JsonEncodedText AttributesName = JsonEncodedText.Encode("attributes");
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText UrlName = JsonEncodedText.Encode("url");
 }
 
 /// <summary>A selected field (<see cref="Field"/>), a parent relationship (<see cref="Relationship"/>) with its own columns in
@@ -80,6 +106,9 @@ internal sealed class SoqlProjection
 internal sealed class SoqlProjectionNode(string name, SoqlFieldInfo? relationship, SoqlFieldInfo? field)
 {
     public string Name { get; } = name;
+
+    /// <summary><see cref="Name"/> escaped once for the writer: every record of every page writes it.</summary>
+    public JsonEncodedText EncodedName { get; } = JsonEncodedText.Encode(name, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
 
     public SoqlFieldInfo? Relationship { get; } = relationship;
 
