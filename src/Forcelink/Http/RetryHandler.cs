@@ -75,8 +75,9 @@ internal sealed partial class RetryHandler : DelegatingHandler
     /// <summary>One attempt under its own timeout; its failure, if any, is returned to be judged, not thrown.</summary>
     private async Task<(HttpResponseMessage? Response, ExceptionDispatchInfo? Failure)> AttemptAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(_requestTimeout, _timeProvider);
-        using var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        var timeout = Interlocked.Exchange(ref _spareTimeout, null) ?? new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
+        timeout.CancelAfter(_requestTimeout);
+        var link = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
         try
         {
             return (await base.SendAsync(request, timeout.Token).ConfigureAwait(false), null);
@@ -89,6 +90,29 @@ internal sealed partial class RetryHandler : DelegatingHandler
         {
             return (null, ExceptionDispatchInfo.Capture(e));
         }
+        finally
+        {
+            // Kept only when unlinked before the caller cancelled (a late cancellation must not reach the next request
+            // that reuses it) and never cancelled itself; otherwise left to the collector, as a callback may still run.
+            var unlinked = !cancellationToken.CanBeCanceled || link.Unregister();
+            if (unlinked && timeout.TryReset())
+            {
+                Interlocked.Exchange(ref _spareTimeout, timeout)?.Dispose();
+            }
+        }
+    }
+
+    // One timeout source kept for the next attempt (one per request would be two allocations and a timer each time).
+    private CancellationTokenSource? _spareTimeout;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Interlocked.Exchange(ref _spareTimeout, null)?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>The <paramref name="attempt"/>'s delay (0 for the first retry): <see cref="SalesforceClientOptions.RetryDelay"/>

@@ -167,18 +167,26 @@ public sealed class SalesforceClientTests : IDisposable
     public async Task GetAsync_CallerCancelsDuringAttempt_IsNeitherRetriedNorATimeout()
     {
         using var cancel = new CancellationTokenSource();
+        var attempts = 0;
         _http.OnAsync(HttpMethod.Get, Data + "sobjects/Lead/", async (_, cancellationToken) =>
         {
-            var hanging = Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
-            await cancel.CancelAsync();
-            await hanging;
-            return new HttpResponseMessage(HttpStatusCode.OK);
+            if (++attempts == 1)
+            {
+                var hanging = Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+                await cancel.CancelAsync();
+                await hanging;
+            }
+
+            return StubHttpHandler.Json(HttpStatusCode.OK, """{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","LastName":"Doe"}""");
         });
         using var sut = CreateSut();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sut.GetAsync<Lead>("00Q000000000001AAA", cancellationToken: cancel.Token));
         Assert.Single(_http.Requests);
         Assert.Equal(0, sut.RetryCount);
+
+        // The next request is not hurt by the cancelled one (attempt timeouts are reused between requests).
+        Assert.Equal("Doe", (await sut.GetAsync<Lead>("00Q000000000001AAA")).LastName);
     }
 
     [Fact]
@@ -196,8 +204,8 @@ public sealed class SalesforceClientTests : IDisposable
 
         var lead = await FakeTimePump.RunAsync(sut.GetAsync<Lead>("00Q000000000001AAA"), _time);
 
-        // The waits asked of the clock, not measured; each attempt's timeout (RequestTimeout, 120 s) is left out.
-        var wait = Assert.Single(clock.DueTimes, d => d < TimeSpan.FromMinutes(1));
+        // The waits asked of the clock, not measured; timers that never fire and each attempt's timeout (RequestTimeout, 120 s) are left out.
+        var wait = Assert.Single(clock.DueTimes, d => d > TimeSpan.Zero && d < TimeSpan.FromMinutes(1));
         Assert.InRange(wait.TotalSeconds, 1, 2);
         Assert.Equal("Doe", lead.LastName);
         Assert.Equal(2, _http.Requests.Count);
