@@ -199,7 +199,52 @@ if (options.Runs("warm"))
     table.Add(("warm get: Lambda handler vs bare HttpClient (µs, median)", Us(warm.Handler), Us(warm.Bare), Ratio(warm.Handler, warm.Bare)));
 }
 
-// 6. Micro-benchmarks (BenchmarkDotNet, run by run.sh before this program): each Forcelink method against its class's baseline.
+// 6. Warm function: the same get answered by a warm function process, the AOT bootstrap and the managed build each
+// against the jsforce custom runtime (WarmFunction: per invocation, from the fake Runtime API handing the event out to
+// its /response). Each process first answers 2,000 uncounted gets: the managed build's hot methods reach tier-1 code
+// after their first 30 calls and a 100 ms pause of the tiering timer, well within that; Node's JIT optimizes within a few
+// hundred; the AOT binary needs none but gets the same. The sides alternate (AOT, jsforce, managed, AOT, ...), a fresh
+// process each, and each row shows the median of the runs' medians.
+if (options.Runs("warm-function"))
+{
+    var id = (await emulator.AddRecordsAsync("Lead", [new JsonObject { ["LastName"] = "Warm", ["Company"] = "Function" }]))[0];
+    var (warmUp, counted, rounds) = options.Quick ? (2_000, 300, 3) : (2_000, 1_000, 5);
+    string[] lambda = [Path.Combine(options.Jsforce, "lambda.mjs")];
+    var sides = new (string Name, string FileName, string[] Arguments)[]
+    {
+        ("AOT bootstrap", options.Bootstrap, []),
+        ("jsforce", options.Node, lambda),
+        ("managed build", "dotnet", [options.Managed]),
+    };
+    var results = sides.ToDictionary(s => s.Name, _ => new List<WarmFunctionRun>());
+    for (var round = 1; round <= rounds; round++)
+    {
+        foreach (var (name, fileName, arguments) in sides)
+        {
+            var run = await WarmFunction.MeasureAsync(emulator, fileName, arguments, environment, id, warmUp, counted);
+            results[name].Add(run);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bench: warm-function run {round}, {name}: {run.Median:F0} µs per get ({run.MedianInEmulator:F0} in the emulator, {run.MedianOutsideEmulator:F0} outside it); halves {run.Halves.First:F0} / {run.Halves.Second:F0}"));
+        }
+    }
+
+    double Side(string name, Func<WarmFunctionRun, double> value) => WarmFunctionRun.MedianOf(results[name].Select(value));
+    foreach (var ours in new[] { "AOT bootstrap", "managed build" })
+    {
+        var mine = Side(ours, r => r.Median);
+        var theirs = Side("jsforce", r => r.Median);
+        table.Add(($"warm get, per invocation: {ours} vs jsforce (µs, median)", Us(mine), Us(theirs), Ratio(mine, theirs)));
+    }
+
+    foreach (var ours in new[] { "AOT bootstrap", "managed build" })
+    {
+        var mine = Side(ours, r => r.MedianOutsideEmulator);
+        var theirs = Side("jsforce", r => r.MedianOutsideEmulator);
+        table.Add(($"warm get, per invocation less the emulator's time: {ours} vs jsforce (µs, median)", Us(mine), Us(theirs), Ratio(mine, theirs)));
+    }
+}
+
+// 7. Micro-benchmarks (BenchmarkDotNet, run by run.sh before this program): each Forcelink method against its class's baseline.
 if (options.Micro is { } micro && options.Runs("micro"))
 {
     table.AddRange(MicroResults.Read(micro));
@@ -253,7 +298,7 @@ namespace Forcelink.Bench
 {
     internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro, string? Only)
     {
-        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "warm", "micro", "instructions"];
+        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "warm", "warm-function", "micro", "instructions"];
 
         /// <summary>
         /// Whether this run includes the scenario: all of them unless --only names one. The function's SQS batch is part

@@ -1,6 +1,7 @@
 // The function baseline: a Node custom runtime doing what the Forcelink bootstrap does, against the same fake Runtime
-// API. A direct event {operation:"create"} creates one record (the cold-start scenario); an SQS batch of upserts is
-// written 200 per collections call, failures reported per message. AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE=true answers one
+// API. A direct event {operation:"create"} creates one record (the cold-start scenario); {operation:"get"} reads one
+// record (the warm-function scenario); an SQS batch of upserts is written 200 per collections call, failures reported
+// per message. AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE=true answers one
 // event and exits, as the bootstrap does.
 import { login } from './login.mjs';
 
@@ -24,6 +25,14 @@ for (;;) {
       results.forEach((r, j) => { if (!r.success) batchItemFailures.push({ itemIdentifier: chunk[j].id }); });
     }
     answer = { batchItemFailures };
+  } else if (event.operation === 'get') {
+    // jsforce's retrieve of one id is GET /sobjects/{type}/{id}?fields=..., the request the Forcelink function sends.
+    // The answer is shaped as the function's ({ok, statusCode, id, record}, the record without its `attributes`). What
+    // the function does and this does not: it validates the event (object and field names, id format) and checks it
+    // against its policy, logs a line and writes its metrics per invocation, and maps a failure to a coded answer; here
+    // a failed read throws and ends the process, which the bench would report.
+    const { attributes, ...record } = await conn.sobject(event.object).retrieve(event.id, { fields: event.fields });
+    answer = { ok: true, statusCode: 200, id: record.Id ?? event.id, record };
   } else {
     const result = await conn.sobject(event.object).create(event.fields);
     answer = result.success

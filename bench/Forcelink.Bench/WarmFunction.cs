@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text;
+using Forcelink.Emulator.Hosting;
+using Forcelink.IntegrationTests.Lambda;
+
+namespace Forcelink.Bench;
+
+/// <summary>
+/// A warm <c>get</c> answered by the deployed function, process against process: one fresh runtime process (the AOT
+/// bootstrap, the managed build, or the jsforce custom runtime) logs in on its first event, answers
+/// <c>warmUp</c> gets of one record uncounted, then <c>counted</c> more, each timed from the moment the fake Runtime API
+/// hands the event out to the moment it has the event's <c>/response</c>.
+/// </summary>
+/// <remarks>
+/// How the time is taken: <see cref="FakeRuntimeApi"/> records no times, so the counted events are handed out one at a
+/// time. Before each, the bench waits until the runtime has called <c>GET /next</c> again (<see cref="FakeRuntimeApi.NextCalls"/>)
+/// and is parked there, as a warm Lambda runtime is when an invocation arrives; the clock starts as the event is queued,
+/// which the waiting <c>/next</c> answers at once, and stops when the bench reads the runtime's <c>/response</c> off the
+/// fake's record of posts. The runtime's own <c>/next</c> round trip is therefore outside the interval. Inside it, besides
+/// the runtime's work and the emulator's answer to its GET, are the fake's wake-up to send the event, its reading of
+/// the response and answering 202, and the bench's wake-up to read it: tens of microseconds, the same for every runtime.
+/// The emulator's own time for each GET is taken from its request log, so rows can also show each side without it.
+/// </remarks>
+internal static class WarmFunction
+{
+    public static async Task<WarmFunctionRun> MeasureAsync(
+        EmulatorHost emulator, string fileName, string[] arguments, Dictionary<string, string> environment, string recordId, int warmUp, int counted)
+    {
+        var getEvent = Encoding.UTF8.GetBytes($$"""{"operation":"get","object":"Lead","id":"{{recordId}}","fields":["Id","LastName","Company","Status"]}""");
+        await using var api = await FakeRuntimeApi.StartAsync();
+        for (var i = 0; i < warmUp; i++)
+        {
+            api.Enqueue(getEvent, TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(10));
+        }
+
+        var start = Child.StartInfo(fileName, arguments, environment);
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = api.Authority;
+        start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            for (var i = 0; i < warmUp; i++)
+            {
+                Check(await api.NextPostAsync(TimeSpan.FromSeconds(60)), null);
+            }
+
+            var invocations = new double[counted];
+            var inEmulator = new double[counted];
+            for (var i = 0; i < counted; i++)
+            {
+                while (api.NextCalls <= warmUp + i)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(1), TimeProvider.System);
+                }
+
+                var requestId = Guid.NewGuid().ToString();
+                var now = TimeProvider.System.GetUtcNow();
+                var handedOut = Stopwatch.GetTimestamp();
+                api.Enqueue(getEvent, now, TimeSpan.FromMinutes(10), requestId);
+                var post = await api.NextPostAsync(TimeSpan.FromSeconds(60));
+                invocations[i] = Stopwatch.GetElapsedTime(handedOut).TotalMicroseconds;
+                Check(post, requestId);
+
+                // This process is the emulator's only client: its last request is this invocation's GET.
+                var served = emulator.Org.RequestLog[^1];
+                if (served.Method != "GET" || !served.Path.EndsWith(recordId, StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException($"{fileName}: the emulator's last request was {served.Method} {served.Path}, not the get.");
+                }
+
+                inEmulator[i] = served.DurationMilliseconds * 1000;
+            }
+
+            return new WarmFunctionRun(invocations, inEmulator);
+        }
+        catch (TimeoutException e)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{fileName} stopped answering:\n{await stderr}", e);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+            await stdout;
+        }
+
+        void Check(RecordedPost post, string? requestId)
+        {
+            if (post.Kind != PostKind.Response || !post.Body.Contains("\"ok\":true", StringComparison.Ordinal)
+                || (requestId is not null && post.RequestId != requestId))
+            {
+                throw new InvalidOperationException($"{fileName} answered {post.Kind} to {post.RequestId}: {post.Body}");
+            }
+        }
+    }
+}
+
+/// <summary>One process's counted invocations (µs, in order) and the emulator's time for each one's GET (µs).</summary>
+internal sealed record WarmFunctionRun(double[] Invocations, double[] InEmulator)
+{
+    public double Median => MedianOf(Invocations);
+
+    /// <summary>The median of each invocation's time less its GET's time in the emulator: the runtime's own share.</summary>
+    public double MedianOutsideEmulator => MedianOf([.. Invocations.Select((t, i) => t - InEmulator[i])]);
+
+    public double MedianInEmulator => MedianOf(InEmulator);
+
+    /// <summary>The medians of the first and second half of the counted calls: equal when the warm-up was long enough.</summary>
+    public (double First, double Second) Halves => (MedianOf(Invocations[..(Invocations.Length / 2)]), MedianOf(Invocations[(Invocations.Length / 2)..]));
+
+    public static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+}
