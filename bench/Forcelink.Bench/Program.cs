@@ -200,8 +200,8 @@ if (options.Runs("warm"))
 }
 
 // 6. Warm function: the same get answered by a warm function process, the AOT bootstrap and the managed build each
-// against the jsforce custom runtime (WarmFunction: per invocation, from the fake Runtime API handing the event out to
-// its /response). Each process first answers 2,000 uncounted gets: the managed build's hot methods reach tier-1 code
+// against the jsforce custom runtime (WarmFunction: per invocation, from the event leaving the Runtime API to the
+// runtime's /response arriving, taken on the wire). Each process first answers 2,000 uncounted gets: the managed build's hot methods reach tier-1 code
 // after their first 30 calls and a 100 ms pause of the tiering timer, well within that; Node's JIT optimizes within a few
 // hundred; the AOT binary needs none but gets the same. The sides alternate (AOT, jsforce, managed, AOT, ...), a fresh
 // process each, and each row shows the median of the runs' medians.

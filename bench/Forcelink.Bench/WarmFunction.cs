@@ -12,14 +12,14 @@ namespace Forcelink.Bench;
 /// hands the event out to the moment it has the event's <c>/response</c>.
 /// </summary>
 /// <remarks>
-/// How the time is taken: <see cref="FakeRuntimeApi"/> records no times, so the counted events are handed out one at a
-/// time. Before each, the bench waits until the runtime has called <c>GET /next</c> again (<see cref="FakeRuntimeApi.NextCalls"/>)
-/// and is parked there, as a warm Lambda runtime is when an invocation arrives; the clock starts as the event is queued,
-/// which the waiting <c>/next</c> answers at once, and stops when the bench reads the runtime's <c>/response</c> off the
-/// fake's record of posts. The runtime's own <c>/next</c> round trip is therefore outside the interval. Inside it, besides
-/// the runtime's work and the emulator's answer to its GET, are the fake's wake-up to send the event, its reading of
-/// the response and answering 202, and the bench's wake-up to read it: tens of microseconds, the same for every runtime.
-/// The emulator's own time for each GET is taken from its request log, so rows can also show each side without it.
+/// How the time is taken: the runtime reaches the fake Runtime API through a <see cref="RuntimeApiTap"/>, which notes on
+/// the wire when the event's first bytes leave for the runtime and when the first bytes of its <c>/response</c> come
+/// back: what Lambda bills as the invocation's duration, with the fake's own work on either side (queuing the event,
+/// recording the response) outside it. The counted events are handed out one at a time, each once the runtime has
+/// called <c>GET /next</c> again (<see cref="FakeRuntimeApi.NextCalls"/>) and is parked there, as a warm Lambda runtime
+/// is when an invocation arrives, so the runtime's own <c>/next</c> round trip is outside the interval and each
+/// interval holds exactly one event. The emulator's own time for each GET is taken from its request log, so rows can
+/// also show each side without it.
 /// </remarks>
 internal static class WarmFunction
 {
@@ -33,8 +33,9 @@ internal static class WarmFunction
             api.Enqueue(getEvent, TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(10));
         }
 
+        await using var tap = RuntimeApiTap.Start(api.Authority);
         var start = Child.StartInfo(fileName, arguments, environment);
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = api.Authority;
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = tap.Authority;
         start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -56,12 +57,17 @@ internal static class WarmFunction
                 }
 
                 var requestId = Guid.NewGuid().ToString();
-                var now = TimeProvider.System.GetUtcNow();
-                var handedOut = Stopwatch.GetTimestamp();
-                api.Enqueue(getEvent, now, TimeSpan.FromMinutes(10), requestId);
+                var queued = Stopwatch.GetTimestamp();
+                api.Enqueue(getEvent, TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(10), requestId);
                 var post = await api.NextPostAsync(TimeSpan.FromSeconds(60));
-                invocations[i] = Stopwatch.GetElapsedTime(handedOut).TotalMicroseconds;
                 Check(post, requestId);
+                var (handedOut, answered) = (tap.HandedOut, tap.Answered);
+                if (handedOut < queued || answered < handedOut)
+                {
+                    throw new InvalidOperationException($"{fileName}: the tap saw no event leave or no answer come back for event {i}.");
+                }
+
+                invocations[i] = Stopwatch.GetElapsedTime(handedOut, answered).TotalMicroseconds;
 
                 // This process is the emulator's only client: its last request is this invocation's GET.
                 var served = emulator.Org.RequestLog[^1];
