@@ -1,8 +1,7 @@
 // The function baseline: a Node custom runtime doing what the Forcelink bootstrap does, against the same fake Runtime
 // API. A direct event {operation:"create"} creates one record (the cold-start scenario); {operation:"get"} reads one
 // record (the warm-function scenario); an SQS batch of upserts is written 200 per collections call, failures reported
-// per message. AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE=true answers one
-// event and exits, as the bootstrap does.
+// per message. AWS_LAMBDA_DOTNET_DEBUG_RUN_ONCE=true answers one event and exits, as the bootstrap does.
 import { login } from './login.mjs';
 
 const api = `http://${process.env.AWS_LAMBDA_RUNTIME_API}/2018-06-01/runtime/invocation`;
