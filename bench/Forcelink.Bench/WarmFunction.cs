@@ -42,9 +42,16 @@ internal static class WarmFunction
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
+            var exited = process.WaitForExitAsync();
             for (var i = 0; i < warmUp; i++)
             {
-                Check(await api.NextPostAsync(TimeSpan.FromSeconds(60)), null);
+                var posted = api.NextPostAsync(TimeSpan.FromSeconds(60));
+                if (await Task.WhenAny(posted, exited) != posted && !posted.IsCompleted)
+                {
+                    throw new InvalidOperationException($"{fileName} exited {process.ExitCode} after {i} events:\n{await stderr}");
+                }
+
+                Check(await posted, null);
             }
 
             var invocations = new double[counted];
