@@ -128,9 +128,10 @@ internal sealed record WarmFunctionRun(double[] Invocations, double[] InEmulator
     /// <summary>The medians of the first and second half of the counted calls: equal when the warm-up was long enough.</summary>
     public (double First, double Second) Halves => (MedianOf(Invocations[..(Invocations.Length / 2)]), MedianOf(Invocations[(Invocations.Length / 2)..]));
 
+    /// <summary>The middle value, or the mean of the two middle values of an even count (two runs, say).</summary>
     public static double MedianOf(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
