@@ -8,8 +8,8 @@ namespace Forcelink.Bench;
 /// <summary>
 /// A warm <c>get</c> answered by the deployed function, process against process: one fresh runtime process (the AOT
 /// bootstrap, the managed build, or the jsforce custom runtime) logs in on its first event, answers
-/// <c>warmUp</c> gets of one record uncounted, then <c>counted</c> more, each timed from the moment the fake Runtime API
-/// hands the event out to the moment it has the event's <c>/response</c>.
+/// <c>warmUp</c> gets of one record uncounted, then <c>counted</c> more, each timed from the moment the event leaves the
+/// Runtime API for the runtime to the moment the runtime's <c>/response</c> arrives.
 /// </summary>
 /// <remarks>
 /// How the time is taken: the runtime reaches the fake Runtime API through a <see cref="RuntimeApiTap"/>, which notes on
@@ -125,7 +125,11 @@ internal sealed record WarmFunctionRun(double[] Invocations, double[] InEmulator
 
     public double MedianInEmulator => MedianOf(InEmulator);
 
-    /// <summary>The medians of the first and second half of the counted calls: equal when the warm-up was long enough.</summary>
+    /// <summary>
+    /// The medians of the first and second half of the counted calls, to show drift (the machine's load moving, a process
+    /// still warming). Equal halves do not prove the warm-up long enough: after 2,000 gets they were equal while the
+    /// managed build was still half again as slow as after 8,000.
+    /// </summary>
     public (double First, double Second) Halves => (MedianOf(Invocations[..(Invocations.Length / 2)]), MedianOf(Invocations[(Invocations.Length / 2)..]));
 
     /// <summary>The middle value, or the mean of the two middle values of an even count (two runs, say).</summary>
