@@ -3,7 +3,7 @@
 # markdown table: | metric | forcelink | baseline | ratio |. The baseline is jsforce 3 on Node unless the row says otherwise.
 #   ./bench/run.sh           full sizes (10,000-record upsert, 50,000-record reads)
 #   ./bench/run.sh --quick   smaller sizes, a few minutes
-#   --only SCENARIO          one of cold-start, bulk, function, stream, bulk2, warm, micro (to iterate on one; bulk includes function)
+#   --only SCENARIO          one of cold-start, bulk, function, stream, bulk2, warm, warm-function, micro (to iterate on one; bulk includes function)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -14,8 +14,8 @@ while [ $# -gt 0 ]; do
     --quick) quick="--quick" ;;
     --only)
       case "${2:-}" in
-        cold-start|bulk|function|stream|bulk2|warm|micro) only=(--only "$2"); shift ;;
-        *) echo "run.sh: --only needs a scenario: cold-start, bulk, function, stream, bulk2, warm or micro" >&2; exit 2 ;;
+        cold-start|bulk|function|stream|bulk2|warm|warm-function|micro) only=(--only "$2"); shift ;;
+        *) echo "run.sh: --only needs a scenario: cold-start, bulk, function, stream, bulk2, warm, warm-function or micro" >&2; exit 2 ;;
       esac ;;
     *) echo "run.sh: unknown option '$1' (use --quick, --only SCENARIO, or nothing)" >&2; exit 2 ;;
   esac
@@ -46,7 +46,7 @@ log "publishing the AOT bootstrap, the managed (ReadyToRun) package and the AOT 
 deploy/build.sh > artifacts/bench/bootstrap-build.log 2>&1 &
 bootstrap_pid=$!
 managed_pid=""
-if runs cold-start; then
+if runs cold-start || runs warm-function; then
   deploy/build.sh --managed > artifacts/bench/managed-build.log 2>&1 &
   managed_pid=$!
 fi

@@ -214,7 +214,60 @@ if (options.Runs("warm"))
     table.Add(("warm get: Lambda handler vs bare HttpClient (µs, median)", Us(warm.Handler), Us(warm.Bare), Ratio(warm.Handler, warm.Bare)));
 }
 
-// 6. Micro-benchmarks (BenchmarkDotNet, run by run.sh before this program): each Forcelink method against its class's baseline.
+// 6. Warm function: the same get answered by a warm function process, the AOT bootstrap and the managed build each
+// against the jsforce custom runtime (WarmFunction: per invocation, from the event leaving the Runtime API to the
+// runtime's /response arriving, taken on the wire). Each process first answers 8,000 uncounted gets. 2,000 were not
+// enough: measured side by side, the managed build took 550 to 630 µs per get after 2,000 and 290 to 440 after 8,000
+// or 20,000 (its hot paths leave their ReadyToRun code for tier-1 code later than the tiering's 30 calls suggest), and
+// jsforce 720 to 790 µs after 2,000 and 570 to 920 after 8,000 or 20,000, no better after 20,000 than after 8,000; the
+// AOT binary, with no JIT, was the same after 2,000 as after 8,000. The sides alternate (AOT, jsforce, managed, AOT,
+// ...), a fresh process each, and each row shows the median of the runs' medians.
+if (options.Runs("warm-function"))
+{
+    var id = (await emulator.AddRecordsAsync("Lead", [new JsonObject { ["LastName"] = "Warm", ["Company"] = "Function" }]))[0];
+    var (warmUp, counted, rounds) = options.Quick ? (8_000, 300, 2) : (8_000, 1_000, 3);
+    string[] lambda = [Path.Combine(options.Jsforce, "lambda.mjs")];
+    var sides = new (string Name, string FileName, string[] Arguments)[]
+    {
+        ("AOT bootstrap", options.Bootstrap, []),
+        ("jsforce", options.Node, lambda),
+        ("managed build", "dotnet", [options.Managed]),
+    };
+    var results = sides.ToDictionary(s => s.Name, _ => new List<WarmFunctionRun>());
+
+    // The bench's own side (the emulator, the fake Runtime API and its tap) runs in this process on the JIT: without an
+    // uncounted process first, the first side's counted gets met the emulator at about three times its warm time.
+    var benchWarmUp = await WarmFunction.MeasureAsync(emulator, options.Bootstrap, [], environment, id, 3_000, 100);
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"bench: warm-function, the bench's own warm-up (AOT bootstrap, not counted): {benchWarmUp.Median:F0} µs per get ({benchWarmUp.MedianInEmulator:F0} in the emulator)"));
+    for (var round = 1; round <= rounds; round++)
+    {
+        foreach (var (name, fileName, arguments) in sides)
+        {
+            var run = await WarmFunction.MeasureAsync(emulator, fileName, arguments, environment, id, warmUp, counted);
+            results[name].Add(run);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bench: warm-function run {round}, {name}: {run.Median:F0} µs per get ({run.MedianInEmulator:F0} in the emulator, {run.MedianOutsideEmulator:F0} outside it); halves {run.Halves.First:F0} / {run.Halves.Second:F0}"));
+        }
+    }
+
+    double Side(string name, Func<WarmFunctionRun, double> value) => WarmFunctionRun.MedianOf(results[name].Select(value));
+    foreach (var ours in new[] { "AOT bootstrap", "managed build" })
+    {
+        var mine = Side(ours, r => r.Median);
+        var theirs = Side("jsforce", r => r.Median);
+        table.Add(($"warm get, per invocation: {ours} vs jsforce (µs, median)", Us(mine), Us(theirs), Ratio(mine, theirs)));
+    }
+
+    foreach (var ours in new[] { "AOT bootstrap", "managed build" })
+    {
+        var mine = Side(ours, r => r.MedianOutsideEmulator);
+        var theirs = Side("jsforce", r => r.MedianOutsideEmulator);
+        table.Add(($"warm get, per invocation less the emulator's time: {ours} vs jsforce (µs, median)", Us(mine), Us(theirs), Ratio(mine, theirs)));
+    }
+}
+
+// 7. Micro-benchmarks (BenchmarkDotNet, run by run.sh before this program): each Forcelink method against its class's baseline.
 if (options.Micro is { } micro && options.Runs("micro"))
 {
     table.AddRange(MicroResults.Read(micro));
@@ -268,7 +321,7 @@ namespace Forcelink.Bench
 {
     internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro, string? Only)
     {
-        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "warm", "micro", "instructions"];
+        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "warm", "warm-function", "micro", "instructions"];
 
         /// <summary>
         /// Whether this run includes the scenario: all of them unless --only names one. The function's SQS batch is part
