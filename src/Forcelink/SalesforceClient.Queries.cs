@@ -166,28 +166,68 @@ public partial class SalesforceClient
 
     private async IAsyncEnumerable<T> ReadPagesAsync<T>(string first, QueryOptions? options, Func<JsonObject, T> map, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        string? next = first;
-        while (next is not null)
+        var readAhead = options?.ReadAhead == true;
+        Task<JsonObject>? ahead = null;
+        CancellationTokenSource? stopAhead = null;
+        try
         {
-            var page = await GetQueryPageAsync(next, options, cancellationToken).ConfigureAwait(false);
-            next = page["nextRecordsUrl"]?.GetValue<string>()?.TrimStart('/');
-            if (page["records"] is not JsonArray records)
+            var page = await GetQueryPageAsync(first, options, cancellationToken).ConfigureAwait(false);
+            while (true)
             {
-                yield break;
-            }
-
-            // Detach the records so each can be handed out and the page collected as they are consumed.
-            var items = records.ToArray();
-            records.Clear();
-            for (var i = 0; i < items.Length; i++)
-            {
-                var item = items[i];
-                items[i] = null;
-                if (item is JsonObject json)
+                var next = page["nextRecordsUrl"]?.GetValue<string>()?.TrimStart('/');
+                if (readAhead && next is not null)
                 {
-                    yield return map(json);
+                    stopAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    ahead = GetQueryPageAsync(next, options, stopAhead.Token);
+                }
+
+                if (page["records"] is not JsonArray records)
+                {
+                    yield break;
+                }
+
+                // Detach the records so each can be handed out and the page collected as they are consumed.
+                var items = records.ToArray();
+                records.Clear();
+                for (var i = 0; i < items.Length; i++)
+                {
+                    var item = items[i];
+                    items[i] = null;
+                    if (item is JsonObject json)
+                    {
+                        yield return map(json);
+                    }
+                }
+
+                if (next is null)
+                {
+                    yield break;
+                }
+
+                if (ahead is null)
+                {
+                    page = await GetQueryPageAsync(next, options, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    page = await ahead.ConfigureAwait(false);
+                    ahead = null;
+                    stopAhead!.Dispose();
+                    stopAhead = null;
                 }
             }
+        }
+        finally
+        {
+            if (ahead is not null)
+            {
+                // The caller stopped (or failed) before the page read ahead was needed: stop its request, and observe it
+                // so that its cancellation is not reported as an unobserved task exception.
+                await stopAhead!.CancelAsync().ConfigureAwait(false);
+                await ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            stopAhead?.Dispose();
         }
     }
 

@@ -268,6 +268,76 @@ public sealed class SalesforceClientTests : IDisposable
     }
 
     [Fact]
+    public async Task QueryAsync_ReadAhead_RequestsTheNextPageBeforeTheCallerReachesIt()
+    {
+        _http.On(HttpMethod.Get, Data + "query/01g-2", _ => StubHttpHandler.Json(HttpStatusCode.OK, Page(4, 1, next: null)));
+        _http.On(HttpMethod.Get, Data + "query/01g-1", _ => StubHttpHandler.Json(HttpStatusCode.OK, Page(2, 2, next: "/services/data/v62.0/query/01g-2")));
+        _http.On(HttpMethod.Get, Data + "query", _ => StubHttpHandler.Json(HttpStatusCode.OK, Page(0, 2, next: "/services/data/v62.0/query/01g-1")));
+        using var sut = CreateSut();
+
+        var seen = new List<string>();
+        await foreach (var lead in sut.QueryAsync<Lead>($"SELECT Id FROM Lead", new QueryOptions { ReadAhead = true }))
+        {
+            seen.Add(lead.Id!);
+            if (seen.Count == 1)
+            {
+                // The second page was asked for when the first arrived (the stub answers at once).
+                Assert.Equal(2, _http.Requests.Count);
+            }
+        }
+
+        Assert.Equal(["00Q000000000000AAA", "00Q000000000001AAA", "00Q000000000002AAA", "00Q000000000003AAA", "00Q000000000004AAA"], seen);
+        Assert.Equal(3, _http.Requests.Count);
+    }
+
+    [Fact]
+    public async Task QueryAsync_ReadAhead_CallerStopsEarly_CancelsThePageReadAhead()
+    {
+        var aheadCancelled = new TaskCompletionSource();
+        _http.OnAsync(HttpMethod.Get, Data + "query/01g-1", async (_, cancellationToken) =>
+        {
+            await using (cancellationToken.Register(() => aheadCancelled.TrySetResult()))
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+
+            return StubHttpHandler.Json(HttpStatusCode.OK, Page(2, 2, next: null));
+        });
+        _http.On(HttpMethod.Get, Data + "query", _ => StubHttpHandler.Json(HttpStatusCode.OK, Page(0, 2, next: "/services/data/v62.0/query/01g-1")));
+        using var sut = CreateSut();
+
+        await foreach (var lead in sut.QueryAsync<Lead>($"SELECT Id FROM Lead", new QueryOptions { ReadAhead = true }))
+        {
+            Assert.Equal("00Q000000000000AAA", lead.Id);
+            break;
+        }
+
+        // Leaving the loop disposed the enumerator, which stopped the request for the page the caller never reached.
+        await aheadCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, _http.Requests.Count);
+    }
+
+    [Fact]
+    public async Task QueryAsync_ReadAhead_APageThatFails_FailsWhereTheCallerReachesIt()
+    {
+        _http.On(HttpMethod.Get, Data + "query/01g-1", _ => StubHttpHandler.Json(HttpStatusCode.BadRequest, """[{"message":"invalid query locator","errorCode":"INVALID_QUERY_LOCATOR"}]"""));
+        _http.On(HttpMethod.Get, Data + "query", _ => StubHttpHandler.Json(HttpStatusCode.OK, Page(0, 2, next: "/services/data/v62.0/query/01g-1")));
+        using var sut = CreateSut();
+
+        var seen = new List<string>();
+        var error = await Assert.ThrowsAsync<SalesforceException>(async () =>
+        {
+            await foreach (var lead in sut.QueryAsync<Lead>($"SELECT Id FROM Lead", new QueryOptions { ReadAhead = true }))
+            {
+                seen.Add(lead.Id!);
+            }
+        });
+
+        Assert.Equal(2, seen.Count);
+        Assert.Equal("INVALID_QUERY_LOCATOR", error.ErrorCode);
+    }
+
+    [Fact]
     public async Task CreateManyAsync_450Records_ThreeCallsResultsInOrder()
     {
         var calls = 0;
