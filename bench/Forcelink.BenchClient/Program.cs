@@ -3,11 +3,12 @@ using System.Globalization;
 using Forcelink;
 using Forcelink.Authentication;
 using Forcelink.Bulk;
+using Forcelink.Models;
 using Forcelink.Records;
 using Forcelink.Soql;
 
 // bulk N [P]    : upsert N Leads by Ext_Id__c (P0, P1, ...; P defaults to "fl-") through collections of 200, streaming.
-// stream SOQL   : read every record of a query page by page without keeping them.
+// stream SOQL [ahead]: read every record of a query page by page without keeping them (ahead: QueryOptions.ReadAhead).
 // bulk2 N [P]   : upsert N Leads by Ext_Id__c through Bulk API 2.0 (records streamed onto the upload), then read every
 //                 row's outcome as it streams back; "failed" counts rows that did not succeed.
 // bulkquery SOQL: run a Bulk API 2.0 query job and read its records page by page without keeping them.
@@ -35,7 +36,7 @@ switch (mode)
 
         break;
     case "stream":
-        await foreach (var _ in client.QueryAsync(SoqlQuery.Raw(args[1])))
+        await foreach (var _ in client.QueryAsync(SoqlQuery.Raw(args[1]), new QueryOptions { ReadAhead = args.Length > 2 && args[2] == "ahead" }))
         {
             count++;
         }
