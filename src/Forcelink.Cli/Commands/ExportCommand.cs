@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Forcelink.Bulk;
 using Forcelink.Cli.Configuration;
 using Forcelink.Csv;
+using Forcelink.Models;
 using Forcelink.Soql;
 using Spectre.Console;
 
@@ -56,7 +57,8 @@ internal sealed class ExportCommand : CliCommand
                 await writer.WriteRowAsync(columns, cancellationToken);
             }
 
-            await foreach (var record in connection.Client.QueryAsync(SoqlQuery.Raw(soql), cancellationToken: cancellationToken))
+            // An export reads every page, so the next one is fetched while this one is written.
+            await foreach (var record in connection.Client.QueryAsync(SoqlQuery.Raw(soql), new QueryOptions { ReadAhead = true }, cancellationToken))
             {
                 var values = RecordTable.Flatten(JsonNode.Parse(record.ToJson())!.AsObject());
                 if (columns is null)
