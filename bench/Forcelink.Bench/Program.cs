@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Forcelink.Authentication;
@@ -24,27 +22,9 @@ if (args is ["alloc", ..])
 
 var options = BenchOptions.Parse(args);
 var table = new List<(string Metric, string Ours, string Baseline, string Ratio)>();
-using var rsa = RSA.Create(2048);
 var work = Directory.CreateTempSubdirectory("forcelink-bench-");
-var keyFile = Path.Combine(work.FullName, "server.key");
-await File.WriteAllTextAsync(keyFile, rsa.ExportPkcs8PrivateKeyPem());
-var certificate = new CertificateRequest("CN=forcelink-bench", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-    .CreateSelfSigned(DateTimeOffset.UnixEpoch.AddYears(50), DateTimeOffset.UnixEpoch.AddYears(80));
-
-var emulatorOptions = new EmulatorOptions();
-emulatorOptions.Org.DailyApiLimit = 100_000_000;
-emulatorOptions.Org.CustomFields["Lead"] = [new CustomFieldOptions { Name = "Ext_Id__c", ExternalId = true, Unique = true }];
-emulatorOptions.Org.Apps.Add(new AppOptions { Name = "Bench", ConsumerKey = "3MVG9bench", CertificatePem = certificate.ExportCertificatePem(), Profiles = ["System Administrator"] });
-emulatorOptions.Org.Users.Add(new UserOptions { Username = "bench@example.com" });
-await using var emulator = await EmulatorHost.StartAsync(emulatorOptions);
-var environment = new Dictionary<string, string>
-{
-    ["FORCELINK_LOGIN_URL"] = emulator.BaseUrl.ToString().TrimEnd('/'),
-    ["FORCELINK_CONSUMER_KEY"] = "3MVG9bench",
-    ["FORCELINK_USERNAME"] = "bench@example.com",
-    ["FORCELINK_PRIVATE_KEY_FILE"] = keyFile,
-    ["FORCELINK_API_VERSION"] = "62.0",
-};
+await using var emulator = await BenchOrg.StartAsync(work.FullName);
+var environment = BenchOrg.Environment(emulator, work.FullName);
 Console.Error.WriteLine($"bench: emulator at {emulator.BaseUrl}, {(options.Quick ? "quick" : "full")} sizes");
 
 // 1. Cold start: process start to the first answered invocation (JWT login + one Lead create).

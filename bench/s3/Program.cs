@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
-using Forcelink.Emulator.Hosting;
+using Forcelink.Bench;
 using Forcelink.IntegrationTests.Lambda;
 using Forcelink.IntegrationTests.S3;
 
@@ -17,20 +15,11 @@ var memory = Value("--memory") ?? "128";
 var bootstrap = Value("--bootstrap") ?? throw new ArgumentException("--bootstrap FILE is required");
 var cli = Value("--cli") ?? throw new ArgumentException("--cli FILE is required");
 
-using var rsa = RSA.Create(2048);
 var work = Directory.CreateTempSubdirectory("forcelink-s3-bench-");
 try
 {
-    var keyFile = Path.Combine(work.FullName, "server.key");
-    await File.WriteAllTextAsync(keyFile, rsa.ExportPkcs8PrivateKeyPem());
-    var certificate = new CertificateRequest("CN=forcelink-s3-bench", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-        .CreateSelfSigned(DateTimeOffset.UnixEpoch.AddYears(50), DateTimeOffset.UnixEpoch.AddYears(80));
-    var emulatorOptions = new EmulatorOptions();
-    emulatorOptions.Org.DailyApiLimit = 100_000_000;
-    emulatorOptions.Org.CustomFields["Lead"] = [new CustomFieldOptions { Name = "Ext_Id__c", ExternalId = true, Unique = true }];
-    emulatorOptions.Org.Apps.Add(new AppOptions { Name = "Bench", ConsumerKey = "3MVG9bench", CertificatePem = certificate.ExportCertificatePem(), Profiles = ["System Administrator"] });
-    emulatorOptions.Org.Users.Add(new UserOptions { Username = "bench@example.com" });
-    await using var emulator = await EmulatorHost.StartAsync(emulatorOptions);
+    await using var emulator = await BenchOrg.StartAsync(work.FullName);
+    var environment = BenchOrg.Environment(emulator, work.FullName);
     await using var s3rver = await S3rverProcess.StartAsync();
     using var s3 = s3rver.CreateClient();
     const string bucket = "forcelink-bench";
@@ -47,14 +36,6 @@ try
 
     var head = await s3.GetObjectMetadataAsync(bucket, key);
     Console.Error.WriteLine($"s3 bench: {rows:N0} rows, {bytes / 1e6:N1} MB in s3rver at {s3rver.ServiceUrl}; emulator at {emulator.BaseUrl}");
-    var environment = new Dictionary<string, string>
-    {
-        ["FORCELINK_LOGIN_URL"] = emulator.BaseUrl.ToString().TrimEnd('/'),
-        ["FORCELINK_CONSUMER_KEY"] = "3MVG9bench",
-        ["FORCELINK_USERNAME"] = "bench@example.com",
-        ["FORCELINK_PRIVATE_KEY_FILE"] = keyFile,
-        ["FORCELINK_API_VERSION"] = "62.0",
-    };
 
     // The function: the S3 event through SQS, as the template delivers it.
     var function = new Dictionary<string, string>(environment)

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using Forcelink.Emulator.Hosting;
+using Forcelink.Bench;
 using Forcelink.IntegrationTests.Lambda;
+using Forcelink.Lambda.Runtime;
 
 // Usage: Forcelink.JitTraining PUBLISH_DIR
 // Runs PUBLISH_DIR/Forcelink.Lambda.dll once against the emulator and a fake Runtime API, with the function recording
@@ -17,21 +16,11 @@ if (args is not [var publishDirectory] || !File.Exists(Path.Combine(publishDirec
     return 2;
 }
 
-const string ProfileName = "forcelink.jitprofile";
 var work = Directory.CreateTempSubdirectory("forcelink-jit-training-");
 try
 {
-    using var rsa = RSA.Create(2048);
-    var keyFile = Path.Combine(work.FullName, "server.key");
-    await File.WriteAllTextAsync(keyFile, rsa.ExportPkcs8PrivateKeyPem());
-    using var certificate = new CertificateRequest("CN=forcelink-jit-training", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-        .CreateSelfSigned(DateTimeOffset.UnixEpoch.AddYears(50), DateTimeOffset.UnixEpoch.AddYears(80));
-
-    var emulatorOptions = new EmulatorOptions();
-    emulatorOptions.Org.CustomFields["Lead"] = [new CustomFieldOptions { Name = "Ext_Id__c", ExternalId = true, Unique = true }];
-    emulatorOptions.Org.Apps.Add(new AppOptions { Name = "Training", ConsumerKey = "3MVG9training", CertificatePem = certificate.ExportCertificatePem(), Profiles = ["System Administrator"] });
-    emulatorOptions.Org.Users.Add(new UserOptions { Username = "training@example.com" });
-    await using var emulator = await EmulatorHost.StartAsync(emulatorOptions);
+    await using var emulator = await BenchOrg.StartAsync(work.FullName);
+    var environment = BenchOrg.Environment(emulator, work.FullName);
     await using var api = await FakeRuntimeApi.StartAsync();
     var now = TimeProvider.System.GetUtcNow();
     string[] events =
@@ -48,12 +37,13 @@ try
     start.ArgumentList.Add(Path.Combine(publishDirectory, "Forcelink.Lambda.dll"));
     start.Environment["AWS_LAMBDA_RUNTIME_API"] = api.Authority;
     start.Environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512";
-    start.Environment["FORCELINK_LOGIN_URL"] = emulator.BaseUrl.ToString().TrimEnd('/');
-    start.Environment["FORCELINK_CONSUMER_KEY"] = "3MVG9training";
-    start.Environment["FORCELINK_USERNAME"] = "training@example.com";
-    start.Environment["FORCELINK_PRIVATE_KEY_FILE"] = keyFile;
+    foreach (var (name, value) in environment)
+    {
+        start.Environment[name] = value;
+    }
+
     start.Environment["FORCELINK_POLICY"] = """{"Lead":"*"}""";
-    start.Environment["FORCELINK_JIT_PROFILE_RECORD"] = work.FullName;
+    start.Environment[JitProfile.RecordVariable] = work.FullName;
     using var process = Process.Start(start)!;
     var stdout = process.StandardOutput.ReadToEndAsync();
     var stderr = process.StandardError.ReadToEndAsync();
@@ -78,15 +68,15 @@ try
         return 1;
     }
 
-    var recorded = Path.Combine(work.FullName, ProfileName);
+    var recorded = Path.Combine(work.FullName, JitProfile.FileName);
     if (!File.Exists(recorded))
     {
-        Console.Error.WriteLine($"Forcelink.JitTraining: the function exited {process.ExitCode} without writing {ProfileName}.\n{await stderr}");
+        Console.Error.WriteLine($"Forcelink.JitTraining: the function exited {process.ExitCode} without writing {JitProfile.FileName}.\n{await stderr}");
         return 1;
     }
 
-    File.Copy(recorded, Path.Combine(publishDirectory, ProfileName), overwrite: true);
-    Console.WriteLine($"Forcelink.JitTraining: {Path.Combine(publishDirectory, ProfileName)} ({new FileInfo(recorded).Length:N0} bytes, {events.Length} events)");
+    File.Copy(recorded, Path.Combine(publishDirectory, JitProfile.FileName), overwrite: true);
+    Console.WriteLine($"Forcelink.JitTraining: {Path.Combine(publishDirectory, JitProfile.FileName)} ({new FileInfo(recorded).Length:N0} bytes, {events.Length} events)");
     return 0;
 }
 finally
