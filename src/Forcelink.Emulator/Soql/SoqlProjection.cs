@@ -71,31 +71,21 @@ internal sealed class SoqlProjection
         writer.WriteStartObject(AttributesName);
         writer.WriteString(TypeName, typeName);
 
-        // Written from a stack buffer: a page of 2,000 records would otherwise build 2,000 URL strings to copy once.
-        var id = record.Fields.TryGetValue("Id", out var value) ? value as string ?? value?.ToString() ?? "" : "";
-        var length = UrlPrefix.Length + apiVersion.Length + UrlObjects.Length + typeName.Length + 1 + id.Length;
-        if (length > 256)
+        // Formatted into a stack buffer: a page of 2,000 records would otherwise build 2,000 URL strings to copy once.
+        var id = record.Fields.TryGetValue("Id", out var value) ? value : null;
+        Span<char> url = stackalloc char[256];
+        if (url.TryWrite($"/services/data/v{apiVersion}/sobjects/{typeName}/{id}", out var written))
         {
-            writer.WriteString(UrlName, $"/services/data/v{apiVersion}/sobjects/{typeName}/{id}");
+            writer.WriteString(UrlName, url[..written]);
         }
         else
         {
-            Span<char> url = stackalloc char[length];
-            var written = 0;
-            foreach (var part in (ReadOnlySpan<string>)[UrlPrefix, apiVersion, UrlObjects, typeName, "/", id])
-            {
-                part.CopyTo(url[written..]);
-                written += part.Length;
-            }
-
-            writer.WriteString(UrlName, url);
+            writer.WriteString(UrlName, $"/services/data/v{apiVersion}/sobjects/{typeName}/{id}");
         }
 
         writer.WriteEndObject();
     }
 
-    private const string UrlPrefix = "/services/data/v";
-    private const string UrlObjects = "/sobjects/";
     private static readonly JsonEncodedText AttributesName = JsonEncodedText.Encode("attributes");
     private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
     private static readonly JsonEncodedText UrlName = JsonEncodedText.Encode("url");
