@@ -13,10 +13,10 @@ using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: Forcelink.Bench --bootstrap FILE --managed DLL --client FILE --jsforce DIR [--quick] [--only SCENARIO] [--micro DIR]
-// Forcelink.Bench alloc [N]: allocations and CPU per warm get at each layer, with a stub transport (WarmAllocations).
+// Forcelink.Bench alloc [N] [LAYER]: allocations and CPU per warm get at each layer (or the one whose name starts with LAYER), with a stub transport (WarmAllocations).
 if (args is ["alloc", ..])
 {
-    await WarmAllocations.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
+    await WarmAllocations.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000, args.Length > 2 ? args[2] : null);
     return 0;
 }
 

@@ -23,7 +23,7 @@ internal static class WarmAllocations
     private static readonly byte[] Record = Encoding.UTF8.GetBytes(
         $$"""{"attributes":{"type":"Lead","url":"/services/data/v62.0/sobjects/Lead/{{Id}}"},"Id":"{{Id}}","LastName":"Warm","Company":"Bench","Status":"Open - Not Contacted"}""");
 
-    public static async Task RunAsync(int iterations)
+    public static async Task RunAsync(int iterations, string? only = null)
     {
         using var transport = new StubTransport();
         var token = new AccessToken("00Dbench!token", new Uri("https://bench.my.salesforce.com"), DateTimeOffset.UnixEpoch);
@@ -53,7 +53,7 @@ internal static class WarmAllocations
             }),
         };
 
-        foreach (var (name, call) in layers)
+        foreach (var (name, call) in layers.Where(layer => only is null || layer.Name.StartsWith(only, StringComparison.OrdinalIgnoreCase)))
         {
             for (var i = 0; i < 3_000; i++)
             {
