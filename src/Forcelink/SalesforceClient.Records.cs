@@ -19,7 +19,7 @@ public partial class SalesforceClient
         using var activity = StartActivity("create", objectName);
         using var request = new HttpRequestMessage(HttpMethod.Post, await DataPathAsync($"sobjects/{objectName}", cancellationToken).ConfigureAwait(false))
         {
-            Content = JsonBody(record.ToWriteBody()),
+            Content = JsonBody(record.ToWriteBytes()),
         };
         using var response = await SendAsync(request, idempotent: false, cancellationToken).ConfigureAwait(false);
         var result = await ReadAsync(response, ForcelinkJsonContext.Default.SaveResultBody, cancellationToken).ConfigureAwait(false);
@@ -34,15 +34,13 @@ public partial class SalesforceClient
     /// <exception cref="SalesforceException">Not found (<c>NOT_FOUND</c>, <c>ENTITY_IS_DELETED</c>) or refused.</exception>
     public virtual async Task<T> GetAsync<T>(string id, IEnumerable<string>? fields = null, CancellationToken cancellationToken = default)
         where T : SObject, ISObjectType, new() =>
-        SObject.FromJson<T>(await GetJsonAsync(T.ObjectName, $"{CheckId(id)}", fields, cancellationToken).ConfigureAwait(false));
+        await GetRecordAsync(T.ObjectName, CheckId(id), fields, static (ref reader, _) => SObject.Read<T>(ref reader), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Reads a record of any object by id.</summary>
     public virtual async Task<SObject> GetAsync(string objectName, string id, IEnumerable<string>? fields = null, CancellationToken cancellationToken = default)
     {
-        var json = await GetJsonAsync(CheckObjectName(objectName), CheckId(id), fields, cancellationToken).ConfigureAwait(false);
-        var record = new SObject(objectName);
-        record.Load(json);
-        return record;
+        CheckObjectName(objectName);
+        return await GetRecordAsync(objectName, CheckId(id), fields, static (ref reader, name) => SObject.Read(ref reader, name), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a typed record by an external id field.</summary>
@@ -51,17 +49,15 @@ public partial class SalesforceClient
     {
         ArgumentException.ThrowIfNullOrEmpty(externalId);
         var path = $"{CheckObjectName(externalIdField)}/{Uri.EscapeDataString(externalId)}";
-        return SObject.FromJson<T>(await GetJsonAsync(T.ObjectName, path, fields, cancellationToken).ConfigureAwait(false));
+        return await GetRecordAsync(T.ObjectName, path, fields, static (ref reader, _) => SObject.Read<T>(ref reader), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a record of any object by an external id field.</summary>
     public virtual async Task<SObject> GetByExternalIdAsync(string objectName, string externalIdField, string externalId, IEnumerable<string>? fields = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(externalId);
-        var json = await GetJsonAsync(CheckObjectName(objectName), $"{CheckObjectName(externalIdField)}/{Uri.EscapeDataString(externalId)}", fields, cancellationToken).ConfigureAwait(false);
-        var record = new SObject(objectName);
-        record.Load(json);
-        return record;
+        var path = $"{CheckObjectName(externalIdField)}/{Uri.EscapeDataString(externalId)}";
+        return await GetRecordAsync(CheckObjectName(objectName), path, fields, static (ref reader, name) => SObject.Read(ref reader, name), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Updates a record: sends only the fields it holds (a field set to <see langword="null"/> is cleared). Needs <see cref="SObject.Id"/>.</summary>
@@ -73,7 +69,7 @@ public partial class SalesforceClient
         using var activity = StartActivity("update", objectName);
         using var request = new HttpRequestMessage(HttpMethod.Patch, await DataPathAsync($"sobjects/{objectName}/{id}", cancellationToken).ConfigureAwait(false))
         {
-            Content = JsonBody(record.ToWriteBody()),
+            Content = JsonBody(record.ToWriteBytes()),
         };
         using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
     }
@@ -110,7 +106,7 @@ public partial class SalesforceClient
 
         using var activity = StartActivity("upsert", objectName);
         var path = await DataPathAsync($"sobjects/{objectName}/{externalIdField}/{Uri.EscapeDataString(value)}", cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonBody(record.ToWriteBody(exclude: externalIdField)) };
+        using var request = new HttpRequestMessage(HttpMethod.Patch, path) { Content = JsonBody(record.ToWriteBytes(exclude: externalIdField)) };
         using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0)
         {
@@ -135,25 +131,75 @@ public partial class SalesforceClient
         return await ReadAsync(response, ForcelinkJsonContext.Default.SObjectDescription, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<JsonObject> GetJsonAsync(string objectName, string idPath, IEnumerable<string>? fields, CancellationToken cancellationToken)
+    private delegate T RecordReader<out T>(ref Utf8JsonReader reader, string objectName);
+
+    private async Task<T> GetRecordAsync<T>(string objectName, string idPath, IEnumerable<string>? fields, RecordReader<T> read, CancellationToken cancellationToken)
     {
         using var activity = StartActivity("get", objectName);
-        var query = fields is null ? "" : FieldsQuery(fields);
-        using var request = new HttpRequestMessage(HttpMethod.Get, await DataPathAsync($"sobjects/{objectName}/{idPath}{query}", cancellationToken).ConfigureAwait(false));
+        using var request = new HttpRequestMessage(HttpMethod.Get, await DataUriAsync("sobjects/", objectName, "/", idPath, fields, cancellationToken).ConfigureAwait(false));
         using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
-    }
 
-    private static string FieldsQuery(IEnumerable<string> fields)
-    {
-        foreach (var field in fields)
+        // The record is read from the body's bytes: no JSON tree on the way to the record's own fields.
+        var (body, length) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        try
         {
-            CheckObjectName(field, nameof(fields));
-        }
+            var reader = new Utf8JsonReader(body.AsSpan(0, length));
+            try
+            {
+                if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    return read(ref reader, objectName);
+                }
+            }
+            catch (JsonException e)
+            {
+                throw NotAnObject(response, e);
+            }
 
-        // API names are letters, digits and underscores: only the commas between them need escaping.
-        return "?fields=" + string.Join("%2C", fields);
+            throw NotAnObject(response, null);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(body);
+        }
     }
+
+    /// <summary>The whole body in a pooled buffer, which the caller returns.</summary>
+    private static async Task<(byte[] Body, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var size = response.Content.Headers.ContentLength is { } known and > 0 and < 1 << 20 ? (int)known + 1 : 4096;
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
+            var length = 0;
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    length += read;
+                    if (length == buffer.Length)
+                    {
+                        var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                }
+
+                return (buffer, length);
+            }
+            catch
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
+        }
+    }
+
+    private static SalesforceException NotAnObject(HttpResponseMessage response, JsonException? inner) =>
+        new($"Salesforce answered {response.RequestMessage?.RequestUri?.AbsolutePath} with JSON that is not an object.", (int)response.StatusCode, $"ERROR_HTTP_{(int)response.StatusCode}", innerException: inner);
 
     internal static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -41,6 +41,11 @@ public sealed class AccessToken
     /// of this process, so that only real logins are counted.</summary>
     internal bool FromStore { get; init; }
 
+    /// <summary>The instance URL without a trailing slash, which request paths follow (<c>https://host</c> or <c>https://host/path</c>).</summary>
+    internal string InstancePrefix => _instancePrefix ??= InstanceUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+
+    private string? _instancePrefix;
+
     /// <summary>The access token itself. A secret: never log it.</summary>
     public string Value { get; }
 

@@ -17,6 +17,7 @@ internal sealed partial class AccessTokenCache
     private readonly ILogger _logger;
     private readonly ForcelinkMetrics? _metrics;
     private readonly Lock _lock = new();
+    private readonly List<string> _instancePrefixes = [];
     private Entry? _current;
     private AccessToken? _rejected;
     private Task<Entry>? _pending;
@@ -60,6 +61,25 @@ internal sealed partial class AccessTokenCache
             // Renewal ahead of time failed, but the current token has not reached its end yet: keep working with it.
             LogRenewalFailed(_logger, e.ErrorCode ?? "?", e);
             return stale.Token;
+        }
+    }
+
+    /// <summary>The current token when it is valid and not yet due for renewal, without waiting for anything.</summary>
+    public bool TryGetCurrent([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AccessToken? token)
+    {
+        lock (_lock)
+        {
+            token = _current is { } current && _timeProvider.GetUtcNow() < current.RefreshOn ? current.Token : null;
+            return token is not null;
+        }
+    }
+
+    /// <summary>The prefix of an instance an earlier token of this cache was for, when <paramref name="uri"/> starts with one.</summary>
+    public string? FormerInstancePrefix(string uri)
+    {
+        lock (_lock)
+        {
+            return _instancePrefixes.Find(prefix => uri.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && uri.Length > prefix.Length && uri[prefix.Length] == '/');
         }
     }
 
@@ -107,6 +127,11 @@ internal sealed partial class AccessTokenCache
                 _current = entry;
                 _rejected = null;
                 _pending = null;
+                if (!_instancePrefixes.Contains(token.InstancePrefix, StringComparer.OrdinalIgnoreCase))
+                {
+                    // Requests are built on the instance of the token at hand; one sent after a login moved the org is moved with it.
+                    _instancePrefixes.Add(token.InstancePrefix);
+                }
             }
 
             return entry;

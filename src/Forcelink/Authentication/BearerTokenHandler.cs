@@ -53,9 +53,9 @@ internal sealed partial class BearerTokenHandler : DelegatingHandler
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
-    private static void Authorize(HttpRequestMessage request, Uri original, AccessToken token)
+    private void Authorize(HttpRequestMessage request, Uri original, AccessToken token)
     {
-        var target = Resolve(original, token.InstanceUrl);
+        var target = Rebase(Resolve(original, token.InstanceUrl), token);
         if (!TransportSecurity.IsAllowed(target))
         {
             throw new InvalidOperationException(
@@ -89,6 +89,19 @@ internal sealed partial class BearerTokenHandler : DelegatingHandler
             ? text.AsSpan(InstanceBaseAddress.OriginalString.Length - 1)
             : original.PathAndQuery.AsSpan();
         return new Uri(string.Concat(InstancePrefix(instanceUrl), pathAndQuery));
+    }
+
+    /// <summary>A request built on an instance this client held a token for, moved onto <paramref name="token"/>'s instance
+    /// when a new login answered with another one; any other URI unchanged.</summary>
+    private Uri Rebase(Uri original, AccessToken token)
+    {
+        if (!original.IsAbsoluteUri || string.Equals(original.Host, token.InstanceUrl.Host, StringComparison.OrdinalIgnoreCase)
+            || _cache.FormerInstancePrefix(original.OriginalString) is not { } former)
+        {
+            return original;
+        }
+
+        return new Uri(string.Concat(token.InstancePrefix, original.OriginalString.AsSpan(former.Length)));
     }
 
     // Every request of a token's life goes to the same instance: its prefix is worked out once.

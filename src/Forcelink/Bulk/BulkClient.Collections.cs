@@ -15,7 +15,7 @@ public partial class BulkClient
     {
         var request = new BulkIngestRequest(records[0].ObjectName, operation, externalIdField)
         {
-            Columns = [.. records.SelectMany(r => r.Fields.Where(f => f.Value is not System.Text.Json.Nodes.JsonObject).Select(f => f.Key)).Distinct(StringComparer.OrdinalIgnoreCase)],
+            Columns = [.. records.SelectMany(r => r.ScalarFieldNames()).Distinct(StringComparer.OrdinalIgnoreCase)],
         };
         var rows = new KeyedRows(new RecordRows<SObject>(records.ToAsyncEnumerable(), request));
         BulkIngestResult result;

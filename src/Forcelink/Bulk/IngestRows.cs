@@ -62,7 +62,7 @@ internal sealed class RecordRows<T>(IAsyncEnumerable<T> records, BulkIngestReque
 
         List<string> columns = request.Columns is { } given
             ? [.. given.Select(c => SalesforceClient.CheckObjectName(c, nameof(request)))]
-            : first is null ? [] : [.. first.Fields.Where(f => f.Value is not JsonObject).Select(f => f.Key)];
+            : first is null ? [] : [.. first.ScalarFieldNames()];
         var id = columns.FindIndex(c => string.Equals(c, "Id", StringComparison.OrdinalIgnoreCase));
         switch (request.Operation)
         {
@@ -89,8 +89,10 @@ internal sealed class RecordRows<T>(IAsyncEnumerable<T> records, BulkIngestReque
         }
 
         var values = new string?[Header.Count];
-        foreach (var (name, value) in record.Fields)
+        var fields = record.Fields;
+        for (var i = 0; i < fields.Count; i++)
         {
+            var (name, value) = (fields.NameAt(i), fields.ValueAt(i));
             if (value is JsonObject)
             {
                 continue;
@@ -130,9 +132,14 @@ internal sealed class RecordRows<T>(IAsyncEnumerable<T> records, BulkIngestReque
         return values;
     }
 
-    private string Text(JsonNode? value, SObject record, string field) => value switch
+    private string Text(object? value, SObject record, string field) => value switch
     {
         null => NullMarker,
+        string s => s,
+        bool b => b ? "true" : "false",
+        decimal d => d.ToString(CultureInfo.InvariantCulture),
+        int n => n.ToString(CultureInfo.InvariantCulture),
+        NumberText n => n.Text,
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
         JsonValue v => v.ToJsonString(),

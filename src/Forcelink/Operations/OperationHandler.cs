@@ -67,17 +67,15 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         operation is CreateOperation { IdempotencyKey: not null } create && _idempotencyFields.ContainsKey(create.ObjectName);
 
     /// <summary>Validates and runs one request.</summary>
-    public async Task<OperationResult> HandleAsync(OperationRequest request, CancellationToken cancellationToken = default)
+    public Task<OperationResult> HandleAsync(OperationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.TryValidate(Policy, out var operation, out var error) ? await ExecuteAsync(operation, cancellationToken).ConfigureAwait(false) : error;
+        return request.TryValidate(Policy, out var operation, out var error) ? ExecuteAsync(operation, cancellationToken) : Task.FromResult(error);
     }
 
     /// <summary>Validates and runs one request given as JSON.</summary>
-    public async Task<OperationResult> HandleAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken = default)
-    {
-        return OperationRequest.TryParse(json.Span, out var request, out var error) ? await HandleAsync(request, cancellationToken).ConfigureAwait(false) : error;
-    }
+    public Task<OperationResult> HandleAsync(ReadOnlyMemory<byte> json, CancellationToken cancellationToken = default) =>
+        OperationRequest.TryParse(json.Span, out var request, out var error) ? HandleAsync(request, cancellationToken) : Task.FromResult(error);
 
     /// <summary>Runs a validated operation.</summary>
     public async Task<OperationResult> ExecuteAsync(Operation operation, CancellationToken cancellationToken = default)
@@ -88,7 +86,8 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
             return operation switch
             {
                 CreateOperation create => await CreateAsync(create, cancellationToken).ConfigureAwait(false),
-                GetOperation get => await GetAsync(get, cancellationToken).ConfigureAwait(false),
+                // The record was read for this answer alone: the answer holds it as it is, not a copy.
+                GetOperation get => OperationResult.WithRecord(await _client.GetAsync(get.ObjectName, get.Id, get.Fields, cancellationToken).ConfigureAwait(false)),
                 FindOperation find => await FindAsync(find, cancellationToken).ConfigureAwait(false),
                 UpdateOperation update => await UpdateAsync(update, cancellationToken).ConfigureAwait(false),
                 UpsertOperation upsert => await UpsertAsync(upsert, cancellationToken).ConfigureAwait(false),
@@ -317,20 +316,12 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         return found;
     }
 
-    private async Task<OperationResult> GetAsync(GetOperation get, CancellationToken cancellationToken)
-    {
-        var record = await _client.GetAsync(get.ObjectName, get.Id, get.Fields, cancellationToken).ConfigureAwait(false);
-
-        // The record was read for this answer alone: its fields become the answer as they are, not a copy.
-        return OperationResult.WithRecord(record.Id, StripInPlace(record.Fields));
-    }
-
     private async Task<OperationResult> FindAsync(FindOperation find, CancellationToken cancellationToken)
     {
-        var records = new JsonArray();
+        var records = new List<SObject>();
         await foreach (var record in _client.QueryAsync(BuildFindQuery(find), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            records.Add((JsonNode)Strip(record.Fields));
+            records.Add(record);
         }
 
         return OperationResult.WithRecords(records);
@@ -515,35 +506,6 @@ public sealed class OperationHandler(SalesforceClient client, OperationPolicy? p
         }
 
         return record;
-    }
-
-    private static JsonObject Strip(JsonObject fields)
-    {
-        var copy = new JsonObject();
-        foreach (var (name, value) in fields)
-        {
-            if (name != "attributes")
-            {
-                copy[name] = value is JsonObject nested ? Strip(nested) : value?.DeepClone();
-            }
-        }
-
-        return copy;
-    }
-
-    /// <summary>As <see cref="Strip"/>, for fields nothing else holds: removes <c>attributes</c> where they are.</summary>
-    private static JsonObject StripInPlace(JsonObject fields)
-    {
-        fields.Remove("attributes");
-        foreach (var (_, value) in fields)
-        {
-            if (value is JsonObject nested)
-            {
-                StripInPlace(nested);
-            }
-        }
-
-        return fields;
     }
 
     private static bool IsExpected(SalesforceException e) =>

@@ -13,7 +13,7 @@ namespace Forcelink.Records;
 [JsonConverter(typeof(SObjectJsonConverter))]
 public class SObject
 {
-    private JsonObject _fields;
+    private RecordFields _fields;
 
     /// <summary>Creates an empty record of an object.</summary>
     /// <param name="objectName">The sObject's API name, such as <c>Account</c> or <c>Invoice__c</c>.</param>
@@ -21,8 +21,10 @@ public class SObject
     {
         ArgumentException.ThrowIfNullOrEmpty(objectName);
         ObjectName = objectName;
-        _fields = [];
+        _fields = new RecordFields();
     }
+
+    private SObject(string objectName, RecordFields fields) => (ObjectName, _fields) = (objectName, fields);
 
     /// <summary>The sObject's API name.</summary>
     public string ObjectName { get; private set; }
@@ -39,7 +41,7 @@ public class SObject
             }
             else
             {
-                _fields[nameof(Id)] = value;
+                _fields.Set(nameof(Id), value);
             }
         }
     }
@@ -63,45 +65,67 @@ public class SObject
     public DateTimeOffset? SystemModstamp => GetDateTime(nameof(SystemModstamp));
 
     /// <summary>The names of the fields this record holds, <c>Id</c> included when set.</summary>
-    public IEnumerable<string> FieldNames => _fields.Select(p => p.Key);
+    public IEnumerable<string> FieldNames
+    {
+        get
+        {
+            for (var i = 0; i < _fields.Count; i++)
+            {
+                yield return _fields.NameAt(i);
+            }
+        }
+    }
 
     /// <summary>A field's JSON value: <see langword="null"/> both when the field is null and when it is absent (see <see cref="Has"/>).
     /// Setting a field to <see langword="null"/> clears it in Salesforce on update.</summary>
     public JsonNode? this[string field]
     {
-        get => _fields[field];
+        get => _fields.GetNode(field);
         set
         {
             ArgumentException.ThrowIfNullOrEmpty(field);
-            _fields[field] = value?.Parent is null ? value : value.DeepClone();
+            _fields.Set(field, RecordFields.FromNode(value));
         }
     }
 
     /// <summary>Whether the record holds the field (set, or read from Salesforce), even with a null value.</summary>
-    public bool Has(string field) => _fields.ContainsKey(field);
+    public bool Has(string field) => _fields.Has(field);
 
     /// <summary>Removes a field so that it is neither sent nor read.</summary>
     public bool Remove(string field) => _fields.Remove(field);
 
     /// <summary>A text field's value.</summary>
-    public string? GetString(string field) => _fields[field] switch
+    public string? GetString(string field) => _fields.Get(field) switch
     {
         null => null,
+        string s => s,
+        bool b => b ? "true" : "false",
+        decimal d => d.ToString(CultureInfo.InvariantCulture),
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        NumberText n => n.Text,
         JsonValue v when v.TryGetValue<string>(out var s) => s,
-        var other => other.ToJsonString(),
+        var other => ((JsonNode)other).ToJsonString(),
     };
 
     /// <summary>A number field's value.</summary>
-    public decimal? GetDecimal(string field) => _fields[field] is JsonValue v
-        ? v.TryGetValue<decimal>(out var d) ? d : decimal.TryParse(v.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d) ? d : null
-        : null;
+    public decimal? GetDecimal(string field) => _fields.Get(field) switch
+    {
+        decimal d => d,
+        int i => i,
+        NumberText n => n.TryGetDecimal(out var d) ? d : null,
+        string s => decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null,
+        JsonValue v => v.TryGetValue<decimal>(out var d) ? d : decimal.TryParse(v.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d) ? d : null,
+        _ => null,
+    };
 
     /// <summary>An integer field's value.</summary>
     public int? GetInt32(string field) => GetDecimal(field) is { } d ? (int)d : null;
 
     /// <summary>A checkbox field's value (also from the text <c>true</c>/<c>false</c>, as bulk query results carry it).</summary>
-    public bool? GetBoolean(string field) => _fields[field] switch
+    public bool? GetBoolean(string field) => _fields.Get(field) switch
     {
+        bool b => b,
+        string s => bool.TryParse(s, out var b) ? b : null,
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
         JsonValue v when v.TryGetValue<string>(out var s) && bool.TryParse(s, out var b) => b,
         _ => null,
@@ -120,7 +144,7 @@ public class SObject
     /// <remarks>Bulk query results carry no types, so a parent read from them takes the relationship's name as its type.</remarks>
     public SObject? GetRelated(string relationshipName)
     {
-        if (_fields[relationshipName] is not JsonObject related)
+        if (_fields.Get(relationshipName) is not JsonObject related)
         {
             return null;
         }
@@ -139,7 +163,7 @@ public class SObject
     /// <summary>A parent record read through a relationship, as a typed record: <c>case.GetRelated&lt;Contact&gt;("Contact")</c>.</summary>
     public T? GetRelated<T>(string relationshipName)
         where T : SObject, new() =>
-        _fields[relationshipName] is JsonObject related ? FromJson<T>(related.DeepClone().AsObject()) : null;
+        _fields.Get(relationshipName) is JsonObject related ? FromJson<T>(related.DeepClone().AsObject()) : null;
 
     /// <summary>The child records a query returned for a child relationship, such as <c>Contacts</c> in
     /// <c>SELECT Name, (SELECT LastName FROM Contacts) FROM Account</c>, in Salesforce's order. Empty when the record has no
@@ -155,25 +179,36 @@ public class SObject
         ChildRecords(relationshipName).Select(FromJson<T>).ToArray();
 
     /// <summary>Sets a text field; <see langword="null"/> clears it.</summary>
-    public void Set(string field, string? value) => this[field] = value is null ? null : JsonValue.Create(value);
+    public void Set(string field, string? value) => SetPlain(field, value);
 
     /// <summary>Sets a number field; <see langword="null"/> clears it.</summary>
-    public void Set(string field, decimal? value) => this[field] = value is null ? null : JsonValue.Create(value.Value);
+    public void Set(string field, decimal? value) => SetPlain(field, value);
 
     /// <summary>Sets an integer field; <see langword="null"/> clears it.</summary>
-    public void Set(string field, int? value) => this[field] = value is null ? null : JsonValue.Create(value.Value);
+    public void Set(string field, int? value) => SetPlain(field, value);
 
     /// <summary>Sets a checkbox field; <see langword="null"/> clears it.</summary>
-    public void Set(string field, bool? value) => this[field] = value is null ? null : JsonValue.Create(value.Value);
+    public void Set(string field, bool? value) => SetPlain(field, value);
 
     /// <summary>Sets a datetime field (sent in UTC); <see langword="null"/> clears it.</summary>
-    public void Set(string field, DateTimeOffset? value) => this[field] = value is null ? null : JsonValue.Create(SalesforceDateTime.Format(value.Value));
+    public void Set(string field, DateTimeOffset? value) => SetPlain(field, value is null ? null : SalesforceDateTime.Format(value.Value));
 
     /// <summary>Sets a date field; <see langword="null"/> clears it.</summary>
-    public void Set(string field, DateOnly? value) => this[field] = value is null ? null : JsonValue.Create(SalesforceDateTime.Format(value.Value));
+    public void Set(string field, DateOnly? value) => SetPlain(field, value is null ? null : SalesforceDateTime.Format(value.Value));
 
     /// <summary>The record as Salesforce JSON: its fields, without <c>attributes</c>.</summary>
-    public string ToJson() => _fields.ToJsonString();
+    public string ToJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            _fields.WriteProperties(writer);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     /// <summary>A short description: type and id only, since field values may be personal data.</summary>
     public override string ToString() => $"{ObjectName} {Id ?? "(new)"} ({_fields.Count} fields)";
@@ -200,12 +235,54 @@ public class SObject
         return record;
     }
 
-    internal JsonObject Fields => _fields;
+    internal RecordFields Fields => _fields;
+
+    /// <summary>The fields a CSV column can carry: all but related records.</summary>
+    internal IEnumerable<string> ScalarFieldNames()
+    {
+        for (var i = 0; i < _fields.Count; i++)
+        {
+            if (_fields.ValueAt(i) is not JsonObject)
+            {
+                yield return _fields.NameAt(i);
+            }
+        }
+    }
+
+    /// <summary>Reads a record of any object from the JSON object <paramref name="reader"/> is at, taking its type from
+    /// <c>attributes.type</c> or else <paramref name="objectName"/>.</summary>
+    internal static SObject Read(ref Utf8JsonReader reader, string? objectName)
+    {
+        var fields = new RecordFields();
+        var type = fields.Read(ref reader);
+        return new SObject(
+            type ?? objectName ?? throw new JsonException("The record JSON has no attributes.type; use a typed record or say which object it is."),
+            fields);
+    }
+
+    /// <summary>Reads a typed record from the JSON object <paramref name="reader"/> is at.</summary>
+    internal static T Read<T>(ref Utf8JsonReader reader)
+        where T : SObject, new()
+    {
+        var record = new T();
+        if (record._fields.Read(ref reader) is { Length: > 0 } type)
+        {
+            record.ObjectName = type;
+        }
+
+        return record;
+    }
+
+    private void SetPlain(string field, object? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(field);
+        _fields.Set(field, value);
+    }
 
     private IEnumerable<JsonObject> ChildRecords(string relationshipName)
     {
         ArgumentException.ThrowIfNullOrEmpty(relationshipName);
-        return _fields[relationshipName] is JsonObject { } result && result["records"] is JsonArray records
+        return _fields.Get(relationshipName) is JsonObject { } result && result["records"] is JsonArray records
             ? records.OfType<JsonObject>().Select(r => r.DeepClone().AsObject())
             : [];
     }
@@ -218,7 +295,8 @@ public class SObject
         }
 
         json.Remove("attributes");
-        _fields = json;
+        _fields = new RecordFields(json.Count);
+        _fields.Take(json);
     }
 
     /// <summary>The fields to send on create, update or upsert: everything set, except <c>Id</c> and <paramref name="exclude"/>.</summary>
@@ -230,14 +308,20 @@ public class SObject
             body["attributes"] = new JsonObject { ["type"] = ObjectName };
         }
 
-        foreach (var (name, value) in _fields)
+        for (var i = 0; i < _fields.Count; i++)
         {
+            var (name, value) = (_fields.NameAt(i), _fields.ValueAt(i));
             if (name == nameof(Id) || string.Equals(name, exclude, StringComparison.OrdinalIgnoreCase) || value is JsonObject)
             {
                 continue;
             }
 
-            body[name] = value?.DeepClone();
+            body[name] = value switch
+            {
+                null => null,
+                JsonNode node => node.DeepClone(),
+                _ => RecordFields.ToNode(value),
+            };
         }
 
         return body;
@@ -245,7 +329,7 @@ public class SObject
 
     /// <summary>Writes what <see cref="ToWriteBody"/> builds straight to <paramref name="writer"/>, with no copies of the values:
     /// a collections call of 200 records allocated most of a bulk upsert's client time building them.</summary>
-    internal void WriteBody(Utf8JsonWriter writer, bool withAttributes, string? id)
+    internal void WriteBody(Utf8JsonWriter writer, bool withAttributes, string? id, string? exclude = null)
     {
         writer.WriteStartObject();
         if (withAttributes)
@@ -255,29 +339,34 @@ public class SObject
             writer.WriteEndObject();
         }
 
-        foreach (var (name, value) in _fields)
-        {
-            if (name == nameof(Id) || value is JsonObject)
-            {
-                continue;
-            }
-
-            writer.WritePropertyName(name);
-            if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                value.WriteTo(writer);
-            }
-        }
-
+        _fields.WriteProperties(writer, exclude is null
+            ? static (name, value) => name != nameof(Id) && value is not JsonObject
+            : (name, value) => name != nameof(Id) && value is not JsonObject && !string.Equals(name, exclude, StringComparison.OrdinalIgnoreCase));
         if (id is not null)
         {
             writer.WriteString("id", id);
         }
 
+        writer.WriteEndObject();
+    }
+
+    /// <summary>What <see cref="WriteBody"/> writes, as UTF-8 bytes for a single record's create, update or upsert.</summary>
+    internal byte[] ToWriteBytes(string? exclude = null)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            WriteBody(writer, withAttributes: false, id: null, exclude);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the fields alone (no <c>attributes</c>, none in related records either), as an operation's answer shows a record.</summary>
+    internal void WriteFieldsTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        _fields.WriteProperties(writer, stripAttributes: true);
         writer.WriteEndObject();
     }
 
@@ -287,19 +376,7 @@ public class SObject
         writer.WriteStartObject("attributes");
         writer.WriteString("type", ObjectName);
         writer.WriteEndObject();
-        foreach (var (name, value) in _fields)
-        {
-            writer.WritePropertyName(name);
-            if (value is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                value.WriteTo(writer);
-            }
-        }
-
+        _fields.WriteProperties(writer);
         writer.WriteEndObject();
     }
 }

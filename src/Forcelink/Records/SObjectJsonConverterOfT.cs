@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Forcelink.Records;
@@ -15,7 +14,7 @@ public sealed class SObjectJsonConverter<T> : JsonConverter<T>
 {
     /// <inheritdoc/>
     public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        JsonNode.Parse(ref reader) is JsonObject json ? SObject.FromJson<T>(json) : null;
+        reader.TokenType == JsonTokenType.Null ? null : SObject.Read<T>(ref reader);
 
     /// <inheritdoc/>
     public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => value.WriteTo(writer);

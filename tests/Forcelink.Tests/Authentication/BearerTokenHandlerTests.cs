@@ -152,6 +152,55 @@ public sealed class BearerTokenHandlerTests : IDisposable
         Assert.Null(Assert.Single(_http.Requests).Authorization);
     }
 
+    [Fact]
+    public async Task SendAsync_BuiltOnTheInstanceWhenANewLoginMovesTheOrg_GoesToTheNewInstance()
+    {
+        // The client builds a warm request on the current token's instance; the session is revoked and the new
+        // login answers with another instance: the resend goes there, with the new token.
+        _http.On(HttpMethod.Get, "/services/data", r => r.RequestUri!.Host == "acme.my.salesforce.com"
+            ? StubHttpHandler.Json(HttpStatusCode.Unauthorized, SessionExpired)
+            : StubHttpHandler.Json(HttpStatusCode.OK, "{}"));
+        using var invoker = CreateSut(out var cache);
+        await cache.GetTokenAsync(CancellationToken.None);
+        _credential.InstanceUrl = "https://acme2.my.salesforce.com";
+
+        using var response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://acme.my.salesforce.com/services/data/v62.0/limits"), CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("https://acme2.my.salesforce.com/services/data/v62.0/limits", _http.Requests[1].Uri.ToString());
+        Assert.Equal("Bearer 00D000000000001!token-0002-abcdefghijkl", _http.Requests[1].Authorization);
+    }
+
+    [Fact]
+    public async Task SendAsync_BuiltOnAnInstanceARenewalLeft_GoesToTheCurrentInstance()
+    {
+        _http.On(HttpMethod.Get, "/services/data", _ => StubHttpHandler.Json(HttpStatusCode.OK, "{}"));
+        using var invoker = CreateSut(out var cache);
+        await cache.GetTokenAsync(CancellationToken.None);
+        _credential.InstanceUrl = "https://acme2.my.salesforce.com";
+        _time.Advance(TimeSpan.FromHours(3));
+
+        using var response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://acme.my.salesforce.com/services/data/v62.0/limits?x=1"), CancellationToken.None);
+
+        var request = Assert.Single(_http.Requests);
+        Assert.Equal("https://acme2.my.salesforce.com/services/data/v62.0/limits?x=1", request.Uri.ToString());
+        Assert.Equal("Bearer 00D000000000001!token-0002-abcdefghijkl", request.Authorization);
+    }
+
+    [Fact]
+    public async Task SendAsync_AnotherHostAfterALogin_IsNotMovedAndGetsNoToken()
+    {
+        _http.On(HttpMethod.Get, "/services/data", _ => StubHttpHandler.Json(HttpStatusCode.OK, "{}"));
+        using var invoker = CreateSut(out var cache);
+        await cache.GetTokenAsync(CancellationToken.None);
+
+        using var response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, "https://acme.my.salesforce.com.example.com/services/data/v62.0/limits"), CancellationToken.None);
+
+        var request = Assert.Single(_http.Requests);
+        Assert.Equal("acme.my.salesforce.com.example.com", request.Uri.Host);
+        Assert.Null(request.Authorization);
+    }
+
     [Theory]
     [InlineData("https://acme.my.salesforce.com", "services/data/v62.0/query?q=SELECT+Id+FROM+Lead", "https://acme.my.salesforce.com/services/data/v62.0/query?q=SELECT+Id+FROM+Lead")]
     [InlineData("https://acme.my.site.com/customers", "services/data/v62.0/limits", "https://acme.my.site.com/customers/services/data/v62.0/limits")]

@@ -15,6 +15,9 @@ public sealed class FakeCredential(TimeProvider timeProvider, string instanceUrl
 
     public List<string?> Replacing { get; } = [];
 
+    /// <summary>The instance the next login answers with (a login may move an org to another instance).</summary>
+    public string InstanceUrl { get; set; } = instanceUrl;
+
     public override ValueTask<AccessToken> GetTokenAsync(AccessToken? rejected, CancellationToken cancellationToken = default)
     {
         lock (Replacing)
@@ -38,6 +41,6 @@ public sealed class FakeCredential(TimeProvider timeProvider, string instanceUrl
             throw failure;
         }
 
-        return new AccessToken($"00D000000000001!token-{n:D4}-abcdefghijkl", new Uri(instanceUrl), timeProvider.GetUtcNow());
+        return new AccessToken($"00D000000000001!token-{n:D4}-abcdefghijkl", new Uri(InstanceUrl), timeProvider.GetUtcNow());
     }
 }
