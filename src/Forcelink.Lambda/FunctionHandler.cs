@@ -204,10 +204,30 @@ internal sealed partial class FunctionHandler(
     }
 
     // Unknown names are folded so a caller cannot create unbounded metric dimensions.
-    private string Dimension(string? value) =>
-        value is not null && (operations.Policy.Objects.Contains(value, StringComparer.OrdinalIgnoreCase) || OperationKindNames.Contains(value))
-            ? char.ToUpperInvariant(value[0]) + value[1..].ToLowerInvariant()
-            : "Other";
+    private string Dimension(string? value)
+    {
+        if (value is null)
+        {
+            return "Other";
+        }
+
+        if (_dimensions.TryGetValue(value, out var known))
+        {
+            return known;
+        }
+
+        if (!(operations.Policy.TryGetObject(value, out _) || OperationKindNames.Contains(value)))
+        {
+            return "Other";
+        }
+
+        // Only names the policy allows are kept, so the set stays as small as the policy.
+        var name = char.ToUpperInvariant(value[0]) + value[1..].ToLowerInvariant();
+        _dimensions[value] = name;
+        return name;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _dimensions = new(StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> OperationKindNames = new(Enum.GetNames<OperationKind>(), StringComparer.OrdinalIgnoreCase);
 

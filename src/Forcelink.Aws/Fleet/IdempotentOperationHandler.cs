@@ -48,7 +48,7 @@ internal sealed partial class IdempotentOperationHandler(
         }
 
         var now = timeProvider.GetUtcNow();
-        using var window = new WorkWindow(StopAt(deadline), now, timeProvider, cancellationToken);
+        using var window = new WorkWindow(this, timeProvider, StopAt(deadline), now, cancellationToken);
         Claim? claim = null;
         if (table is not null && !window.Token.IsCancellationRequested && operation is CreateOperation { IdempotencyKey: { } key } create)
         {
@@ -99,7 +99,7 @@ internal sealed partial class IdempotentOperationHandler(
         }
 
         var now = timeProvider.GetUtcNow();
-        using var window = new WorkWindow(StopAt(deadline), now, timeProvider, cancellationToken);
+        using var window = new WorkWindow(this, timeProvider, StopAt(deadline), now, cancellationToken);
         var claims = new Claim?[requests.Count];
         if (table is not null && !window.Token.IsCancellationRequested)
         {
@@ -142,26 +142,37 @@ internal sealed partial class IdempotentOperationHandler(
         deadline > now ? deadline : now + TimeSpan.FromSeconds(30);
 
     /// <summary>Cancelled by the caller or at the stop time, whichever comes first.</summary>
-    private sealed class WorkWindow : IDisposable
-    {
-        private readonly CancellationTokenSource _stop;
-        private readonly CancellationTokenSource _timer;
-        private readonly CancellationTokenRegistration _link;
+    // One window source kept for the next invocation: a fresh linked source and timer each time were a tenth of a warm
+    // read's allocations.
+    private CancellationTokenSource? _spareWindow;
 
-        public WorkWindow(DateTimeOffset stopAt, DateTimeOffset now, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>The work's token: cancelled at the stop time (on the injected clock) or with the caller's token.</summary>
+    private readonly struct WorkWindow : IDisposable
+    {
+        private readonly IdempotentOperationHandler _owner;
+        private readonly CancellationTokenSource _stop;
+        private readonly CancellationTokenRegistration _link;
+        private readonly bool _linked;
+
+        public WorkWindow(IdempotentOperationHandler owner, TimeProvider timeProvider, DateTimeOffset stopAt, DateTimeOffset now, CancellationToken cancellationToken)
         {
-            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            _timer = new CancellationTokenSource(stopAt > now ? stopAt - now : TimeSpan.Zero, timeProvider);
-            _link = _timer.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stop);
+            _owner = owner;
+            _stop = Interlocked.Exchange(ref owner._spareWindow, null) ?? new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+            _stop.CancelAfter(stopAt > now ? stopAt - now : TimeSpan.Zero);
+            _linked = cancellationToken.CanBeCanceled;
+            _link = _linked ? cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), _stop) : default;
         }
 
         public CancellationToken Token => _stop.Token;
 
         public void Dispose()
         {
-            _link.Dispose();
-            _timer.Dispose();
-            _stop.Dispose();
+            // Kept only when unlinked before the caller cancelled and never cancelled itself (a late cancellation must
+            // not reach the next invocation); otherwise left to the collector, as a callback may still run.
+            if ((!_linked || _link.Unregister()) && _stop.TryReset())
+            {
+                Interlocked.Exchange(ref _owner._spareWindow, _stop)?.Dispose();
+            }
         }
     }
 

@@ -29,10 +29,9 @@ public sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvider
     /// <param name="value">The value, in <paramref name="unit"/>.</param>
     /// <param name="unit">The CloudWatch unit.</param>
     /// <param name="dimensions">Dimension names and values, such as <c>("Operation", "Create"), ("Object", "Lead")</c>.</param>
-    public void Record(string name, double value, MetricUnit unit, params (string Name, string Value)[] dimensions)
+    public void Record(string name, double value, MetricUnit unit, params ReadOnlySpan<(string Name, string Value)> dimensions)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(dimensions);
         if (double.IsNaN(value) || double.IsInfinity(value))
         {
             return;
@@ -40,7 +39,16 @@ public sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvider
 
         lock (_gate)
         {
-            var group = _groups.Find(g => g.Matches(dimensions));
+            MetricGroup? group = null;
+            foreach (var candidate in _groups)
+            {
+                if (candidate.Matches(dimensions))
+                {
+                    group = candidate;
+                    break;
+                }
+            }
+
             if (group is null)
             {
                 group = new MetricGroup(dimensions);
@@ -157,22 +165,34 @@ public sealed class EmbeddedMetrics(TextWriter output, TimeProvider timeProvider
         _ => "None",
     };
 
-    private sealed class MetricGroup((string Name, string Value)[] dimensions)
+    private sealed class MetricGroup(ReadOnlySpan<(string Name, string Value)> dimensions)
     {
         public (string Name, string Value)[] Dimensions { get; } = [.. dimensions];
 
         public List<Metric> Metrics { get; } = [];
 
-        public bool Matches((string Name, string Value)[] other) => Dimensions.AsSpan().SequenceEqual(other);
+        public bool Matches(ReadOnlySpan<(string Name, string Value)> other) => Dimensions.AsSpan().SequenceEqual(other);
 
         public void Add(string name, MetricUnit unit, double value)
         {
-            if (Dimensions.Any(d => d.Name == name))
+            foreach (var (dimension, _) in Dimensions)
             {
-                return;
+                if (dimension == name)
+                {
+                    return;
+                }
             }
 
-            var metric = Metrics.Find(m => m.Name == name);
+            Metric? metric = null;
+            foreach (var candidate in Metrics)
+            {
+                if (candidate.Name == name)
+                {
+                    metric = candidate;
+                    break;
+                }
+            }
+
             if (metric is null)
             {
                 metric = new Metric(name, unit);

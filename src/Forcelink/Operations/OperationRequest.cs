@@ -148,6 +148,74 @@ public sealed partial record OperationRequest
             return $"byte {FirstInvalidUtf8(json):N0} is not UTF-8; send the JSON as UTF-8 text.";
         }
 
+        return IsPlainlySound(json) ? null : DescribeJsonProblem(json);
+    }
+
+    /// <summary>
+    /// Whether the JSON is well formed with no key twice in an object, checked without allocating: keys are compared
+    /// where they lie in <paramref name="json"/>. Anything it cannot settle that way (an escaped key, an object of more
+    /// than 32 keys, a problem to describe) it leaves to <see cref="DescribeJsonProblem"/>, which names keys and paths
+    /// and took a tenth of a warm read's allocations when it checked every event.
+    /// </summary>
+    private static bool IsPlainlySound(ReadOnlySpan<byte> json)
+    {
+        const int MaxKeys = 32;
+        var reader = new Utf8JsonReader(json);
+        Span<int> objectStarts = stackalloc int[65];
+        Span<(int Start, int Length)> keys = stackalloc (int, int)[MaxKeys * 4];
+        var depth = 0;
+        var count = 0;
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        if (reader.ValueIsEscaped || reader.HasValueSequence)
+                        {
+                            return false;
+                        }
+
+                        var name = reader.ValueSpan;
+                        var first = objectStarts[depth - 1];
+                        if (count - first >= MaxKeys || count == keys.Length)
+                        {
+                            return false;
+                        }
+
+                        for (var i = first; i < count; i++)
+                        {
+                            if (json.Slice(keys[i].Start, keys[i].Length).SequenceEqual(name))
+                            {
+                                return false;
+                            }
+                        }
+
+                        keys[count++] = ((int)reader.TokenStartIndex + 1, name.Length);
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        objectStarts[depth++] = count;
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        count = objectStarts[--depth];
+                        break;
+                    case JsonTokenType.String when reader.ValueIsEscaped:
+                        _ = reader.GetString();
+                        break;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string? DescribeJsonProblem(ReadOnlySpan<byte> json)
+    {
         var reader = new Utf8JsonReader(json);
         var frames = new List<JsonFrame>();
         try
