@@ -7,22 +7,31 @@ using Forcelink.Soql;
 namespace Forcelink.IntegrationTests.Library;
 
 /// <summary>
-/// The C# examples of docs/client.md's sections on composite graphs, files, changes since a time, the org's objects and
-/// raw calls, run against the emulator. Each example is copied here line for line (between a test's setup and its
+/// The C# examples of docs/client.md's sections on queries, composite graphs, files, changes since a time, the org's
+/// objects and raw calls, run against the emulator. Each example is copied here line for line (between a test's setup and its
 /// assertions), and <see cref="EveryExampleOfTheseSections_IsRunHere"/> fails when the docs and this file part.
 /// </summary>
 public sealed partial class ClientDocExamplesTests
 {
-    private static readonly string[] Sections = ["Composite graph", "Files on records", "Changes since a time", "The org's objects", "Any REST resource or Apex REST service"];
+    /// <summary>The sections checked, each with the number of C# examples it has.</summary>
+    private static readonly Dictionary<string, int> Sections = new(StringComparer.Ordinal)
+    {
+        ["Queries: bound by construction"] = 3,
+        ["Composite graph"] = 1,
+        ["Files on records"] = 1,
+        ["Changes since a time"] = 1,
+        ["The org's objects"] = 1,
+        ["Any REST resource or Apex REST service"] = 1,
+    };
 
     [Fact]
     public async Task EveryExampleOfTheseSections_IsRunHere()
     {
         var doc = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "docs", "client.md"));
         var source = Lines(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "tests", "Forcelink.IntegrationTests", "Library", "ClientDocExamplesTests.cs")));
-        var checkedBlocks = 0;
-        foreach (var section in Sections)
+        foreach (var (section, examples) in Sections)
         {
+            var checkedBlocks = 0;
             var start = doc.IndexOf($"\n## {section}\n", StringComparison.Ordinal);
             Assert.True(start >= 0, $"docs/client.md has no section '{section}'");
             var end = doc.IndexOf("\n## ", start + 4, StringComparison.Ordinal);
@@ -33,9 +42,75 @@ public sealed partial class ClientDocExamplesTests
                 Assert.True(found, $"This example of '{section}' in docs/client.md is not run by {nameof(ClientDocExamplesTests)}:\n{block.Groups[1].Value}");
                 checkedBlocks++;
             }
+
+            Assert.True(examples == checkedBlocks, $"'{section}' in docs/client.md has {checkedBlocks} C# examples, {nameof(ClientDocExamplesTests)} expects {examples}");
+        }
+    }
+
+    [Fact]
+    public async Task BoundQuery_AsDocumented()
+    {
+        // 2,001 leads match, two pages; as many do not, so that a query whose holes were lost would read three.
+        using var requests = new QueryRequests();
+        await using var fixture = await ClientFixture.StartAsync(
+            options => options.Org.Records["Lead"] = [.. Enumerable.Range(0, 4002).Select(i => SeedLead(i, i % 2 == 0 ? "o'brien@example.com" : "doe@example.com"))],
+            options => options.Transport = requests);
+        var client = fixture.Client;
+        string email = "o'brien@example.com";                                             // its quote must not end the literal
+        DateTimeOffset since = fixture.Emulator.Time.GetUtcNow().AddDays(-1);
+
+        await foreach (var l in client.QueryAsync<Lead>($"SELECT Id, Name FROM Lead WHERE Email = {email} AND CreatedDate > {since}"))
+        {
+            // pages of up to 2,000 follow nextRecordsUrl lazily: memory stays at one page whatever the total
         }
 
-        Assert.Equal(Sections.Length, checkedBlocks);
+        Assert.Equal(["query 200", "query/-2000 200"], requests.Answered);
+    }
+
+    [Fact]
+    public async Task CountQueryAllAndQueryOptions_AsDocumented()
+    {
+        using var requests = new QueryRequests();
+        await using var fixture = await ClientFixture.StartAsync(
+            options => options.Org.Records["Lead"] = [.. Enumerable.Range(0, 1200).Select(i => SeedLead(i, "doe@example.com", i < 1000 ? "Open - Not Contacted" : "Working - Contacted"))],
+            options => options.Transport = requests);
+        var client = fixture.Client;
+        var gone = await client.CreateAsync(new Lead { LastName = "Gone", Company = "Acme", Status = "Open - Not Contacted" });
+        await client.DeleteAsync<Lead>(gone);
+
+        int open = await client.CountAsync($"SELECT COUNT() FROM Lead WHERE Status = {"Open - Not Contacted"}");
+        await foreach (var deleted in client.QueryAllAsync<Lead>(new SoqlQuery($"SELECT Id FROM Lead WHERE IsDeleted = {true}"))) { }
+        var paged = client.QueryAsync<Lead>(SoqlQuery.Raw("SELECT Id FROM Lead"), new QueryOptions { BatchSize = 500 }); // Sforce-Query-Options
+        var export = client.QueryAsync<Lead>(SoqlQuery.Raw("SELECT Id, Email FROM Lead"), new QueryOptions { ReadAhead = true });
+
+        Assert.Equal(1000, open);
+        Assert.Equal(["query 200", "queryAll 200"], requests.Answered);
+        Assert.Equal(1200, await paged.CountAsync());
+        Assert.Equal(["query 200", "query/-500 200", "query/-1000 200"], requests.Answered[2..]);
+        Assert.Equal(1200, await export.CountAsync(l => l.Email == "doe@example.com"));
+        Assert.Equal(["query 200"], requests.Answered[5..]);
+    }
+
+    [Fact]
+    public async Task ParentsAndChildren_AsDocumented()
+    {
+        using var requests = new QueryRequests();
+        await using var fixture = await ClientFixture.StartAsync(configureClient: options => options.Transport = requests);
+        var client = fixture.Client;
+        var accountId = await client.CreateAsync(new SObject("Account") { ["Name"] = "Acme" });
+        await client.CreateAsync(new SObject("Contact") { ["LastName"] = "Doe", ["AccountId"] = accountId });
+        await client.CreateAsync(new Case { Subject = "Onboarding", AccountId = accountId });
+
+        await foreach (var account in client.QueryAsync(SoqlQuery.Raw("SELECT Name, Owner.Name, (SELECT LastName FROM Contacts), (SELECT Subject FROM Cases) FROM Account")))
+        {
+            SObject? owner = account.GetRelated("Owner");                  // null when the account has none
+            IReadOnlyList<SObject> contacts = account.GetChildren("Contacts"); // empty when Salesforce answered null
+            IReadOnlyList<Case> cases = account.GetChildren<Case>("Cases");
+            await foreach (var c in client.QueryChildrenAsync(account, "Contacts")) { } // also the rest when Salesforce split a long list (done:false)
+        }
+
+        // The Contacts came whole (done:true), so nothing more was asked for.
+        Assert.Equal(["query 200"], requests.Answered);
     }
 
     [Fact]
@@ -198,6 +273,52 @@ public sealed partial class ClientDocExamplesTests
         finally
         {
             File.Delete(csvPath);
+        }
+    }
+
+    private static System.Text.Json.JsonElement SeedLead(int i, string email, string status = "Open - Not Contacted") =>
+        System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, string>
+        {
+            ["LastName"] = $"Doe{i:D4}",
+            ["Company"] = "Acme",
+            ["Email"] = email,
+            ["Status"] = status,
+        });
+
+    /// <summary>The real network, noting each query page answered: <c>query 200</c>, <c>queryAll 200</c>, then
+    /// <c>query/-offset 200</c> for the pages that follow.</summary>
+    private sealed class QueryRequests() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private readonly List<string> _answered = [];
+
+        public List<string> Answered
+        {
+            get
+            {
+                lock (_answered)
+                {
+                    return [.. _answered];
+                }
+            }
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var path = request.RequestUri!.AbsolutePath;
+            var resource = path.EndsWith("/query", StringComparison.Ordinal) ? "query"
+                : path.EndsWith("/queryAll", StringComparison.Ordinal) ? "queryAll"
+                : path.Contains("/query/", StringComparison.Ordinal) ? "query/" + path[path.LastIndexOf('-')..]
+                : null;
+            if (resource is not null)
+            {
+                lock (_answered)
+                {
+                    _answered.Add($"{resource} {(int)response.StatusCode}");
+                }
+            }
+
+            return response;
         }
     }
 
