@@ -316,7 +316,7 @@ foreach (var row in table)
 work.Delete(recursive: true);
 if (soakFailed)
 {
-    Console.Error.WriteLine("bench: THE SOAK FAILED: an operation was lost, duplicated or wrong, an error went unhandled, or the fleet logged in too often (the rows marked NOT MET above; the soak's problems are listed before the table).");
+    Console.Error.WriteLine("bench: THE SOAK FAILED: an operation was lost, duplicated or wrong, an error went unhandled, or the fleet logged in too often (the rows marked NOT MET; the soak's problems are on stderr, before the table).");
     return 1;
 }
 
