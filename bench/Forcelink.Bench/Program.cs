@@ -13,6 +13,7 @@ using Forcelink.Operations;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // Usage: Forcelink.Bench --bootstrap FILE --managed DLL --client FILE --jsforce DIR [--quick] [--only SCENARIO] [--micro DIR]
+//   [--s3-bench DLL --cli FILE] [--fleet DLL] (the s3 and soak scenarios: Forcelink.S3Bench.dll and the CLI, Forcelink.FleetSimulation.dll)
 // Forcelink.Bench alloc [N] [LAYER]: allocations and CPU per warm get at each layer (or the one whose name starts with LAYER), with a stub transport (WarmAllocations).
 if (args is ["alloc", ..])
 {
@@ -177,6 +178,52 @@ if (options.Runs("bulk2"))
     }
 }
 
+// CSV load from S3: the S3 bench (bench/s3, one CSV of N upserts in s3rver loaded by a fresh AOT function process, event
+// to summary, and the same file by `forcelink import --bulk`) run as a child with its own emulator; its JSON line gives
+// the rows. One run per side, as bench/s3/run.sh.
+if (options.Runs("s3"))
+{
+    var rows = options.Quick ? 10_000 : 100_000;
+    var (_, s3) = await JsonLineProcess.RunAsync(
+        BenchOptions.Required(options.S3Bench, "--s3-bench"),
+        ["--bootstrap", options.Bootstrap, "--cli", BenchOptions.Required(options.Cli, "--cli"), "--rows", rows.ToString(CultureInfo.InvariantCulture), "--memory", "128", "--json"],
+        TimeSpan.FromMinutes(20), 0);
+    var fn = s3["function"]!;
+    var cli = s3["cli"]!;
+    var what = string.Create(CultureInfo.InvariantCulture,
+        $"S3 load of {rows:N0} upserts ({s3["bytes"]!.GetValue<long>() / 1e6:N1} MB CSV), AOT function vs forcelink import --bulk of the same file");
+    double Figure(JsonNode side, string name) => side[name]!.GetValue<double>();
+    table.Add(($"{what}: time, process start to answer (ms)", Ms(Figure(fn, "seconds") * 1000), Ms(Figure(cli, "seconds") * 1000), Ratio(Figure(fn, "seconds"), Figure(cli, "seconds"))));
+    table.Add(($"{what}: API calls incl. login", $"{fn["apiCalls"]}", $"{cli["apiCalls"]}", Ratio(Figure(fn, "apiCalls"), Figure(cli, "apiCalls"))));
+    table.Add(($"{what}: peak memory (MB; function's GC heap capped at {s3["memoryMb"]} MB)", Mb(Figure(fn, "peakBytes")), Mb(Figure(cli, "peakBytes")), Ratio(Figure(fn, "peakBytes"), Figure(cli, "peakBytes"))));
+}
+
+// The soak (bench/soak.sh: keyed creates, upserts, updates and deletes in SQS batches through the function's handler in
+// containers sharing the token and idempotency tables, under faults, kills and session revocations), run as a child
+// with its own emulator and dynalite. Its figures stand against their targets; a lost, duplicated or wrong operation,
+// an unhandled error or a login too many fails the bench once the table is printed.
+var soakFailed = false;
+if (options.Runs("soak"))
+{
+    var operations = options.Quick ? 600 : 10_000;
+    var (exitCode, soak) = await JsonLineProcess.RunAsync(
+        BenchOptions.Required(options.Fleet, "--fleet"),
+        ["soak", "--operations", operations.ToString(CultureInfo.InvariantCulture), "--json"],
+        TimeSpan.FromMinutes(20), 0, 1);
+    int Count(string name) => soak[name]!.GetValue<int>();
+    soakFailed = exitCode != 0 || !soak["passed"]!.GetValue<bool>();
+    var what = $"soak, {operations:N0} operations under faults";
+    void AddTarget(string metric, int value, int target, string targetText) =>
+        table.Add(($"{what}: {metric}", $"{value}", targetText, value == target ? "met" : "**NOT MET**"));
+    AddTarget("lost operations", Count("lost"), 0, "0 (target)");
+    AddTarget("duplicated operations", Count("duplicated"), 0, "0 (target)");
+    AddTarget("wrong results and unhandled errors", Count("wrong") + Count("unhandled"), 0, "0 (target)");
+    AddTarget($"logins by the fleet ({Count("revocations")} session revocations)", Count("fleetLogins"), Count("revocations") + 1, $"{Count("revocations") + 1} (target: revocations + 1)");
+    table.Add((string.Create(CultureInfo.InvariantCulture,
+        $"{what}: operations/s ({Count("deliveries"):N0} deliveries, {Count("faultsHit"):N0} faults hit, {Count("killed")} containers killed, {TimeSpan.FromSeconds(soak["simulatedSeconds"]!.GetValue<double>()).TotalMinutes:N0} min simulated)"),
+        Rate(operations / soak["wallSeconds"]!.GetValue<double>()), "", ""));
+}
+
 // Instructions (callgrind), with --instructions (bench/run.sh passes it where valgrind is installed) or --only
 // instructions (bench/instructions.sh): valgrind runs a process about 50 times slower, so the counts are kept few.
 if (options.Runs("instructions"))
@@ -267,6 +314,12 @@ foreach (var row in table)
 }
 
 work.Delete(recursive: true);
+if (soakFailed)
+{
+    Console.Error.WriteLine("bench: THE SOAK FAILED: an operation was lost, duplicated or wrong, an error went unhandled, or the fleet logged in too often (the rows marked NOT MET; the soak's problems are on stderr, before the table).");
+    return 1;
+}
+
 return 0;
 
 static string Ms(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
@@ -305,9 +358,10 @@ static async Task<(List<ChildResult> Ours, List<ChildResult> Theirs)> AlternateA
 
 namespace Forcelink.Bench
 {
-    internal sealed record BenchOptions(string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro, string? Only, bool Instructions = false)
+    internal sealed record BenchOptions(
+        string Bootstrap, string Managed, string Client, string Jsforce, bool Quick, string? Micro, string? Only, bool Instructions = false, string? S3Bench = null, string? Cli = null, string? Fleet = null)
     {
-        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "warm", "warm-function", "micro", "instructions"];
+        public static readonly string[] Scenarios = ["cold-start", "bulk", "function", "stream", "bulk2", "s3", "soak", "warm", "warm-function", "micro", "instructions"];
 
         /// <summary>
         /// Whether this run includes the scenario: all of them unless --only names one, the instruction counts only with
@@ -322,17 +376,22 @@ namespace Forcelink.Bench
 
         public static BenchOptions Parse(string[] args)
         {
-            string Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault()
-                ?? throw new ArgumentException($"{name} is required: see bench/run.sh.");
-            var micro = args.SkipWhile(a => a != "--micro").Skip(1).FirstOrDefault();
-            var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+            string? Optional(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+            string Value(string name) => Optional(name) ?? throw new ArgumentException($"{name} is required: see bench/run.sh.");
+            var only = Optional("--only");
             if (only is not null && !Scenarios.Contains(only))
             {
                 throw new ArgumentException($"--only {only}: unknown scenario; use one of {string.Join(", ", Scenarios)}.");
             }
 
-            return new BenchOptions(Value("--bootstrap"), Value("--managed"), Value("--client"), Value("--jsforce"), args.Contains("--quick"), micro, only, args.Contains("--instructions"));
+            return new BenchOptions(
+                Value("--bootstrap"), Value("--managed"), Value("--client"), Value("--jsforce"), args.Contains("--quick"), Optional("--micro"), only, args.Contains("--instructions"),
+                Optional("--s3-bench"), Optional("--cli"), Optional("--fleet"));
         }
+
+        /// <summary>An option only some scenarios need, given when they run.</summary>
+        public static string Required(string? value, string name) =>
+            value ?? throw new ArgumentException($"{name} is required for the s3 and soak scenarios: see bench/run.sh.");
     }
 
     /// <summary>One client run. <c>JobMs</c>, Bulk API 2.0 only: the emulator's time running the job's work (in the close of an

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Forcelink.Fleet.Testing;
 using Forcelink.FleetSimulation;
 
@@ -6,7 +7,8 @@ using Forcelink.FleetSimulation;
 // idempotency records) against the in-process emulator and dynalite, and prints what each cost as a markdown table.
 if (args is ["soak", ..])
 {
-    // The soak of docs/fleet.md: bench/soak.sh [--operations N] [--small]
+    // The soak of docs/fleet.md: bench/soak.sh [--operations N] [--small] [--json]; --json prints one line of JSON with
+    // the figures instead of the markdown table, for bench/run.sh's driver (scenario soak).
     var soak = args.Contains("--small") ? SoakSettings.Small : SoakSettings.Full;
     var at = Array.IndexOf(args, "--operations");
     if (at > 0 && at + 1 < args.Length && int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var operations) && operations >= 100)
@@ -16,7 +18,7 @@ if (args is ["soak", ..])
 
     await using var soakDynalite = await DynaliteProcess.StartAsync();
     var outcome = await SoakRun.RunAsync(soak, soakDynalite);
-    await Console.Out.WriteLineAsync(outcome.ToMarkdown());
+    await Console.Out.WriteLineAsync(args.Contains("--json") ? SoakJson(outcome) : outcome.ToMarkdown());
     foreach (var problem in outcome.Problems)
     {
         await Console.Error.WriteLineAsync(problem);
@@ -45,6 +47,30 @@ await Console.Out.WriteLineAsync(SimulationReport.ToMarkdown(settings, results))
 return results.Single(r => r.Setup == TokenSetup.Shared) is { Failed: 0, Duplicates: 0 } shared && shared.Logins <= shared.RenewalPeriods
     ? 0
     : 1;
+
+static string SoakJson(SoakResult outcome) => new JsonObject
+{
+    ["passed"] = outcome.Passed,
+    ["operations"] = outcome.Settings.Operations,
+    ["containers"] = outcome.Settings.Containers,
+    ["faultRate"] = outcome.Settings.FaultRate,
+    ["killRate"] = outcome.Settings.KillRate,
+    ["revocations"] = outcome.Settings.Revocations,
+    ["invocations"] = outcome.Invocations,
+    ["deliveries"] = outcome.Deliveries,
+    ["redeliveries"] = outcome.Redeliveries,
+    ["killed"] = outcome.Killed,
+    ["deadlineStops"] = outcome.DeadlineStops,
+    ["faultsHit"] = outcome.FaultsHit,
+    ["lost"] = outcome.Lost,
+    ["duplicated"] = outcome.Duplicated,
+    ["wrong"] = outcome.Wrong,
+    ["unhandled"] = outcome.Unhandled,
+    ["fleetLogins"] = outcome.FleetLogins,
+    ["orgLogins"] = outcome.OrgLogins,
+    ["simulatedSeconds"] = outcome.SimulatedTime.TotalSeconds,
+    ["wallSeconds"] = outcome.WallTime.TotalSeconds,
+}.ToJsonString();
 
 namespace Forcelink.FleetSimulation
 {

@@ -7,9 +7,10 @@ using Forcelink.Bench;
 using Forcelink.IntegrationTests.Lambda;
 using Forcelink.IntegrationTests.S3;
 
-// Usage: Forcelink.S3Bench --bootstrap FILE --cli FILE [--rows N] [--memory MB]
+// Usage: Forcelink.S3Bench --bootstrap FILE --cli FILE [--rows N] [--memory MB] [--json]
 // One CSV of N upserts (about 150 bytes a row) put in s3rver, loaded by the AOT function (fresh process, event to
-// summary) and then by `forcelink import --bulk` from a local copy, both against the same in-process emulator.
+// summary) and then by `forcelink import --bulk` from a local copy, both against the same in-process emulator. Prints a
+// markdown table, or with --json one line of JSON with the same figures.
 var rows = int.Parse(Value("--rows") ?? "100000", CultureInfo.InvariantCulture);
 var memory = Value("--memory") ?? "128";
 var bootstrap = Value("--bootstrap") ?? throw new ArgumentException("--bootstrap FILE is required");
@@ -81,12 +82,28 @@ try
     var cliRun = await RunAsync(cli, ["import", "Lead", csv, "--external-id", "Ext_Id__c", "--bulk", "--json"], environment, null);
     var cliCalls = emulator.Org.ApiUsed + emulator.LoginCount("bench@example.com") - calls;
 
+    var jobs = summary["jobs"]!.AsArray().Count;
+    if (args.Contains("--json"))
+    {
+        // bench/run.sh's driver (scenario s3) reads this line into its table.
+        Console.WriteLine(new JsonObject
+        {
+            ["rows"] = rows,
+            ["bytes"] = bytes,
+            ["memoryMb"] = int.Parse(memory, CultureInfo.InvariantCulture),
+            ["jobs"] = jobs,
+            ["function"] = new JsonObject { ["seconds"] = fn.Seconds, ["peakBytes"] = fn.PeakBytes, ["apiCalls"] = fnCalls },
+            ["cli"] = new JsonObject { ["seconds"] = cliRun.Seconds, ["peakBytes"] = cliRun.PeakBytes, ["apiCalls"] = cliCalls },
+        }.ToJsonString());
+        return;
+    }
+
     Console.WriteLine($"| {rows:N0} upserts, {bytes / 1e6:N0} MB CSV | AOT function from S3 (event to summary) | forcelink import --bulk (CLI) |");
     Console.WriteLine("|---|---|---|");
     Console.WriteLine($"| peak memory (RSS high-water mark, MB) | {fn.PeakBytes / 1048576.0:N0} (GC heap capped at {memory} MB) | {cliRun.PeakBytes / 1048576.0:N0} |");
     Console.WriteLine($"| API calls (Salesforce, logins included) | {fnCalls:N0} | {cliCalls:N0} |");
     Console.WriteLine($"| time (s) | {fn.Seconds:N1} | {cliRun.Seconds:N1} |");
-    Console.WriteLine($"| jobs | {summary["jobs"]!.AsArray().Count} | |");
+    Console.WriteLine($"| jobs | {jobs} | |");
 }
 finally
 {
