@@ -47,7 +47,7 @@ internal sealed partial class FunctionHandler(
             return await s3Loader.HandleAsync(loadsFromSqs, loads, context.Deadline, cancellationToken).ConfigureAwait(false);
         }
 
-        var (sqs, batch, unidentified, document, error) = Open(eventJson);
+        var (sqs, batch, unidentified, document, error, direct) = Open(eventJson);
         if (sqs && unidentified is not null)
         {
             LogMessageFailed(logger, "", 400, "INVALID_REQUEST", $"The batch is answered as failed whole: {unidentified}.");
@@ -60,14 +60,22 @@ internal sealed partial class FunctionHandler(
             return await HandleSqsAsync(eventJson, batch, context.Deadline, cancellationToken).ConfigureAwait(false);
         }
 
+        if (direct)
+        {
+            // Read from its bytes, by the one parser of requests, without checking them a second time.
+            return (OperationRequest.TryParseChecked(eventJson.Span, out var request, out var invalid)
+                ? await HandleOneAsync(request, "direct", context.Deadline, cancellationToken).ConfigureAwait(false)
+                : invalid).ToJsonBytes();
+        }
+
         if (document is null)
         {
             LogAnswered(logger, "direct", error!.StatusCode, error.ErrorCode ?? "");
             return error.ToJsonBytes();
         }
 
-        // The document (pooled buffers over the event's own bytes) lives until the answer is written; a direct
-        // event is read again from its bytes, by the one parser of requests, without checking them a second time.
+        // The document (pooled buffers over the event's own bytes) lives until the answer is written. It is opened for
+        // HTTP API events and for events with a problem, to answer in the event's own shape.
         using (document)
         {
             var root = document.RootElement;
@@ -93,34 +101,40 @@ internal sealed partial class FunctionHandler(
     /// time, each message checked on its own (one bad message fails alone); other events are small enough for a
     /// document, checked whole first, which stays open only to tell an HTTP API event (answered in its own shape).
     /// </summary>
-    private static (bool Sqs, SqsEvent.Cursor Batch, string? Unidentified, JsonDocument? Document, OperationResult? Error) Open(ReadOnlyMemory<byte> eventJson)
+    private static (bool Sqs, SqsEvent.Cursor Batch, string? Unidentified, JsonDocument? Document, OperationResult? Error, bool Direct) Open(ReadOnlyMemory<byte> eventJson)
     {
         if (eventJson.Length > MaxEventSize)
         {
-            return (false, default, null, null, OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts."));
+            return (false, default, null, null, OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts."), false);
         }
 
         try
         {
             if (SqsEvent.TryOpen(eventJson.Span, out var batch, out var unidentified))
             {
-                return (true, batch, unidentified, null, null);
+                return (true, batch, unidentified, null, null, false);
             }
 
             var problem = OperationRequest.FindJsonProblem(eventJson.Span);
-            var document = JsonDocument.Parse(eventJson);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            var shape = problem is null ? EventShape.Detect(eventJson.Span) : EventKind.HttpApi;
+            if (shape == EventKind.Direct)
             {
-                document.Dispose();
-                return (false, default, null, null,
-                    OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
+                return (false, default, null, null, null, true);
             }
 
-            return (false, default, null, document, problem is null ? null : OperationResult.Invalid($"The event is not valid JSON: {problem}"));
+            var document = shape is null ? null : JsonDocument.Parse(eventJson);
+            if (document?.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document?.Dispose();
+                return (false, default, null, null,
+                    OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."), false);
+            }
+
+            return (false, default, null, document, problem is null ? null : OperationResult.Invalid($"The event is not valid JSON: {problem}"), false);
         }
         catch (JsonException e)
         {
-            return (false, default, null, null, OperationResult.Invalid($"The event is not valid JSON: {e.Message}"));
+            return (false, default, null, null, OperationResult.Invalid($"The event is not valid JSON: {e.Message}"), false);
         }
     }
 

@@ -32,7 +32,7 @@ internal static class HttpApiEvent
     /// The operation request, or an HTTP-style failure (404 unknown route or object, 405 wrong method with the methods
     /// the route has in <c>Allow</c>, 415 a body that is not JSON, 400 bad body or an envelope whose fields are not of
     /// the types API Gateway sends), from an event <see cref="OperationRequest.FindJsonProblem"/> found nothing wrong
-    /// with and <see cref="EventShape.Detect"/> told is one.
+    /// with and <see cref="EventShape.Detect(System.Text.Json.JsonElement)"/> told is one.
     /// </summary>
     public static (OperationRequest? Request, OperationResult? Error, string? Allow) ToRequest(JsonElement httpEvent, OperationPolicy policy)
     {
