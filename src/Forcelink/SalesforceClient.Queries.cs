@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Forcelink.Records;
 using Forcelink.Models;
@@ -15,7 +16,7 @@ public partial class SalesforceClient
         where T : SObject, ISObjectType, new()
     {
         ArgumentNullException.ThrowIfNull(query);
-        return QueryCoreAsync(query.Text, "query", options, SObject.FromJson<T>, cancellationToken);
+        return QueryCoreAsync(query.Text, "query", options, ReadTyped<T>, cancellationToken);
     }
 
     /// <summary>Streams the records of a query whose holes are bound by type: <c>QueryAsync&lt;Lead&gt;($"SELECT Id FROM Lead WHERE Email = {email}")</c>.</summary>
@@ -27,7 +28,7 @@ public partial class SalesforceClient
     public virtual IAsyncEnumerable<SObject> QueryAsync(SoqlQuery query, QueryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return QueryCoreAsync(query.Text, "query", options, SObject.FromJson, cancellationToken);
+        return QueryCoreAsync(query.Text, "query", options, ReadAny, cancellationToken);
     }
 
     /// <summary>Streams the records of a query, including deleted records still in the Recycle Bin (<c>queryAll</c>).</summary>
@@ -35,7 +36,7 @@ public partial class SalesforceClient
         where T : SObject, ISObjectType, new()
     {
         ArgumentNullException.ThrowIfNull(query);
-        return QueryCoreAsync(query.Text, "queryAll", options, SObject.FromJson<T>, cancellationToken);
+        return QueryCoreAsync(query.Text, "queryAll", options, ReadTyped<T>, cancellationToken);
     }
 
     /// <summary>Streams the records of a query over any object whose holes are bound by type: <c>QueryAsync($"SELECT Id FROM Contact WHERE Email = {email}")</c>.</summary>
@@ -55,7 +56,7 @@ public partial class SalesforceClient
     public virtual IAsyncEnumerable<SObject> QueryAllAsync(SoqlQuery query, QueryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return QueryCoreAsync(query.Text, "queryAll", options, SObject.FromJson, cancellationToken);
+        return QueryCoreAsync(query.Text, "queryAll", options, ReadAny, cancellationToken);
     }
 
     /// <summary>Counts the records a <c>SELECT COUNT() FROM ...</c> query matches.</summary>
@@ -109,15 +110,20 @@ public partial class SalesforceClient
 
     private async Task<int> CountCoreAsync(string soql, string resource, CancellationToken cancellationToken)
     {
-        var page = await GetQueryPageAsync(await DataPathAsync($"{resource}?q={Uri.EscapeDataString(soql)}", cancellationToken).ConfigureAwait(false), null, cancellationToken).ConfigureAwait(false);
-        return page["totalSize"]?.GetValue<int>() ?? 0;
+        var path = await DataPathAsync($"{resource}?q={Uri.EscapeDataString(soql)}", cancellationToken).ConfigureAwait(false);
+        var page = await GetQueryPageAsync<object?>(path, null, static (ref reader, _) =>
+        {
+            reader.Skip();
+            return null;
+        }, cancellationToken).ConfigureAwait(false);
+        return page.TotalSize;
     }
 
     private async IAsyncEnumerable<T> QueryCoreAsync<T>(
         string soql,
         string resource,
         QueryOptions? options,
-        Func<JsonObject, T> map,
+        RecordReader<T> read,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(soql);
@@ -129,7 +135,7 @@ public partial class SalesforceClient
         var objectName = FromObject(soql);
         using var activity = StartActivity(resource, objectName);
         var first = await DataPathAsync($"{resource}?q={Uri.EscapeDataString(soql)}", cancellationToken).ConfigureAwait(false);
-        await foreach (var record in ReadPagesAsync(first, options, map, cancellationToken).ConfigureAwait(false))
+        await foreach (var record in ReadPagesAsync(first, options, read, cancellationToken).ConfigureAwait(false))
         {
             yield return record;
         }
@@ -158,45 +164,41 @@ public partial class SalesforceClient
         }
 
         using var activity = StartActivity("query", record.ObjectName);
-        await foreach (var child in ReadPagesAsync(next.TrimStart('/'), null, SObject.FromJson, cancellationToken).ConfigureAwait(false))
+        await foreach (var child in ReadPagesAsync<SObject>(next.TrimStart('/'), null, ReadAny, cancellationToken).ConfigureAwait(false))
         {
             yield return child;
         }
     }
 
-    private async IAsyncEnumerable<T> ReadPagesAsync<T>(string first, QueryOptions? options, Func<JsonObject, T> map, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static T ReadTyped<T>(ref Utf8JsonReader reader, string? objectName)
+        where T : SObject, new() => SObject.Read<T>(ref reader);
+
+    private static SObject ReadAny(ref Utf8JsonReader reader, string? objectName) => SObject.Read(ref reader, objectName);
+
+    private async IAsyncEnumerable<T> ReadPagesAsync<T>(string first, QueryOptions? options, RecordReader<T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var readAhead = options?.ReadAhead == true;
-        Task<JsonObject>? ahead = null;
+        Task<QueryPage<T>>? ahead = null;
         CancellationTokenSource? stopAhead = null;
         try
         {
-            var page = await GetQueryPageAsync(first, options, cancellationToken).ConfigureAwait(false);
+            var page = await GetQueryPageAsync(first, options, read, cancellationToken).ConfigureAwait(false);
             while (true)
             {
-                var next = page["nextRecordsUrl"]?.GetValue<string>()?.TrimStart('/');
+                var next = page.NextRecordsUrl?.TrimStart('/');
                 if (readAhead && next is not null)
                 {
                     stopAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    ahead = GetQueryPageAsync(next, options, stopAhead.Token);
+                    ahead = GetQueryPageAsync(next, options, read, stopAhead.Token);
                 }
 
-                if (page["records"] is not JsonArray records)
+                // Each record is let go as it is handed out, so a page is collected as it is consumed.
+                var records = page.Records;
+                for (var i = 0; i < records.Count; i++)
                 {
-                    yield break;
-                }
-
-                // Detach the records so each can be handed out and the page collected as they are consumed.
-                var items = records.ToArray();
-                records.Clear();
-                for (var i = 0; i < items.Length; i++)
-                {
-                    var item = items[i];
-                    items[i] = null;
-                    if (item is JsonObject json)
-                    {
-                        yield return map(json);
-                    }
+                    var record = records[i];
+                    records[i] = default!;
+                    yield return record;
                 }
 
                 if (next is null)
@@ -206,7 +208,7 @@ public partial class SalesforceClient
 
                 if (ahead is null)
                 {
-                    page = await GetQueryPageAsync(next, options, cancellationToken).ConfigureAwait(false);
+                    page = await GetQueryPageAsync(next, options, read, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -231,7 +233,9 @@ public partial class SalesforceClient
         }
     }
 
-    private async Task<JsonObject> GetQueryPageAsync(string path, QueryOptions? options, CancellationToken cancellationToken)
+    private sealed record QueryPage<T>(List<T> Records, string? NextRecordsUrl, int TotalSize);
+
+    private async Task<QueryPage<T>> GetQueryPageAsync<T>(string path, QueryOptions? options, RecordReader<T> read, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (options?.BatchSize is { } size)
@@ -240,7 +244,76 @@ public partial class SalesforceClient
         }
 
         using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(response, cancellationToken).ConfigureAwait(false);
+
+        // The page's records are read from its bytes into records directly: no JSON tree of the page on the way.
+        var (body, length) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return ReadPage(body.AsSpan(0, length), read) ?? throw NotAnObject(response, null);
+        }
+        catch (JsonException e)
+        {
+            throw NotAnObject(response, e);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    private static QueryPage<T>? ReadPage<T>(ReadOnlySpan<byte> json, RecordReader<T> read)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        List<T> records = [];
+        string? next = null;
+        var totalSize = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("records"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (reader.TokenType == JsonTokenType.StartObject)
+                        {
+                            records.Add(read(ref reader, null));
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("nextRecordsUrl"u8))
+            {
+                reader.Read();
+                next = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("totalSize"u8))
+            {
+                reader.Read();
+                totalSize = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var n) ? n : 0;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return new QueryPage<T>(records, next, totalSize);
     }
 
     private static readonly System.Buffers.SearchValues<char> NameEnd = System.Buffers.SearchValues.Create(" \n\r\t,)");

@@ -131,7 +131,7 @@ public partial class SalesforceClient
         return await ReadAsync(response, ForcelinkJsonContext.Default.SObjectDescription, cancellationToken).ConfigureAwait(false);
     }
 
-    private delegate T RecordReader<out T>(ref Utf8JsonReader reader, string objectName);
+    private delegate T RecordReader<out T>(ref Utf8JsonReader reader, string? objectName);
 
     private async Task<T> GetRecordAsync<T>(string objectName, string idPath, IEnumerable<string>? fields, RecordReader<T> read, CancellationToken cancellationToken)
     {
@@ -170,7 +170,7 @@ public partial class SalesforceClient
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var size = response.Content.Headers.ContentLength is { } known and > 0 and < 1 << 20 ? (int)known + 1 : 4096;
+            var size = response.Content.Headers.ContentLength is { } known and > 0 and < 1 << 26 ? (int)known + 1 : 16_384;
             var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
             var length = 0;
             try
@@ -199,7 +199,13 @@ public partial class SalesforceClient
     }
 
     private static SalesforceException NotAnObject(HttpResponseMessage response, JsonException? inner) =>
-        new($"Salesforce answered {response.RequestMessage?.RequestUri?.AbsolutePath} with JSON that is not an object.", (int)response.StatusCode, $"ERROR_HTTP_{(int)response.StatusCode}", innerException: inner);
+        new(
+            inner is null
+                ? $"Salesforce answered {response.RequestMessage?.RequestUri?.AbsolutePath} with JSON that is not an object."
+                : $"Salesforce answered {response.RequestMessage?.RequestUri?.AbsolutePath} with a body Forcelink could not read ({inner.Message}).",
+            (int)response.StatusCode,
+            $"ERROR_HTTP_{(int)response.StatusCode}",
+            innerException: inner);
 
     internal static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
