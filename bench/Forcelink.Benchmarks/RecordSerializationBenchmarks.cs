@@ -21,8 +21,8 @@ public class RecordSerializationBenchmarks
         return JsonSerializer.Serialize(lead, RecordJsonContext.Default.Lead);
     }
 
-    // What the storage alone costs: records hold their fields in a JsonObject (every field kept as Salesforce sent it,
-    // nulls, custom fields and relationships included); this is that object's round trip without the record around it.
+    // Records held their fields in a JsonObject until the second performance round; this is that object's round trip
+    // alone, kept as the measure of what their own field store (RecordFields) saved.
     [Benchmark(Description = "JsonObject round trip (the records' storage)")]
     public string JsonObjectRoundTrip()
     {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -166,9 +165,15 @@ internal sealed class RecordFields
         }
 
         string? type = null;
+        if (_count == 0 && _entries.Length < t_lastCount)
+        {
+            _entries = new Entry[t_lastCount];
+        }
+
+        var position = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = FieldName(ref reader);
+            var name = FieldName(ref reader, position++);
             reader.Read();
             switch (reader.TokenType)
             {
@@ -196,6 +201,7 @@ internal sealed class RecordFields
             }
         }
 
+        t_lastCount = _count;
         return type;
     }
 
@@ -292,7 +298,7 @@ internal sealed class RecordFields
             if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("type"u8))
             {
                 reader.Read();
-                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : type;
+                type = reader.TokenType == JsonTokenType.String ? SharedText(ref reader) : type;
             }
         }
 
@@ -355,10 +361,11 @@ internal sealed class RecordFields
             return _index.TryGetValue(name, out var found) ? found : -1;
         }
 
-        for (var i = 0; i < _count; i++)
+        var entries = _entries.AsSpan(0, _count);
+        for (var i = 0; i < entries.Length; i++)
         {
-            var candidate = _entries[i].Name;
-            if (ReferenceEquals(candidate, name) || string.Equals(candidate, name, StringComparison.Ordinal))
+            var candidate = entries[i].Name;
+            if (candidate.Length == name.Length && (ReferenceEquals(candidate, name) || candidate.AsSpan().SequenceEqual(name)))
             {
                 return i;
             }
@@ -367,31 +374,74 @@ internal sealed class RecordFields
         return -1;
     }
 
-    // Field names repeat on every record of a query and every warm read: one string per name, not one per record.
-    private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NamesBySpan = Names.GetAlternateLookup<ReadOnlySpan<char>>();
+    // Field names repeat on every record of a query and every warm read: one string per name, not one per record. The
+    // cache is looked up by the name's UTF-8 bytes where the reader has them (no transcoding, no string hashing): a
+    // fixed table of slots, each holding the last name whose hash landed there, replaced on a collision.
+    private static readonly SharedName?[] Names = new SharedName?[1024];
 
-    // Names are API names (up to 80 characters); a process reading thousands of distinct ones stops sharing past this.
-    private const int MaxSharedNames = 4_096;
-
-    private static string FieldName(ref Utf8JsonReader reader)
+    private sealed class SharedName(byte[] utf8, string text)
     {
-        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length > 128)
+        public byte[] Utf8 { get; } = utf8;
+
+        public string Text { get; } = text;
+    }
+
+    // Records read one after another have their fields in the same order: the name at a position is first compared with
+    // the one the previous record had there, which is cheaper than hashing it.
+    [ThreadStatic]
+    private static SharedName?[]? t_byPosition;
+
+    private static string FieldName(ref Utf8JsonReader reader, int position)
+    {
+        var byPosition = t_byPosition ??= new SharedName?[64];
+        if (position < byPosition.Length && !reader.ValueIsEscaped && !reader.HasValueSequence
+            && byPosition[position] is { } previous && reader.ValueSpan.SequenceEqual(previous.Utf8))
+        {
+            return previous.Text;
+        }
+
+        var name = Share(ref reader, out var shared);
+        if (position < byPosition.Length && shared is not null)
+        {
+            byPosition[position] = shared;
+        }
+
+        return name;
+    }
+
+    /// <summary>The string at the reader (a property name or a string value), shared with earlier reads of the same short text.</summary>
+    private static string SharedText(ref Utf8JsonReader reader) => Share(ref reader, out _);
+
+    private static string Share(ref Utf8JsonReader reader, out SharedName? shared)
+    {
+        shared = null;
+        if (reader.ValueIsEscaped || reader.HasValueSequence || reader.ValueSpan.Length is 0 or > 80)
         {
             return reader.GetString()!;
         }
 
-        Span<char> chars = stackalloc char[128];
-        var length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
-        var span = chars[..length];
-        if (NamesBySpan.TryGetValue(span, out var shared))
+        var utf8 = reader.ValueSpan;
+        var hash = 2166136261u;
+        foreach (var b in utf8)
         {
-            return shared;
+            hash = (hash ^ b) * 16777619u;
         }
 
-        var name = span.ToString();
-        return Names.Count < MaxSharedNames ? Names.GetOrAdd(name, name) : name;
+        ref var slot = ref Names[hash & (uint)(Names.Length - 1)];
+        shared = Volatile.Read(ref slot);
+        if (shared is not null && utf8.SequenceEqual(shared.Utf8))
+        {
+            return shared.Text;
+        }
+
+        shared = new SharedName(utf8.ToArray(), Encoding.UTF8.GetString(utf8));
+        Volatile.Write(ref slot, shared);
+        return shared.Text;
     }
+
+    // Records read one after another usually have the same fields (a query's page): the next starts with room for them.
+    [ThreadStatic]
+    private static int t_lastCount;
 
     private struct Entry(string name, object? value)
     {

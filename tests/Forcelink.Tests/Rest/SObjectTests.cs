@@ -116,6 +116,29 @@ public sealed class SObjectTests
     }
 
     [Fact]
+    public void Read_RecordsOfOtherShapesOneAfterAnother_EachKeepsItsOwnNames()
+    {
+        var longName = "A" + new string('b', 90);
+        string[] bodies =
+        [
+            """{"attributes":{"type":"Lead"},"Id":"00Q000000000001AAA","LastName":"Doe","Company":"Acme"}""",
+            """{"attributes":{"type":"Case"},"Id":"500000000000001AAA","Subject":"Help","Company":"Acme","LastName":"Roe"}""",
+            "{\"LastName\":\"Poe\",\"Id\":\"00Q000000000002AAA\",\"attributes\":{\"type\":\"Lead\"},\"Last\\u004eame2\":\"x\",\"" + longName + "\":1}",
+            """{"attributes":{"type":"Lead"},"Id":"00Q000000000003AAA","LastNamf":"Typo","Company":"Acme"}""",
+        ];
+
+        var records = bodies.Select(b => JsonSerializer.Deserialize(b, RecordJsonContext.Default.SObject)!).ToArray();
+
+        Assert.Equal(["Id", "LastName", "Company"], records[0].FieldNames);
+        Assert.Equal(["Id", "Subject", "Company", "LastName"], records[1].FieldNames);
+        Assert.Equal("Case", records[1].ObjectName);
+        Assert.Equal(["LastName", "Id", "LastName2", longName], records[2].FieldNames);
+        Assert.Equal(1, records[2].GetInt32(longName));
+        Assert.Equal(["Id", "LastNamf", "Company"], records[3].FieldNames);
+        Assert.Null(records[3].GetString("LastName"));
+    }
+
+    [Fact]
     public void Read_NoType_IsRefusedForAnUntypedRecord()
     {
         var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"LastName":"Doe"}""", RecordJsonContext.Default.SObject));
