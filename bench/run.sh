@@ -2,7 +2,7 @@
 # Runs every benchmark scenario for Forcelink and its baseline side by side against one emulator, and prints one
 # markdown table: | metric | forcelink | baseline | ratio |. The baseline is jsforce 3 on Node unless the row says otherwise.
 #   ./bench/run.sh           full sizes (10,000-record upsert, 50,000-record reads, 100,000-row S3 load, 10,000-operation soak)
-#   ./bench/run.sh --quick   smaller sizes, a few minutes (10,000-row S3 load, 600-operation soak)
+#   ./bench/run.sh --quick   smaller sizes, a few minutes (5,000-row S3 load, 300-operation soak, one warm-function round)
 #   --only SCENARIO          one of cold-start, bulk, function, stream, bulk2, s3, soak, warm, warm-function, micro (to iterate
 #                            on one; bulk includes function)
 # s3 is bench/s3's load (the AOT function from s3rver vs `forcelink import --bulk` of the same file) and soak is
