@@ -47,7 +47,7 @@ internal sealed partial class FunctionHandler(
             return await s3Loader.HandleAsync(loadsFromSqs, loads, context.Deadline, cancellationToken).ConfigureAwait(false);
         }
 
-        var (sqs, batch, unidentified, document, error, direct) = Open(eventJson);
+        var (sqs, batch, unidentified, document, error) = Open(eventJson);
         if (sqs && unidentified is not null)
         {
             LogMessageFailed(logger, "", 400, "INVALID_REQUEST", $"The batch is answered as failed whole: {unidentified}.");
@@ -60,9 +60,9 @@ internal sealed partial class FunctionHandler(
             return await HandleSqsAsync(eventJson, batch, context.Deadline, cancellationToken).ConfigureAwait(false);
         }
 
-        if (direct)
+        if (document is null && error is null)
         {
-            // Read from its bytes, by the one parser of requests, without checking them a second time.
+            // A direct event, read from its bytes by the one parser of requests, without checking them a second time.
             return (OperationRequest.TryParseChecked(eventJson.Span, out var request, out var invalid)
                 ? await HandleOneAsync(request, "direct", context.Deadline, cancellationToken).ConfigureAwait(false)
                 : invalid).ToJsonBytes();
@@ -86,13 +86,8 @@ internal sealed partial class FunctionHandler(
                 return kind == EventKind.HttpApi ? HttpApiEvent.ToResponse(error) : error.ToJsonBytes();
             }
 
-            return kind switch
-            {
-                EventKind.HttpApi => await HandleHttpAsync(root, context.Deadline, cancellationToken).ConfigureAwait(false),
-                _ => (OperationRequest.TryParseChecked(eventJson.Span, out var request, out var invalid)
-                    ? await HandleOneAsync(request, "direct", context.Deadline, cancellationToken).ConfigureAwait(false)
-                    : invalid).ToJsonBytes(),
-            };
+            // Without a problem, Open opened the document for an HTTP API event only.
+            return await HandleHttpAsync(root, context.Deadline, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -101,25 +96,26 @@ internal sealed partial class FunctionHandler(
     /// time, each message checked on its own (one bad message fails alone); other events are small enough for a
     /// document, checked whole first, which stays open only to tell an HTTP API event (answered in its own shape).
     /// </summary>
-    private static (bool Sqs, SqsEvent.Cursor Batch, string? Unidentified, JsonDocument? Document, OperationResult? Error, bool Direct) Open(ReadOnlyMemory<byte> eventJson)
+    /// <returns>Neither a document nor an error for a sound direct event, which needs no document.</returns>
+    private static (bool Sqs, SqsEvent.Cursor Batch, string? Unidentified, JsonDocument? Document, OperationResult? Error) Open(ReadOnlyMemory<byte> eventJson)
     {
         if (eventJson.Length > MaxEventSize)
         {
-            return (false, default, null, null, OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts."), false);
+            return (false, default, null, null, OperationResult.Invalid($"The event has {eventJson.Length:N0} bytes, more than this function accepts."));
         }
 
         try
         {
             if (SqsEvent.TryOpen(eventJson.Span, out var batch, out var unidentified))
             {
-                return (true, batch, unidentified, null, null, false);
+                return (true, batch, unidentified, null, null);
             }
 
             var problem = OperationRequest.FindJsonProblem(eventJson.Span);
             var shape = problem is null ? EventShape.Detect(eventJson.Span) : EventKind.HttpApi;
             if (shape == EventKind.Direct)
             {
-                return (false, default, null, null, null, true);
+                return (false, default, null, null, null);
             }
 
             var document = shape is null ? null : JsonDocument.Parse(eventJson);
@@ -127,14 +123,14 @@ internal sealed partial class FunctionHandler(
             {
                 document?.Dispose();
                 return (false, default, null, null,
-                    OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."), false);
+                    OperationResult.Invalid("The event must be a JSON object such as {\"operation\":\"get\",\"object\":\"Lead\",\"id\":\"00Q...\"}."));
             }
 
-            return (false, default, null, document, problem is null ? null : OperationResult.Invalid($"The event is not valid JSON: {problem}"), false);
+            return (false, default, null, document, problem is null ? null : OperationResult.Invalid($"The event is not valid JSON: {problem}"));
         }
         catch (JsonException e)
         {
-            return (false, default, null, null, OperationResult.Invalid($"The event is not valid JSON: {e.Message}"), false);
+            return (false, default, null, null, OperationResult.Invalid($"The event is not valid JSON: {e.Message}"));
         }
     }
 

@@ -246,19 +246,7 @@ public partial class SalesforceClient
         using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
 
         // The page's records are read from its bytes into records directly: no JSON tree of the page on the way.
-        var (body, length) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return ReadPage(body.AsSpan(0, length), read) ?? throw NotAnObject(response, null);
-        }
-        catch (JsonException e)
-        {
-            throw NotAnObject(response, e);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(body);
-        }
+        return await ParseBodyAsync(response, read, ReadPage, cancellationToken).ConfigureAwait(false);
     }
 
     private static QueryPage<T>? ReadPage<T>(ReadOnlySpan<byte> json, RecordReader<T> read)

@@ -134,47 +134,36 @@ public partial class SalesforceClient
     private delegate T RecordReader<out T>(ref Utf8JsonReader reader, string? objectName);
 
     private async Task<T> GetRecordAsync<T>(string objectName, string idPath, IEnumerable<string>? fields, RecordReader<T> read, CancellationToken cancellationToken)
+        where T : class
     {
         using var activity = StartActivity("get", objectName);
-        using var request = new HttpRequestMessage(HttpMethod.Get, await DataUriAsync("sobjects/", objectName, "/", idPath, fields, cancellationToken).ConfigureAwait(false));
+        using var request = new HttpRequestMessage(HttpMethod.Get, await RecordUriAsync(objectName, idPath, fields, cancellationToken).ConfigureAwait(false));
         using var response = await SendAsync(request, idempotent: true, cancellationToken).ConfigureAwait(false);
 
         // The record is read from the body's bytes: no JSON tree on the way to the record's own fields.
-        var (body, length) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-        try
+        return await ParseBodyAsync(response, (read, objectName), static (json, state) =>
         {
-            var reader = new Utf8JsonReader(body.AsSpan(0, length));
-            try
-            {
-                if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    return read(ref reader, objectName);
-                }
-            }
-            catch (JsonException e)
-            {
-                throw NotAnObject(response, e);
-            }
-
-            throw NotAnObject(response, null);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(body);
-        }
+            var reader = new Utf8JsonReader(json);
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject ? state.read(ref reader, state.objectName) : null;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The whole body in a pooled buffer, which the caller returns.</summary>
-    private static async Task<(byte[] Body, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private delegate TResult? BodyParser<in TState, out TResult>(ReadOnlySpan<byte> json, TState state)
+        where TResult : class;
+
+    /// <summary>Reads the whole body into a pooled buffer and parses it there; a body that is not a JSON object
+    /// (<paramref name="parse"/> answers <see langword="null"/>) or does not read is a <see cref="SalesforceException"/>.</summary>
+    private static async Task<TResult> ParseBodyAsync<TState, TResult>(HttpResponseMessage response, TState state, BodyParser<TState, TResult> parse, CancellationToken cancellationToken)
+        where TResult : class
     {
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             var size = response.Content.Headers.ContentLength is { } known and > 0 and < 1 << 26 ? (int)known + 1 : 16_384;
             var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(size);
-            var length = 0;
             try
             {
+                var length = 0;
                 int read;
                 while ((read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
                 {
@@ -188,12 +177,15 @@ public partial class SalesforceClient
                     }
                 }
 
-                return (buffer, length);
+                return parse(buffer.AsSpan(0, length), state) ?? throw NotAnObject(response, null);
             }
-            catch
+            catch (JsonException e)
+            {
+                throw NotAnObject(response, e);
+            }
+            finally
             {
                 System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-                throw;
             }
         }
     }

@@ -188,25 +188,24 @@ public partial class SalesforceClient : IDisposable
         return $"{InstancePrefix()}/services/data/v{version}/{relative}";
     }
 
-    /// <summary>The absolute URI of a data resource made of its parts (and <c>?fields=</c> when
-    /// <paramref name="fields"/> is given), built as one string: a warm read used to build its path three times.</summary>
-    internal async ValueTask<Uri> DataUriAsync(string first, string second, string third, string fourth, IEnumerable<string>? fields, CancellationToken cancellationToken)
+    /// <summary>The absolute URI of <c>sobjects/{objectName}/{idPath}</c> (with <c>?fields=</c> when <paramref name="fields"/>
+    /// is given), built as one string: a warm read used to build its path three times.</summary>
+    internal async ValueTask<Uri> RecordUriAsync(string objectName, string idPath, IEnumerable<string>? fields, CancellationToken cancellationToken)
     {
         var version = await GetApiVersionAsync(cancellationToken).ConfigureAwait(false);
-        return DataUri(version, first, second, third, fourth, fields);
+        return RecordUri(version, objectName, idPath, fields);
     }
 
-    private Uri DataUri(string version, string first, string second, string third, string fourth, IEnumerable<string>? fields)
+    private Uri RecordUri(string version, string objectName, string idPath, IEnumerable<string>? fields)
     {
         var text = new System.Runtime.CompilerServices.DefaultInterpolatedStringHandler(0, 0, System.Globalization.CultureInfo.InvariantCulture, stackalloc char[256]);
         text.AppendLiteral(InstancePrefix());
         text.AppendLiteral("/services/data/v");
         text.AppendLiteral(version);
+        text.AppendLiteral("/sobjects/");
+        text.AppendLiteral(objectName);
         text.AppendLiteral("/");
-        text.AppendLiteral(first);
-        text.AppendLiteral(second);
-        text.AppendLiteral(third);
-        text.AppendLiteral(fourth);
+        text.AppendLiteral(idPath);
         if (fields is not null)
         {
             var separator = "?fields=";

@@ -41,7 +41,8 @@ public sealed class AccessToken
     /// of this process, so that only real logins are counted.</summary>
     internal bool FromStore { get; init; }
 
-    /// <summary>The instance URL without a trailing slash, which request paths follow (<c>https://host</c> or <c>https://host/path</c>).</summary>
+    /// <summary>The instance URL without a trailing slash, which request paths follow (<c>https://host</c> or <c>https://host/path</c>);
+    /// worked out once, as every request of the token's life goes there.</summary>
     internal string InstancePrefix => _instancePrefix ??= InstanceUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
 
     private string? _instancePrefix;

@@ -55,7 +55,7 @@ internal sealed partial class BearerTokenHandler : DelegatingHandler
 
     private void Authorize(HttpRequestMessage request, Uri original, AccessToken token)
     {
-        var target = Rebase(Resolve(original, token.InstanceUrl), token);
+        var target = Rebase(Resolve(original, token), token);
         if (!TransportSecurity.IsAllowed(target))
         {
             throw new InvalidOperationException(
@@ -75,7 +75,7 @@ internal sealed partial class BearerTokenHandler : DelegatingHandler
         }
     }
 
-    internal static Uri Resolve(Uri original, Uri instanceUrl)
+    internal static Uri Resolve(Uri original, AccessToken token)
     {
         if (!original.IsAbsoluteUri || !string.Equals(original.Host, InstanceBaseAddress.Host, StringComparison.OrdinalIgnoreCase))
         {
@@ -88,7 +88,7 @@ internal sealed partial class BearerTokenHandler : DelegatingHandler
         var pathAndQuery = text.StartsWith(InstanceBaseAddress.OriginalString, StringComparison.Ordinal)
             ? text.AsSpan(InstanceBaseAddress.OriginalString.Length - 1)
             : original.PathAndQuery.AsSpan();
-        return new Uri(string.Concat(InstancePrefix(instanceUrl), pathAndQuery));
+        return new Uri(string.Concat(token.InstancePrefix, pathAndQuery));
     }
 
     /// <summary>A request built on an instance this client held a token for, moved onto <paramref name="token"/>'s instance
@@ -103,24 +103,6 @@ internal sealed partial class BearerTokenHandler : DelegatingHandler
 
         return new Uri(string.Concat(token.InstancePrefix, original.OriginalString.AsSpan(former.Length)));
     }
-
-    // Every request of a token's life goes to the same instance: its prefix is worked out once.
-    private static string InstancePrefix(Uri instanceUrl)
-    {
-        var last = _lastInstance;
-        if (last is not null && ReferenceEquals(last.Url, instanceUrl))
-        {
-            return last.Prefix;
-        }
-
-        var prefix = instanceUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        _lastInstance = new Instance(instanceUrl, prefix);
-        return prefix;
-    }
-
-    private static Instance? _lastInstance;
-
-    private sealed record Instance(Uri Url, string Prefix);
 
     private static async Task<bool> IsRenewableAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -241,10 +241,13 @@ internal sealed class RecordFields
         return JsonNode.Parse(buffer.WrittenSpan)!;
     }
 
-    private static void WriteStripped(Utf8JsonWriter writer, JsonNode node)
+    private static void WriteStripped(Utf8JsonWriter writer, JsonNode? node)
     {
         switch (node)
         {
+            case null:
+                writer.WriteNullValue();
+                break;
             case JsonObject json:
                 writer.WriteStartObject();
                 foreach (var (name, value) in json)
@@ -255,14 +258,7 @@ internal sealed class RecordFields
                     }
 
                     writer.WritePropertyName(name);
-                    if (value is null)
-                    {
-                        writer.WriteNullValue();
-                    }
-                    else
-                    {
-                        WriteStripped(writer, value);
-                    }
+                    WriteStripped(writer, value);
                 }
 
                 writer.WriteEndObject();
@@ -271,14 +267,7 @@ internal sealed class RecordFields
                 writer.WriteStartArray();
                 foreach (var item in array)
                 {
-                    if (item is null)
-                    {
-                        writer.WriteNullValue();
-                    }
-                    else
-                    {
-                        WriteStripped(writer, item);
-                    }
+                    WriteStripped(writer, item);
                 }
 
                 writer.WriteEndArray();

@@ -205,7 +205,7 @@ public sealed class BearerTokenHandlerTests : IDisposable
     [InlineData("https://acme.my.salesforce.com", "services/data/v62.0/query?q=SELECT+Id+FROM+Lead", "https://acme.my.salesforce.com/services/data/v62.0/query?q=SELECT+Id+FROM+Lead")]
     [InlineData("https://acme.my.site.com/customers", "services/data/v62.0/limits", "https://acme.my.site.com/customers/services/data/v62.0/limits")]
     public void Resolve_InstanceWithOrWithoutPath_KeepsPathAndQuery(string instance, string relative, string expected) =>
-        Assert.Equal(expected, BearerTokenHandler.Resolve(new Uri(BearerTokenHandler.InstanceBaseAddress, relative), new Uri(instance)).ToString());
+        Assert.Equal(expected, BearerTokenHandler.Resolve(new Uri(BearerTokenHandler.InstanceBaseAddress, relative), new AccessToken("00D000000000001!token", new Uri(instance), DateTimeOffset.UnixEpoch)).ToString());
 
     public void Dispose() => _http.Dispose();
 
