@@ -243,6 +243,37 @@ public sealed class SalesforceClientTests : IDisposable
         Assert.Equal("""{"LastName":"Doe"}""", _http.Requests[0].Body);
     }
 
+    [Theory]
+    [InlineData("""["00Q000000000001AAA"]""", "with JSON that is not an object")]
+    [InlineData("""{"Id":"00Q000000000001AAA",""", "with a body Forcelink could not read")]
+    public async Task GetAsync_BodyThatIsNoRecord_IsASalesforceExceptionNamingThePath(string body, string expected)
+    {
+        _http.On(HttpMethod.Get, Data + "sobjects/Lead/00Q000000000001AAA", _ => StubHttpHandler.Json(HttpStatusCode.OK, body));
+        using var sut = CreateSut();
+
+        var error = await Assert.ThrowsAsync<SalesforceException>(() => sut.GetAsync("Lead", "00Q000000000001AAA"));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("/services/data/v62.0/sobjects/Lead/00Q000000000001AAA", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueryAsync_UntypedRecordWithoutItsType_IsASalesforceExceptionSayingWhatIsMissing()
+    {
+        _http.On(HttpMethod.Get, Data + "query", _ => StubHttpHandler.Json(HttpStatusCode.OK, """{"totalSize":1,"done":true,"records":[{"Id":"00Q000000000001AAA"}]}"""));
+        using var sut = CreateSut();
+
+        var error = await Assert.ThrowsAsync<SalesforceException>(async () =>
+        {
+            await foreach (var record in sut.QueryAsync(Forcelink.Soql.SoqlQuery.Raw("SELECT Id FROM Lead")))
+            {
+                Assert.Fail($"{record} was read without its type.");
+            }
+        });
+
+        Assert.Contains("attributes.type", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task QueryAsync_FollowsNextRecordsUrlLazily()
     {
